@@ -1,0 +1,107 @@
+/**
+ * An in-memory feed with the same interface as a live one, for stories, demos without a server and
+ * unit tests of elements. Values are pushed by the caller; no network is involved.
+ */
+import type { ChannelData } from '../protocol/messages.js';
+import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+
+/** A feed driven by the caller. */
+export interface MemoryFeed extends Feed {
+  /** Publishes a value on a channel (next `seq`) and delivers it to its listeners synchronously. */
+  push(channel: string, data: ChannelData): FeedUpdate;
+  /** Changes the reported status (state, mode, stats, error), e.g. to show `reconnecting`. */
+  setStatus(status: Partial<FeedStatus>): void;
+  /** Number of listeners currently subscribed to `channel`. */
+  listenerCount(channel: string): number;
+  /** How many times `reconnect()` was called. */
+  readonly reconnectCount: number;
+}
+
+/** Options of `createMemoryFeed`. */
+export interface MemoryFeedOptions {
+  /** Initial status; defaults to an open feed in `memory` mode. */
+  status?: Partial<FeedStatus>;
+  /** Updates kept per channel for `history()`; default 2000. */
+  historyLimit?: number;
+}
+
+/**
+ * Creates an in-memory feed.
+ * @example
+ * const feed = createMemoryFeed();
+ * feed.push('price:BTC-USD', { symbol: 'BTC-USD', price: 64000, ts: Date.now() });
+ */
+export function createMemoryFeed(options: MemoryFeedOptions = {}): MemoryFeed {
+  const historyLimit = options.historyLimit ?? 2000;
+  const listeners = new Map<string, Set<FeedListener>>();
+  const histories = new Map<string, FeedUpdate[]>();
+  const statusListeners = new Set<StatusListener>();
+  let reconnectCount = 0;
+  let status: FeedStatus = {
+    state: 'open',
+    mode: 'memory',
+    stats: { latencyMs: null, messagesPerSecond: 0, lastMessageAt: null },
+    error: null,
+    ...options.status,
+  };
+
+  const feed: MemoryFeed = {
+    url: 'memory:',
+    get status() {
+      return status;
+    },
+    get reconnectCount() {
+      return reconnectCount;
+    },
+    subscribe(channel, listener) {
+      let set = listeners.get(channel);
+      if (!set) listeners.set(channel, (set = new Set()));
+      const entry = (update: FeedUpdate) => listener(update);
+      set.add(entry);
+      const last = feed.get(channel);
+      if (last) listener(last);
+      return () => {
+        set.delete(entry);
+        if (set.size === 0 && listeners.get(channel) === set) listeners.delete(channel);
+      };
+    },
+    get(channel) {
+      const history = histories.get(channel);
+      return history?.[history.length - 1];
+    },
+    async history(channel, limit = historyLimit) {
+      return (histories.get(channel) ?? []).slice(-limit);
+    },
+    onStatus(listener) {
+      statusListeners.add(listener);
+      listener(status);
+      return () => statusListeners.delete(listener);
+    },
+    reconnect() {
+      reconnectCount++;
+    },
+    close() {
+      listeners.clear();
+      feed.setStatus({ state: 'closed' });
+    },
+    push(channel, data) {
+      let history = histories.get(channel);
+      if (!history) histories.set(channel, (history = []));
+      const update: FeedUpdate = { channel, seq: (history[history.length - 1]?.seq ?? 0) + 1, data };
+      history.push(update);
+      if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
+      const now = Date.now();
+      status = { ...status, stats: { ...status.stats, lastMessageAt: now } };
+      for (const listener of listeners.get(channel) ?? []) listener(update);
+      return update;
+    },
+    setStatus(partial) {
+      status = { ...status, ...partial, stats: { ...status.stats, ...partial.stats } };
+      for (const listener of statusListeners) listener(status);
+    },
+    listenerCount(channel) {
+      return listeners.get(channel)?.size ?? 0;
+    },
+  };
+  return feed;
+}

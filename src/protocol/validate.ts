@@ -1,0 +1,163 @@
+/**
+ * Validators for both directions of protocol v1. Each takes the raw text of a frame and returns
+ * either a typed message or the reason it was refused; none of them throws.
+ */
+import { ErrorCode } from './codes.js';
+import { isValidChannel } from './channels.js';
+import { MAX_BATCH_MESSAGES, MAX_CHANNELS_PER_FRAME, MAX_TOKEN_LENGTH } from './limits.js';
+import type { ChannelData, ChannelMessage, ClientMessage, ServerMessage } from './messages.js';
+
+/** Outcome of validating a frame. */
+export type Validated<T> =
+  | { ok: true; message: T }
+  | { ok: false; code: ErrorCode; reason: string; id?: number };
+
+type Json = { [key: string]: unknown };
+
+/** Keys that must never appear in a frame: they would be a prototype-pollution gadget downstream. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const fail = (code: ErrorCode, reason: string, id?: number): Validated<never> =>
+  id === undefined ? { ok: false, code, reason } : { ok: false, code, reason, id };
+
+function parseObject(raw: unknown): Json | string {
+  if (typeof raw !== 'string') return 'frame is not text';
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return 'frame is not valid JSON';
+  }
+  if (!isPlainObject(value)) return 'frame is not a JSON object';
+  return value;
+}
+
+/** Whether `value` is a JSON object (not null, not an array) with no forbidden keys at its top. */
+export function isPlainObject(value: unknown): value is Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const key of Object.keys(value)) if (FORBIDDEN_KEYS.has(key)) return false;
+  return true;
+}
+
+/**
+ * Whether `value` is a JSON object whose keys, at every depth, are free of forbidden names, and
+ * whose nesting stays within `maxDepth`. Used for channel `data`, which is relayed as is.
+ */
+export function isSafeData(value: unknown, maxDepth = 4): value is ChannelData {
+  if (!isPlainObject(value)) return false;
+  for (const child of Object.values(value)) {
+    if (typeof child === 'object' && child !== null) {
+      if (maxDepth <= 1) return false;
+      if (Array.isArray(child)) {
+        if (!child.every((item) => typeof item !== 'object' || item === null || isSafeData(item, maxDepth - 1))) return false;
+      } else if (!isSafeData(child, maxDepth - 1)) return false;
+    }
+  }
+  return true;
+}
+
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isSeq = isId;
+
+function channelList(frame: Json, id: number): string[] | Validated<never> {
+  const { channels } = frame;
+  if (!Array.isArray(channels) || channels.length === 0) return fail(ErrorCode.BadFrame, '`channels` must be a non-empty array', id);
+  if (channels.length > MAX_CHANNELS_PER_FRAME) {
+    return fail(ErrorCode.BadFrame, `at most ${MAX_CHANNELS_PER_FRAME} channels per frame`, id);
+  }
+  for (const channel of channels) {
+    if (!isValidChannel(channel)) return fail(ErrorCode.InvalidChannel, 'invalid channel name', id);
+  }
+  return channels as string[];
+}
+
+/** Validates a frame sent by a client. */
+export function parseClientMessage(raw: unknown): Validated<ClientMessage> {
+  const frame = parseObject(raw);
+  if (typeof frame === 'string') return fail(ErrorCode.BadFrame, frame);
+  switch (frame.type) {
+    case 'auth': {
+      const { token } = frame;
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        return fail(ErrorCode.BadFrame, '`token` must be a non-empty string');
+      }
+      return { ok: true, message: { type: 'auth', token } };
+    }
+    case 'subscribe':
+    case 'unsubscribe': {
+      if (!isId(frame.id)) return fail(ErrorCode.BadFrame, '`id` must be a non-negative integer');
+      const id = frame.id;
+      const channels = channelList(frame, id);
+      if (!Array.isArray(channels)) return channels;
+      if (frame.type === 'unsubscribe') return { ok: true, message: { type: 'unsubscribe', id, channels } };
+      if (frame.since === undefined) return { ok: true, message: { type: 'subscribe', id, channels } };
+      if (!isPlainObject(frame.since)) return fail(ErrorCode.BadFrame, '`since` must be an object', id);
+      // Keys were checked against `channels`, which match the channel grammar: no `__proto__` here.
+      const since: Record<string, number> = {};
+      for (const [channel, seq] of Object.entries(frame.since)) {
+        if (!channels.includes(channel)) return fail(ErrorCode.BadFrame, '`since` names a channel not in `channels`', id);
+        if (!isSeq(seq)) return fail(ErrorCode.BadFrame, '`since` values must be non-negative integers', id);
+        since[channel] = seq;
+      }
+      return { ok: true, message: { type: 'subscribe', id, channels, since } };
+    }
+    case 'ping':
+      if (typeof frame.t !== 'number' || !Number.isFinite(frame.t)) return fail(ErrorCode.BadFrame, '`t` must be a number');
+      return { ok: true, message: { type: 'ping', t: frame.t } };
+    default:
+      return fail(ErrorCode.UnknownType, typeof frame.type === 'string' ? 'unknown frame type' : '`type` is missing');
+  }
+}
+
+function channelMessage(value: unknown): ChannelMessage | null {
+  if (!isPlainObject(value)) return null;
+  const { type, channel, seq, data } = value;
+  if (!isValidChannel(channel) || !isSeq(seq)) return null;
+  if (type === 'update') {
+    return isPlainObject(data) ? { type, channel, seq, data } : null;
+  }
+  if (type === 'snapshot') {
+    if (data !== null && !isPlainObject(data)) return null;
+    const snapshot: ChannelMessage = { type, channel, seq, data };
+    if (typeof value.recovered === 'boolean') snapshot.recovered = value.recovered;
+    return snapshot;
+  }
+  return null;
+}
+
+/** Validates a frame sent by the relay. Used by the browser client and by tests. */
+export function parseServerMessage(raw: unknown): Validated<ServerMessage> {
+  const frame = parseObject(raw);
+  if (typeof frame === 'string') return fail(ErrorCode.BadFrame, frame);
+  switch (frame.type) {
+    case 'ack':
+      return isId(frame.id) ? { ok: true, message: { type: 'ack', id: frame.id } } : fail(ErrorCode.BadFrame, 'bad ack');
+    case 'pong':
+      return typeof frame.t === 'number' ? { ok: true, message: { type: 'pong', t: frame.t } } : fail(ErrorCode.BadFrame, 'bad pong');
+    case 'snapshot':
+    case 'update': {
+      const message = channelMessage(frame);
+      return message ? { ok: true, message } : fail(ErrorCode.BadFrame, `bad ${frame.type}`);
+    }
+    case 'batch': {
+      const { messages } = frame;
+      if (!Array.isArray(messages) || messages.length > MAX_BATCH_MESSAGES) return fail(ErrorCode.BadFrame, 'bad batch');
+      const parsed: ChannelMessage[] = [];
+      for (const item of messages) {
+        const message = channelMessage(item);
+        if (!message) return fail(ErrorCode.BadFrame, 'bad message in batch');
+        parsed.push(message);
+      }
+      return { ok: true, message: { type: 'batch', messages: parsed } };
+    }
+    case 'error': {
+      if (typeof frame.code !== 'string' || typeof frame.message !== 'string') return fail(ErrorCode.BadFrame, 'bad error');
+      const error: ServerMessage = { type: 'error', code: frame.code as ErrorCode, message: frame.message };
+      if (isId(frame.id)) error.id = frame.id;
+      if (isValidChannel(frame.channel)) error.channel = frame.channel;
+      return { ok: true, message: error };
+    }
+    default:
+      return fail(ErrorCode.UnknownType, 'unknown frame type');
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The channel backend: where `seq`, last values and bounded history live, and how a published
+ * message reaches every relay node. The in-process backend serves a single node (the default);
+ * the Redis backend joins several nodes. The relay talks to this interface only.
+ */
+import type { ChannelData } from '../../protocol/messages.js';
+
+/** A published message as stored and delivered: one `seq` per channel, starting at 1. */
+export interface Envelope {
+  channel: string;
+  seq: number;
+  data: ChannelData;
+}
+
+/** Answer to a `since` request. */
+export interface Recovery {
+  /** True when every update after `since` was still in history (then `updates` holds them, maybe none). */
+  recovered: boolean;
+  /** The missed updates in `seq` order when recovered; empty otherwise. */
+  updates: Envelope[];
+  /** The latest value (for a fresh snapshot when not recovered); null when the channel is empty. */
+  latest: Envelope | null;
+}
+
+/** Health of a backend as reported in `/healthz`. */
+export type BackendHealth = 'ok' | 'degraded';
+
+export interface ChannelBackend {
+  /** `memory` or `redis`. */
+  readonly kind: string;
+  /** Assigns the next `seq`, stores last value and history, and delivers to every node's listeners. */
+  publish(channel: string, data: ChannelData): Promise<Envelope>;
+  /** Latest value of a channel, or null when it has none. */
+  latest(channel: string): Promise<Envelope | null>;
+  /** Updates after `since`, when history still holds them all. */
+  recover(channel: string, since: number): Promise<Recovery>;
+  /** This node wants deliveries of `channel` (it has local subscribers). Idempotent. */
+  watch(channel: string): void;
+  /** This node no longer needs `channel`. Idempotent. */
+  unwatch(channel: string): void;
+  /** Registers the node's delivery callback; envelopes of watched channels arrive in `seq` order. */
+  onMessage(listener: (envelope: Envelope) => void): void;
+  /** Current health. */
+  health(): BackendHealth;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}

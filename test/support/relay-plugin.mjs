@@ -1,0 +1,46 @@
+// web-test-runner plugin: a real relay on 127.0.0.1 for browser tests. Routes (same origin as tests):
+//   GET /__relay          → {"wsUrl","httpUrl","port"} of the running relay (starts one if none)
+//   POST /__relay/stop    → stops the relay (keeps its port)   POST /__relay/start → starts it on the same port
+//   POST /__relay/publish → body {channel,data} published on the relay
+export function relayPlugin() {
+  let relay = null;
+  let port = 0;
+  const publishToken = 'test-publish-token';
+
+  async function start() {
+    const { createRelay } = await import('../../src/server/relay.ts');
+    relay = await createRelay({ host: '127.0.0.1', port, simulate: false, publishToken, quiet: true });
+    port = relay.port;
+    return relay;
+  }
+
+  const info = () => ({ wsUrl: `ws://127.0.0.1:${port}/ws`, httpUrl: `http://127.0.0.1:${port}`, port, publishToken });
+
+  return {
+    name: 'market-pulse-relay',
+    async serverStop() {
+      await relay?.close();
+    },
+    async serve(context) {
+      if (!context.path.startsWith('/__relay')) return undefined;
+      try {
+        if (context.path === '/__relay') {
+          if (!relay) await start();
+          return { body: JSON.stringify(info()), type: 'json' };
+        }
+        if (context.path === '/__relay/stop') {
+          await relay?.close();
+          relay = null;
+          return { body: JSON.stringify(info()), type: 'json' };
+        }
+        if (context.path === '/__relay/start') {
+          if (!relay) await start();
+          return { body: JSON.stringify(info()), type: 'json' };
+        }
+      } catch (error) {
+        return { body: JSON.stringify({ error: String(error?.stack ?? error) }), type: 'json' };
+      }
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// Browser tests in Debian's Chromium (or CHROME_PATH). Run through `npm test`, which loads tsx so
+// that the relay plugin below can import the TypeScript server directly.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { defaultReporter } from '@web/test-runner';
+import { CHROME_ARGS, findChrome, NO_CHROME_HINT } from './scripts/find-chrome.mjs';
+import { summaryReporter } from './test/support/summary-reporter.mjs';
+import { relayPlugin } from './test/support/relay-plugin.mjs';
+
+const executablePath = findChrome();
+if (!executablePath) {
+  console.error(NO_CHROME_HINT);
+  process.exit(1);
+}
+
+export default {
+  files: ['test/elements/**/*.test.ts', 'test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  testsFinishTimeout: 180000,
+  browsers: [chromeLauncher({ launchOptions: { executablePath, args: CHROME_ARGS } })],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin()],
+  reporters: [defaultReporter(), summaryReporter()],
+};
