@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { findChrome, NO_CHROME_HINT } from './find-chrome.mjs';
 
 const BROWSER_DIRS = new Set(['elements', 'browser']);
-const tmp = '.tmp';
+// Per-run scratch folder, so that concurrent runs on one machine do not read each other's counts.
+const tmp = join('.tmp', `run-${process.pid}`);
 mkdirSync(tmp, { recursive: true });
 
 function walk(dir) {
@@ -56,7 +57,7 @@ if (browserFiles.length > 0) {
   } else {
     const summary = join(tmp, 'wtr-summary.json');
     rmSync(summary, { force: true });
-    const code = await run(process.execPath, ['--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--static-logging', ...browserFiles.flatMap((f) => ['--files', f])], { CI: 'true' });
+    const code = await run(process.execPath, ['--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js', '--static-logging', ...browserFiles.flatMap((f) => ['--files', f])], { CI: 'true', WTR_SUMMARY_FILE: summary });
     const result = existsSync(summary) ? JSON.parse(readFileSync(summary, 'utf8')) : { passed: 0, failed: 1, skipped: 0 };
     totals.passed += result.passed;
     totals.failed += result.failed;
@@ -65,6 +66,7 @@ if (browserFiles.length > 0) {
   }
 }
 
+rmSync(tmp, { recursive: true, force: true });
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${skipped}`);
 process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);

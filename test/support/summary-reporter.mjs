@@ -2,6 +2,7 @@
 // scripts/test.mjs can print one closing line for the whole run. A file that fails to load (no
 // test results, or session errors) counts as one failed test.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 function countSuite(suite, totals) {
   for (const test of suite.tests ?? []) {
@@ -12,7 +13,7 @@ function countSuite(suite, totals) {
   for (const child of suite.suites ?? []) countSuite(child, totals);
 }
 
-export function summaryReporter({ file = '.tmp/wtr-summary.json' } = {}) {
+export function summaryReporter({ file = process.env.WTR_SUMMARY_FILE ?? '.tmp/wtr-summary.json' } = {}) {
   return {
     onTestRunFinished({ sessions }) {
       const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -23,7 +24,7 @@ export function summaryReporter({ file = '.tmp/wtr-summary.json' } = {}) {
         const broken = (session.errors?.length ?? 0) > 0 || (!session.passed && counted === 0);
         if (broken) totals.failed += 1;
       }
-      mkdirSync('.tmp', { recursive: true });
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(totals));
     },
   };
