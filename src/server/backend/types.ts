@@ -25,6 +25,32 @@ export interface Recovery {
 /** Health of a backend as reported in `/healthz`. */
 export type BackendHealth = 'ok' | 'degraded';
 
+/**
+ * Raised by `publish` when the shared bus is unreachable (Redis down): nothing was stored or
+ * delivered. The HTTP publish endpoint answers 503 for it; the caller may retry later.
+ */
+export class BackendUnavailableError extends Error {
+  /** Stable code for callers that cannot use `instanceof` (e.g. across bundles). */
+  readonly code = 'backend_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/**
+ * A cluster-wide lease on a name: at most one node holds it at a time, and another node takes it
+ * over when the holder dies. The relay runs its simulator only while `isLeader()`.
+ */
+export interface Leadership {
+  /** Whether this node holds the lease now. */
+  isLeader(): boolean;
+  /** Called with the new state whenever this node gains or loses the lease; returns an unsubscribe. */
+  onChange(listener: (leader: boolean) => void): () => void;
+  /** Stops competing and gives the lease up if held. */
+  release(): Promise<void>;
+}
+
 export interface ChannelBackend {
   /** `memory` or `redis`. */
   readonly kind: string;
@@ -42,6 +68,11 @@ export interface ChannelBackend {
   onMessage(listener: (envelope: Envelope) => void): void;
   /** Current health. */
   health(): BackendHealth;
+  /**
+   * A cluster-wide lease (backends shared by several nodes only). Absent: this node is alone and
+   * always leads.
+   */
+  leadership?(name: string): Leadership;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }
