@@ -1,0 +1,297 @@
+/**
+ * The Redis channel backend: several relay nodes share `seq`, last values and history through
+ * Redis, and a publish on any node reaches every node's watchers through Redis pub/sub.
+ *
+ * - One Lua script per publish assigns `seq`, stores the last value and the capped history, and
+ *   PUBLISHes the envelope, atomically: every node sees the same `seq` for the same message.
+ * - A node SUBSCRIBEs to a channel's bus only while it has local subscribers (`watch`/`unwatch`);
+ *   ordering, de-duplication and gap filling are per channel (see redis-watched-channel.ts).
+ * - Redis away: reads fall back to what this node last saw, publishes fail fast with
+ *   `BackendUnavailableError`, `health()` is `degraded`, ioredis reconnects with backoff, and on
+ *   return the node restores values Redis lost, re-subscribes and catches up from history.
+ *
+ * Two connections: a subscriber connection cannot run ordinary commands.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { ChannelData } from '../../protocol/messages.js';
+import { BackendUnavailableError, type BackendHealth, type ChannelBackend, type Envelope, type Leadership, type Recovery } from './types.js';
+import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
+import { createRedisLeadership } from './redis-leadership.js';
+import { createRedisScripts } from './redis-script-commands.js';
+import { channelKeys, channelOfBus } from './redis-scripts.js';
+import { WatchedChannel } from './redis-watched-channel.js';
+
+/** Options of the Redis backend. */
+export interface RedisBackendOptions {
+  /** Redis URL, e.g. `redis://127.0.0.1:6379/0` (`rediss://` for TLS). */
+  url: string;
+  /** Updates kept per channel for `since` recovery. Default 100. */
+  historySize?: number;
+  /** Prefix of every key and pub/sub channel, so several deployments can share one Redis. Default `mp:`. */
+  keyPrefix?: string;
+  /** A Redis command that takes longer fails (ms). Default 2,000. */
+  commandTimeoutMs?: number;
+  /** `createRedisBackend` waits this long for the first connection, then starts degraded (ms). Default 5,000. */
+  connectTimeoutMs?: number;
+  /** Channels whose newest envelope this node remembers (for reads while Redis is away). Default 10,000. */
+  maxKnownChannels?: number;
+  /** Lease time-to-live for `leadership()` (ms): failover takes at most about this long. Default 10,000. */
+  leaseMs?: number;
+  /** Where connection changes and problems are reported. Default: `console`. */
+  logger?: { info(message: string): void; warn(message: string): void };
+}
+
+const RETRY_CHECK_MS = 1_000;
+
+/** Reconnect delay: exponential from 100 ms, capped at 2 s, with jitter so nodes do not stampede. */
+function retryDelay(attempt: number): number {
+  return Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
+}
+
+function waitReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.on('ready', done);
+  });
+}
+
+/**
+ * Connects to Redis and returns a backend shared by every relay node using the same Redis and
+ * prefix. Never rejects because Redis is down: it then starts `degraded` and keeps retrying.
+ * @example
+ * const backend = await createRedisBackend({ url: 'redis://127.0.0.1:6379' });
+ */
+export async function createRedisBackend(options: RedisBackendOptions): Promise<ChannelBackend> {
+  const historySize = Math.max(1, Math.floor(options.historySize ?? 100));
+  const prefix = options.keyPrefix ?? 'mp:';
+  const log = options.logger ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
+  const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const connection: RedisOptions = {
+    lazyConnect: true,
+    // Fail fast instead of queueing while Redis is away: a publish must not surface minutes later.
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    autoResubscribe: false, // resync() re-subscribes, then catches up in order
+    commandTimeout: options.commandTimeoutMs ?? 2_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: retryDelay,
+    connectionName: 'market-pulse',
+  };
+  const command = new Redis(options.url, connection);
+  const subscriber = new Redis(options.url, connection);
+  const scripts = createRedisScripts(command);
+  const known = new KnownEnvelopes(Math.max(1, options.maxKnownChannels ?? 10_000));
+  const watched = new Map<string, WatchedChannel>();
+  const listeners = new Set<(envelope: Envelope) => void>();
+  const leases = new Set<Leadership>();
+  let closed = false;
+  let synced = false;
+  let restoreOwed = true;
+  let resyncing = false;
+  let resyncAgain = false;
+  let reportedHealth: BackendHealth = 'ok';
+
+  const isReady = (client: Redis): boolean => client.status === 'ready';
+  const health = (): BackendHealth =>
+    !closed && synced && isReady(command) && isReady(subscriber) ? 'ok' : 'degraded';
+  const reportHealth = (): void => {
+    const now = health();
+    if (now === reportedHealth || closed) return;
+    reportedHealth = now;
+    if (now === 'ok') log.info('redis: connected and in sync');
+    else log.warn('redis: unavailable, serving local clients degraded and retrying');
+  };
+
+  const deliver = (envelope: Envelope): void => {
+    known.note(envelope);
+    for (const listener of listeners) {
+      try {
+        listener(envelope);
+      } catch (error) {
+        log.warn(`redis: a message listener failed: ${String(error)}`);
+      }
+    }
+  };
+
+  /** History read straight from Redis; rejects when Redis is away (used for ordered delivery). */
+  const strictRecover = async (channel: string, since: number): Promise<Recovery> => {
+    if (!isReady(command)) throw new BackendUnavailableError('Redis is unavailable');
+    const reply = await scripts.recover(channelKeys(prefix, channel), since);
+    known.note(reply.latest);
+    return reply;
+  };
+
+  const restoreKnown = async (): Promise<void> => {
+    const results = await Promise.all(known.all().map((envelope) =>
+      scripts.restore(channelKeys(prefix, envelope.channel), envelope)));
+    const restored = results.filter(Boolean).length;
+    if (restored > 0) log.warn(`redis: had lost ${restored} channel(s); restored their last values from this node`);
+  };
+
+  /** After (re)connecting: restore lost values, re-subscribe every watched channel, catch up. */
+  const resync = async (): Promise<void> => {
+    if (resyncing) {
+      resyncAgain = true;
+      return;
+    }
+    resyncing = true;
+    try {
+      do {
+        resyncAgain = false;
+        if (closed || !isReady(command) || !isReady(subscriber)) {
+          synced = false;
+          break;
+        }
+        if (restoreOwed) {
+          await restoreKnown();
+          restoreOwed = false;
+        }
+        const channels = [...watched.values()];
+        if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
+        await Promise.all(channels.map((w) => w.sync()));
+        synced = true;
+      } while (resyncAgain && !closed);
+    } catch (error) {
+      synced = false;
+      log.warn(`redis: resync failed, will retry: ${String(error)}`);
+    } finally {
+      resyncing = false;
+      reportHealth();
+    }
+  };
+
+  let lastError = '';
+  for (const client of [command, subscriber]) {
+    client.on('error', (error: Error) => {
+      // ioredis emits one error per failed attempt; report each distinct cause once.
+      if (error.message !== lastError) log.warn(`redis: ${error.message}`);
+      lastError = error.message;
+    });
+    client.on('close', () => {
+      synced = false;
+      if (client === command) restoreOwed = true;
+      reportHealth();
+    });
+    client.on('ready', () => {
+      lastError = '';
+      void resync();
+    });
+  }
+  subscriber.on('message', (bus: string, text: string) => {
+    const channel = channelOfBus(prefix, bus);
+    const watchedChannel = channel === null ? undefined : watched.get(channel);
+    const envelope = parseEnvelope(text);
+    if (!watchedChannel || !envelope || envelope.channel !== channel) return;
+    watchedChannel.receive(envelope);
+  });
+
+  // Safety net for failures that no reconnect event will retry (e.g. a command timeout).
+  const retryTimer = setInterval(() => {
+    if (!synced || [...watched.values()].some((w) => w.owesSync)) void resync();
+  }, RETRY_CHECK_MS);
+  retryTimer.unref();
+
+  command.connect().catch(() => undefined);
+  subscriber.connect().catch(() => undefined);
+  await Promise.all([command, subscriber].map((c) => waitReady(c, options.connectTimeoutMs ?? 5_000)));
+  await resync();
+
+  return {
+    kind: 'redis',
+
+    async publish(channel: string, data: ChannelData): Promise<Envelope> {
+      if (closed) throw new Error('backend is closed');
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError('data must be a JSON object');
+      if (!isReady(command)) throw new BackendUnavailableError('Redis is unavailable; the message was not published');
+      const envelope = await scripts
+        .publish(channelKeys(prefix, channel), channel, data, historySize, known.seq(channel))
+        .catch((error: unknown) => {
+          throw new BackendUnavailableError(`Redis publish failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        });
+      known.note(envelope);
+      return envelope;
+    },
+
+    async latest(channel: string): Promise<Envelope | null> {
+      if (!isReady(command)) return known.get(channel);
+      try {
+        const envelope = parseEnvelope(await command.hget(channelKeys(prefix, channel).meta, 'last'));
+        known.note(envelope);
+        return envelope;
+      } catch {
+        return known.get(channel);
+      }
+    },
+
+    async recover(channel: string, since: number): Promise<Recovery> {
+      try {
+        return await strictRecover(channel, since);
+      } catch {
+        // Degraded: answer from what this node saw. A client at or ahead of it keeps its state.
+        const latest = known.get(channel);
+        const current = latest?.seq ?? 0;
+        return since >= current ? { recovered: true, updates: [], latest } : { recovered: false, updates: [], latest };
+      }
+    },
+
+    watch(channel: string): void {
+      if (closed || watched.has(channel)) return;
+      const watchedChannel = new WatchedChannel(channel, { recover: strictRecover }, deliver, log.warn);
+      watched.set(channel, watchedChannel);
+      const keys = channelKeys(prefix, channel);
+      // Read the baseline now, on the command connection, so it is ordered before the relay's
+      // snapshot read: nothing published after the snapshot can fall between the two.
+      const baseline = isReady(command)
+        ? command.hget(keys.meta, 'seq').then((value) => Number(value ?? 0) || 0)
+        : Promise.reject(new BackendUnavailableError('Redis is unavailable'));
+      watchedChannel.start(baseline, known.seq(channel));
+      if (!isReady(subscriber)) return; // resync() subscribes when the connection is back
+      subscriber
+        .subscribe(keys.bus)
+        .then(() => watchedChannel.sync()) // catches what was published before SUBSCRIBE took effect
+        .catch(() => {
+          synced = false; // the retry timer resyncs
+        });
+    },
+
+    unwatch(channel: string): void {
+      const watchedChannel = watched.get(channel);
+      if (!watchedChannel) return;
+      watched.delete(channel);
+      watchedChannel.close();
+      if (isReady(subscriber)) subscriber.unsubscribe(channelKeys(prefix, channel).bus).catch(() => undefined);
+    },
+
+    onMessage(listener: (envelope: Envelope) => void): void {
+      listeners.add(listener);
+    },
+
+    health,
+
+    leadership(name: string): Leadership {
+      const lease = createRedisLeadership(command, name, { ttlMs: options.leaseMs ?? 10_000, keyPrefix: prefix, nodeId, warn: log.warn });
+      leases.add(lease);
+      return lease;
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      await Promise.all([...leases].map((lease) => lease.release()));
+      closed = true;
+      clearInterval(retryTimer);
+      for (const watchedChannel of watched.values()) watchedChannel.close();
+      watched.clear();
+      listeners.clear();
+      await Promise.all([command, subscriber].map((client) =>
+        isReady(client) ? client.quit().then(() => undefined, () => client.disconnect()) : client.disconnect()));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Typed calls of the backend's Lua scripts. ioredis runs them with EVALSHA and falls back to EVAL
+ * when Redis does not know the script (e.g. after a restart), so no load step is needed.
+ */
+import type { Redis } from 'ioredis';
+import type { ChannelData } from '../../protocol/messages.js';
+import type { Envelope, Recovery } from './types.js';
+import { parseEnvelope } from './redis-envelopes.js';
+import { PUBLISH_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
+
+/** The scripts as ioredis exposes them after `defineCommand`. */
+interface DefinedScripts {
+  mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number): Promise<string>;
+  mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
+  mpRestore(meta: string, hist: string, envelopeJson: string, seq: number): Promise<number>;
+}
+
+/** The backend's atomic operations on one channel. */
+export interface RedisScripts {
+  /** Stores and publishes `data`; resolves with the envelope and its new seq. */
+  publish(keys: ChannelKeys, channel: string, data: ChannelData, historySize: number, floor: number): Promise<Envelope>;
+  /** Updates after `since` when history holds them all (checked to be contiguous). */
+  recover(keys: ChannelKeys, since: number): Promise<Recovery>;
+  /** Puts `envelope` back as last value when Redis is behind it; resolves true when it did. */
+  restore(keys: ChannelKeys, envelope: Envelope): Promise<boolean>;
+}
+
+/** Registers the scripts on `redis` (the command connection). */
+export function createRedisScripts(redis: Redis): RedisScripts {
+  redis.defineCommand('mpPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
+  redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
+  redis.defineCommand('mpRestore', { numberOfKeys: 2, lua: RESTORE_SCRIPT });
+  const scripts = redis as unknown as DefinedScripts;
+
+  return {
+    async publish(keys, channel, data, historySize, floor) {
+      const reply = await scripts.mpPublish(keys.meta, keys.hist, JSON.stringify(channel), JSON.stringify(data), historySize, keys.bus, floor);
+      const envelope = parseEnvelope(reply);
+      if (!envelope) throw new Error('Redis returned a malformed envelope');
+      return envelope;
+    },
+
+    async recover(keys, requestedSince) {
+      const since = Number.isFinite(requestedSince) ? Math.max(0, Math.floor(requestedSince)) : 0;
+      const [, lastText, recoveredFlag, entries] = await scripts.mpRecover(keys.meta, keys.hist, since);
+      const latest = parseEnvelope(lastText);
+      if (recoveredFlag !== 1) return { recovered: false, updates: [], latest };
+      const updates: Envelope[] = [];
+      for (const entry of entries) {
+        const envelope = parseEnvelope(entry);
+        // Anything but an unbroken run after `since` is not a recovery (e.g. a foreign write).
+        if (!envelope || envelope.seq !== since + updates.length + 1) return { recovered: false, updates: [], latest };
+        updates.push(envelope);
+      }
+      return { recovered: true, updates, latest };
+    },
+
+    async restore(keys, envelope) {
+      return (await scripts.mpRestore(keys.meta, keys.hist, JSON.stringify(envelope), envelope.seq)) === 1;
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Redis key layout and the Lua scripts of the Redis backend. Every script runs atomically inside
+ * Redis, so `seq`, the last value, the history and the PUBLISH of one message can never interleave
+ * with another node's publish on the same channel: all nodes see one order.
+ *
+ * Per channel `C` (with the default prefix `mp:`):
+ * - `mp:{C}:meta` — hash: `seq` (last assigned seq), `last` (the last envelope, JSON)
+ * - `mp:{C}:hist` — list: the last `historySize` envelopes (JSON), oldest first
+ * - `mp:bus:C`    — the pub/sub channel every envelope of `C` is PUBLISHed on
+ *
+ * The `{C}` hash tag keeps both keys of a channel in one slot, so the scripts stay valid on a
+ * Redis Cluster as well as on a single server.
+ */
+
+/** Redis names of one channel's keys and bus. */
+export interface ChannelKeys {
+  meta: string;
+  hist: string;
+  bus: string;
+}
+
+/** The keys of `channel` under `prefix`. */
+export function channelKeys(prefix: string, channel: string): ChannelKeys {
+  return {
+    meta: `${prefix}{${channel}}:meta`,
+    hist: `${prefix}{${channel}}:hist`,
+    bus: busName(prefix, channel),
+  };
+}
+
+/** The pub/sub channel of `channel`. */
+export function busName(prefix: string, channel: string): string {
+  return `${prefix}bus:${channel}`;
+}
+
+/** The channel a bus name belongs to, or null when it is not one of ours. */
+export function channelOfBus(prefix: string, bus: string): string | null {
+  const head = `${prefix}bus:`;
+  return bus.startsWith(head) ? bus.slice(head.length) : null;
+}
+
+/** The key of a named leadership lease. */
+export function leaseKey(prefix: string, name: string): string {
+  return `${prefix}lease:${name}`;
+}
+
+/**
+ * Publish. KEYS: meta, hist. ARGV: channel as a JSON string, data as JSON, history size,
+ * bus name, floor. Returns the stored envelope (JSON).
+ *
+ * The floor is the highest seq the publishing node has seen for the channel: when Redis lost its
+ * data (a restart without persistence), seq continues above what clients already hold instead of
+ * starting again at 1, which every client would drop as already seen.
+ * The envelope is built by concatenation: both pieces are JSON already, and the field order
+ * matches `JSON.stringify({ channel, seq, data })`.
+ */
+export const PUBLISH_SCRIPT = `
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+local floor = tonumber(ARGV[5])
+if seq < floor then seq = floor end
+seq = seq + 1
+local envelope = '{"channel":' .. ARGV[1] .. ',"seq":' .. seq .. ',"data":' .. ARGV[2] .. '}'
+redis.call('HSET', KEYS[1], 'seq', seq, 'last', envelope)
+redis.call('RPUSH', KEYS[2], envelope)
+redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+redis.call('PUBLISH', ARGV[4], envelope)
+return envelope
+`;
+
+/**
+ * Recover. KEYS: meta, hist. ARGV: since. Returns `{ seq, last|nil, recovered (1|0), entries }`
+ * where entries are the envelopes after `since` (JSON, in seq order) when history holds them all.
+ * A `since` above the stored seq means Redis lost data the client had seen: not recovered, so the
+ * client resets to the snapshot.
+ */
+export const RECOVER_SCRIPT = `
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+local last = redis.call('HGET', KEYS[1], 'last')
+local since = tonumber(ARGV[1])
+if since == seq then return {seq, last, 1, {}} end
+if since > seq then return {seq, last, 0, {}} end
+local len = redis.call('LLEN', KEYS[2])
+local first = seq - len + 1
+if since + 1 < first then return {seq, last, 0, {}} end
+return {seq, last, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
+`;
+
+/**
+ * Restore after Redis lost data. KEYS: meta, hist. ARGV: the envelope (JSON), its seq.
+ * Only acts when Redis is behind the node's knowledge; returns 1 when it restored.
+ */
+export const RESTORE_SCRIPT = `
+local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+local known = tonumber(ARGV[2])
+if seq >= known then return 0 end
+redis.call('HSET', KEYS[1], 'seq', known, 'last', ARGV[1])
+redis.call('DEL', KEYS[2])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return 1
+`;
+
+/** Renew a lease held by this node. KEYS: lease. ARGV: node id, ttl ms. Returns 1 when still held. */
+export const RENEW_LEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0
+`;
+
+/** Release a lease if this node holds it. KEYS: lease. ARGV: node id. */
+export const RELEASE_LEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

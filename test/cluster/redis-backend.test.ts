@@ -1,0 +1,146 @@
+/**
+ * The Redis backend on its own: two backend instances on one real redis-server are two relay
+ * nodes. Outages are covered in redis-outage.test.ts, the lease in redis-leadership.test.ts.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { createRedisBackend, type RedisBackendOptions } from '../../src/server/backend/redis-backend.js';
+import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
+import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
+import { quietLogger, range, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+
+if (SKIP_REASON) console.log(`# skipping Redis backend tests: ${SKIP_REASON}`);
+
+describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
+  let redis: TestRedis;
+  const open: ChannelBackend[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await Promise.all(open.map((b) => b.close()));
+    await redis?.stop();
+  });
+
+  /** Two nodes sharing one prefix, each recording what its listeners receive. */
+  async function twoNodes(extra: Partial<RedisBackendOptions> = {}) {
+    const options = { url: redis.url, keyPrefix: uniquePrefix(), logger: quietLogger(), ...extra };
+    const [a, b] = await Promise.all([createRedisBackend(options), createRedisBackend(options)]);
+    open.push(a, b);
+    const receivedA: Envelope[] = [];
+    const receivedB: Envelope[] = [];
+    a.onMessage((e) => receivedA.push(e));
+    b.onMessage((e) => receivedB.push(e));
+    return { a, b, receivedA, receivedB, options };
+  }
+
+  test('a publish on node A reaches a watcher on node B once, in order, with one seq everywhere', async () => {
+    const { a, b, receivedA, receivedB } = await twoNodes();
+    assert.equal(a.kind, 'redis');
+    assert.equal(a.health(), 'ok');
+    // No wait after watch(): what is published before SUBSCRIBE takes effect comes from history.
+    b.watch('price:BTC-USD');
+    const published: Envelope[] = [];
+    for (let i = 1; i <= 20; i++) published.push(await a.publish('price:BTC-USD', { symbol: 'BTC-USD', price: 100 + i, ts: i }));
+    assert.deepEqual(published.map((e) => e.seq), range(1, 20));
+    await waitFor('20 updates on B', () => receivedB.length >= 20);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // duplicates would arrive now
+    assert.deepEqual(seqsOf(receivedB, 'price:BTC-USD'), range(1, 20));
+    assert.deepEqual(receivedB.map((e) => e.data.price), range(101, 120));
+    assert.equal(receivedA.length, 0, 'A does not watch the channel, so it gets nothing');
+    assert.deepEqual(await a.latest('price:BTC-USD'), await b.latest('price:BTC-USD'));
+    assert.equal((await b.latest('price:BTC-USD'))?.seq, 20);
+    assert.deepEqual(await a.recover('price:BTC-USD', 15), await b.recover('price:BTC-USD', 15));
+    assert.deepEqual((await b.recover('price:BTC-USD', 15)).updates.map((e) => e.seq), range(16, 20));
+    assert.equal(await a.latest('price:NONE'), null);
+  });
+
+  test('publishes from both nodes at once get unique seqs, and both watchers see one order', async () => {
+    const { a, b, receivedA, receivedB } = await twoNodes();
+    a.watch('price:ETH-USD');
+    b.watch('price:ETH-USD');
+    const results = await Promise.all(range(1, 40).map((i) => (i % 2 ? a : b).publish('price:ETH-USD', { symbol: 'ETH-USD', price: i, ts: i })));
+    assert.deepEqual(results.map((e) => e.seq).sort((x, y) => x - y), range(1, 40));
+    await waitFor('40 updates on both nodes', () => receivedA.length >= 40 && receivedB.length >= 40);
+    assert.deepEqual(seqsOf(receivedA, 'price:ETH-USD'), range(1, 40));
+    assert.deepEqual(receivedA, receivedB);
+  });
+
+  test('a node that starts watching mid-stream misses nothing after its snapshot', async () => {
+    const { a, b, receivedB } = await twoNodes();
+    const channel = 'price:SOL-USD';
+    let publishing = true;
+    let lastSeq = 0;
+    const publisher = (async () => {
+      for (let i = 0; i < 400 && publishing; i++) lastSeq = (await a.publish(channel, { symbol: 'SOL-USD', price: i, ts: i })).seq;
+    })();
+    await waitFor('some history', () => lastSeq >= 20);
+    // What the relay does on the first local subscriber: watch, then read the snapshot.
+    b.watch(channel);
+    const snapshot = await b.latest(channel);
+    assert.ok(snapshot);
+    await waitFor('more publishes', () => lastSeq >= snapshot.seq + 30);
+    publishing = false;
+    await publisher;
+    await waitFor('B to catch up', () => receivedB.at(-1)?.seq === lastSeq);
+    const seqs = seqsOf(receivedB, channel);
+    const first = seqs[0] ?? 0;
+    assert.ok(first <= snapshot.seq + 1, `first delivery ${first} must not skip past the snapshot ${snapshot.seq}`);
+    assert.deepEqual(seqs, range(first, lastSeq), 'contiguous, each seq once');
+  });
+
+  test('a message missed on pub/sub is filled from history before the next one', async () => {
+    const { a, b, receivedB, options } = await twoNodes();
+    const channel = 'price:ADA-USD';
+    const raw = new Redis(redis.url);
+    b.watch(channel);
+    const bus = `${options.keyPrefix}bus:${channel}`;
+    await waitFor('B to subscribe', async () => ((await raw.pubsub('NUMSUB', bus)) as [string, number])[1] === 1);
+    await a.publish(channel, { symbol: 'ADA-USD', price: 1, ts: 1 });
+    await waitFor('seq 1 on B', () => receivedB.length === 1);
+    // Store seq 2 the way the publish script does, but without PUBLISH: as if B missed it.
+    const envelope = JSON.stringify({ channel, seq: 2, data: { symbol: 'ADA-USD', price: 2, ts: 2 } });
+    await raw.hset(`${options.keyPrefix}{${channel}}:meta`, 'seq', 2, 'last', envelope);
+    await raw.rpush(`${options.keyPrefix}{${channel}}:hist`, envelope);
+    // Garbage on the bus must be ignored, not crash the node.
+    await raw.publish(bus, 'not json');
+    await raw.publish(bus, JSON.stringify({ channel, seq: -1, data: {} }));
+    await raw.quit();
+    await a.publish(channel, { symbol: 'ADA-USD', price: 3, ts: 3 });
+    await waitFor('seq 3 on B', () => receivedB.length >= 3);
+    assert.deepEqual(seqsOf(receivedB, channel), [1, 2, 3]);
+    assert.deepEqual(receivedB.map((e) => e.data.price), [1, 2, 3]);
+  });
+
+  test('history is bounded: older gaps are not recoverable and say so', async () => {
+    const { a, b } = await twoNodes({ historySize: 5 });
+    for (let i = 1; i <= 12; i++) await a.publish('price:XRP-USD', { symbol: 'XRP-USD', price: i, ts: i });
+    const old = await b.recover('price:XRP-USD', 3);
+    assert.equal(old.recovered, false);
+    assert.deepEqual(old.updates, []);
+    assert.equal(old.latest?.seq, 12);
+    const recent = await b.recover('price:XRP-USD', 7);
+    assert.equal(recent.recovered, true);
+    assert.deepEqual(recent.updates.map((e) => e.seq), range(8, 12));
+    assert.equal((await b.recover('price:XRP-USD', 12)).updates.length, 0);
+    assert.equal((await b.recover('price:XRP-USD', 99)).recovered, false, 'a since ahead of the channel is a reset');
+  });
+
+  test('unwatch stops deliveries on that node; watching again resumes after the new snapshot', async () => {
+    const { a, b, receivedB } = await twoNodes();
+    const channel = 'price:DOT-USD';
+    b.watch(channel);
+    await a.publish(channel, { symbol: 'DOT-USD', price: 1, ts: 1 });
+    await waitFor('seq 1', () => receivedB.length === 1);
+    b.unwatch(channel);
+    await a.publish(channel, { symbol: 'DOT-USD', price: 2, ts: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(receivedB.length, 1);
+    b.watch(channel);
+    await a.publish(channel, { symbol: 'DOT-USD', price: 3, ts: 3 });
+    await waitFor('seq 3', () => receivedB.length === 2);
+    assert.deepEqual(seqsOf(receivedB, channel), [1, 3]);
+  });
+});
