@@ -1,0 +1,131 @@
+/**
+ * P3 — relay deliveries/s while p99 latency stays ≤ 100 ms, with 1k and 5k clients each
+ * subscribed to all 100 symbols. The relay process publishes ticks round-robin over the symbols
+ * (same source for every relay); the load-generator process holds the clients and measures
+ * receive time − tick ts. The tick rate ramps up (×2 until a window fails, then two bisection
+ * steps); a window fails when p99 > 100 ms or fewer than 80 % of the offered deliveries arrive.
+ * The figure is the most deliveries/s received in a passing window.
+ */
+import { median } from '../lib/stats.js';
+import type { Figure } from '../lib/figure.js';
+import { alternate, LOADGEN_CPU_FLAG, sleep, type Scenario, type ScenarioContext } from '../lib/scenario.js';
+import { measureWindow, RELAY_LABEL, relayMissing, withRelay, type Measurement, type RelayKind } from '../lib/relay-arms.js';
+import { benchSymbols, channelOf } from '../lib/ticks.js';
+
+const P99_LIMIT_MS = 100;
+const SYMBOLS = 100;
+
+interface Plan {
+  clients: number;
+  warmupMs: number;
+  windowMs: number;
+  maxSteps: number;
+}
+
+interface KneeResult {
+  deliveriesPerSecond: number;
+  p99: number;
+  loadgenCpu: number;
+  serverCpu: number;
+  ticksPerSecond: number;
+}
+
+/** Ramps the tick rate on one relay; `hint` (ticks/s) from an earlier repetition shortens the search. */
+async function findKnee(kind: RelayKind, plan: Plan, hint: number, context: ScenarioContext): Promise<KneeResult> {
+  return withRelay(kind, async (rig) => {
+    const channels = benchSymbols(SYMBOLS).map(channelOf);
+    const opened = await rig.loadgen.call<{ opened: number; failed: number }>('open', {
+      url: rig.wsUrl, count: plan.clients, channels, kind: rig.dialect, concurrency: 100,
+    }, 180_000);
+    if (opened.failed > 0) context.note(`${RELAY_LABEL[kind]}: ${opened.failed} of ${plan.clients} clients failed to connect`);
+    let best: KneeResult = { deliveriesPerSecond: 0, p99: Number.NaN, loadgenCpu: Number.NaN, serverCpu: Number.NaN, ticksPerSecond: 0 };
+    let pass = 0;
+    let fail = Number.POSITIVE_INFINITY;
+    let rate = hint > 0 ? hint / 2 : Math.max(1, 5000 / opened.opened);
+    for (let step = 0; step < plan.maxSteps; step++) {
+      await rig.server.call('rate', { ticksPerSecond: rate, symbols: SYMBOLS });
+      await sleep(plan.warmupMs);
+      const m: Measurement = await measureWindow(rig, plan.windowMs);
+      const offered = rate * opened.opened;
+      const ok = m.deliveries > 0 && m.p99 <= P99_LIMIT_MS && m.perSecond >= 0.8 * offered;
+      if (ok && m.perSecond > best.deliveriesPerSecond) {
+        best = { deliveriesPerSecond: m.perSecond, p99: m.p99, loadgenCpu: m.loadgenCpu, serverCpu: m.serverCpu, ticksPerSecond: rate };
+      }
+      if (ok) pass = Math.max(pass, rate);
+      else fail = Math.min(fail, rate);
+      // Let a failed step's backlog drain before the next, lower one.
+      if (!ok) {
+        await rig.server.call('rate', { ticksPerSecond: 0 });
+        await sleep(Math.min(3000, plan.warmupMs * 3));
+      }
+      if (Number.isFinite(fail) && fail / Math.max(pass, 1e-9) < 1.2) break;
+      rate = Number.isFinite(fail) ? (pass > 0 ? Math.sqrt(pass * fail) : fail / 2) : rate * 2;
+    }
+    await rig.server.call('rate', { ticksPerSecond: 0 });
+    return best;
+  });
+}
+
+function summarize(samples: KneeResult[]) {
+  return {
+    deliveries: median(samples.map((s) => s.deliveriesPerSecond)),
+    loadgenCpu: median(samples.map((s) => s.loadgenCpu)),
+    serverCpu: median(samples.map((s) => s.serverCpu)),
+    samples,
+  };
+}
+
+async function runSize(clients: number, context: ScenarioContext): Promise<Figure[]> {
+  const { quick, tiny, reps } = context.options;
+  const plan: Plan = {
+    clients,
+    warmupMs: tiny ? 300 : quick ? 400 : 700,
+    windowMs: tiny ? 600 : quick ? 1000 : 1500,
+    maxSteps: tiny ? 4 : quick ? 7 : 9,
+  };
+  const label = clients >= 1000 ? `${clients / 1000}k` : String(clients);
+  const kinds: RelayKind[] = ['ours', 'naive', 'socketio'];
+  const runnable = kinds.filter((k) => relayMissing(k) === null);
+  const hints = new Map<RelayKind, number>();
+  const arms = Object.fromEntries(
+    runnable.map((kind) => [kind, async () => {
+      const result = await findKnee(kind, plan, hints.get(kind) ?? 0, context);
+      if (result.ticksPerSecond > 0) hints.set(kind, result.ticksPerSecond);
+      return result;
+    }]),
+  );
+  const samples = await alternate(reps, arms);
+  const summary = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
+  for (const [kind, s] of Object.entries(summary)) {
+    const flag = s.loadgenCpu > LOADGEN_CPU_FLAG ? ' FLAG: load generator above 80 %, it may be the bottleneck' : '';
+    context.note(`${label} ${RELAY_LABEL[kind as RelayKind]}: ${Math.round(s.deliveries)} deliveries/s, load generator CPU ${s.loadgenCpu.toFixed(0)} %, relay CPU ${s.serverCpu.toFixed(0)} %${flag}`);
+  }
+  const ours = summary.ours;
+  const figures: Figure[] = [];
+  for (const [peer, factor] of [['naive', 2], ['socketio', 4]] as const) {
+    const name = `deliveries/s at p99 ≤ 100 ms, ${label} clients, vs ${RELAY_LABEL[peer]}`;
+    if (!ours) {
+      figures.push({ id: 'P3', name, skipped: `${relayMissing('ours')}; ${RELAY_LABEL[peer]} ${Math.round(summary[peer]?.deliveries ?? 0)}/s` });
+      continue;
+    }
+    const peerValue = summary[peer]!.deliveries;
+    figures.push({
+      id: 'P3', name, unit: '/s', ours: ours.deliveries, peer: peerValue, peerName: RELAY_LABEL[peer],
+      target: `≥ ${factor}×`, met: ours.deliveries >= factor * peerValue,
+      detail: { ours, peer: summary[peer] },
+    });
+  }
+  return figures;
+}
+
+export const p3Throughput: Scenario = {
+  id: 'P3',
+  title: 'relay deliveries/s at p99 ≤ 100 ms',
+  async run(context) {
+    const { quick, tiny } = context.options;
+    const sizes = tiny ? [50] : quick ? [300] : [1000, 5000];
+    const figures: Figure[] = [];
+    for (const clients of sizes) figures.push(...(await runSize(clients, context)));
+    return figures;
+  },
+};
