@@ -1,0 +1,128 @@
+/**
+ * The relay's HTTP API: `/healthz`, `/metrics`, `/v1/snapshot` (CORS, for the polling fallback)
+ * and `/v1/publish` (bearer token). docs/protocol.md shows each request and response.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidChannel } from '../../protocol/index.js';
+import type { ChannelBackend } from '../backend/types.js';
+import type { Logger } from '../log.js';
+import type { RelayMetrics } from '../metrics.js';
+import type { RelayLimits } from '../options.js';
+import { isOriginAllowed } from './origins.js';
+import { parsePublishBody, type PublishItem } from './publish-validation.js';
+import { BodyTooLargeError, readBody, sendError, sendJson } from './respond.js';
+
+/** What the API reads from the relay. */
+export interface ApiContext {
+  backend: ChannelBackend;
+  metrics: RelayMetrics;
+  limits: RelayLimits;
+  log: Logger;
+  allowedOrigins: string[];
+  publishToken: string | undefined;
+  nodeId: string;
+  startedAt: number;
+  stats(): { connections: number; channels: number; subscriptions: number };
+  /** Publishes through the backend (and counts it). */
+  publish(items: PublishItem[], source: string): Promise<Array<{ channel: string; seq: number }>>;
+}
+
+/** Handles an API request; returns false when the path is not an API route. */
+export async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, ctx: ApiContext): Promise<boolean> {
+  switch (path) {
+    case '/healthz':
+      if (allow(req, res, ['GET'])) health(res, ctx);
+      return true;
+    case '/metrics':
+      if (!allow(req, res, ['GET'])) return true;
+      res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType, 'Cache-Control': 'no-store' });
+      res.end(await ctx.metrics.registry.metrics());
+      return true;
+    case '/v1/snapshot':
+      await snapshot(req, res, ctx);
+      return true;
+    case '/v1/publish':
+      if (allow(req, res, ['POST'])) await publish(req, res, ctx);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function allow(req: IncomingMessage, res: ServerResponse, methods: string[]): boolean {
+  if (methods.includes(req.method ?? '')) return true;
+  sendError(res, 405, 'method not allowed', { Allow: methods.join(', ') });
+  return false;
+}
+
+function health(res: ServerResponse, ctx: ApiContext): void {
+  const status = ctx.backend.health();
+  sendJson(res, status === 'ok' ? 200 : 503, {
+    status,
+    ...ctx.stats(),
+    uptime: Math.round((Date.now() - ctx.startedAt) / 1000),
+    backend: ctx.backend.kind,
+    node: ctx.nodeId,
+  });
+}
+
+/** CORS headers for the snapshot endpoint: `*` without an allow-list, else the allowed origin. */
+function corsHeaders(req: IncomingMessage, allowed: string[]): Record<string, string> {
+  const base = { 'Access-Control-Allow-Methods': 'GET, OPTIONS', 'Access-Control-Max-Age': '600' };
+  if (allowed.length === 0 || allowed.includes('*')) return { ...base, 'Access-Control-Allow-Origin': '*' };
+  const origin = req.headers.origin;
+  if (origin !== undefined && isOriginAllowed(origin, allowed)) return { ...base, 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  return { Vary: 'Origin' };
+}
+
+async function snapshot(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+  const cors = corsHeaders(req, ctx.allowedOrigins);
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, cors);
+    res.end();
+    return;
+  }
+  if (req.method !== 'GET') return sendError(res, 405, 'method not allowed', { ...cors, Allow: 'GET, OPTIONS' });
+  const query = new URL(req.url ?? '/', 'http://relay').searchParams.get('channels') ?? '';
+  const channels = [...new Set(query.split(',').filter((channel) => channel.length > 0))];
+  if (channels.length === 0) return sendError(res, 400, '`channels` query parameter is required', cors);
+  if (channels.length > ctx.limits.maxHttpItems) return sendError(res, 400, `at most ${ctx.limits.maxHttpItems} channels`, cors);
+  if (!channels.every(isValidChannel)) return sendError(res, 400, 'invalid channel name', cors);
+  const latest = await Promise.all(channels.map((channel) => ctx.backend.latest(channel)));
+  // A null-prototype object: channel names come from the query string.
+  const body: Record<string, { seq: number; data: unknown } | null> = Object.create(null);
+  channels.forEach((channel, index) => {
+    const envelope = latest[index];
+    body[channel] = envelope ? { seq: envelope.seq, data: envelope.data } : null;
+  });
+  sendJson(res, 200, { channels: body }, cors);
+}
+
+function tokenMatches(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+async function publish(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+  if (!ctx.publishToken) return sendError(res, 403, 'publishing is disabled: set MARKET_PULSE_PUBLISH_TOKEN');
+  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  if (!match || !tokenMatches(match[1] as string, ctx.publishToken)) {
+    return sendError(res, 401, 'missing or wrong bearer token', { 'WWW-Authenticate': 'Bearer' });
+  }
+  let text: string;
+  try {
+    text = await readBody(req, ctx.limits.maxHttpBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return sendError(res, 413, `body larger than ${ctx.limits.maxHttpBodyBytes} bytes`, { Connection: 'close' });
+    throw error;
+  }
+  const parsed = parsePublishBody(text, ctx.limits.maxHttpItems);
+  if (!parsed.ok) return sendError(res, 400, parsed.reason);
+  try {
+    sendJson(res, 200, { published: await ctx.publish(parsed.items, 'http') });
+  } catch (error) {
+    ctx.log.warn(`publish failed: ${String(error)}`);
+    sendError(res, 503, error instanceof Error ? error.message : 'publish failed');
+  }
+}

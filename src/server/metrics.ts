@@ -1,0 +1,70 @@
+/**
+ * Prometheus metrics of one relay, in its own registry (not prom-client's global one) so that
+ * several relays in one process — as in tests — never clash.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { Counter, Gauge, Registry } from 'prom-client';
+
+/** The relay's metrics. Gauges of current state are read at scrape time through `collect`. */
+export interface RelayMetrics {
+  readonly registry: Registry;
+  readonly messagesIn: Counter<'type'>;
+  readonly messagesOut: Counter;
+  readonly framesOut: Counter;
+  readonly conflated: Counter;
+  readonly dropped: Counter<'reason'>;
+  readonly disconnects: Counter<'code'>;
+  readonly published: Counter<'source'>;
+  /** Stops the event-loop monitor. */
+  close(): void;
+}
+
+/** What the relay reports at scrape time. */
+export interface RelayGaugeSource {
+  connections(): number;
+  subscriptions(): number;
+  channels(): number;
+  queuedMessages(): number;
+}
+
+/** Creates the metrics of one relay. */
+export function createMetrics(source: RelayGaugeSource): RelayMetrics {
+  const registry = new Registry();
+  const loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+
+  gauge('market_pulse_connections', 'Open WebSocket connections.', () => source.connections());
+  gauge('market_pulse_subscriptions', 'Channel subscriptions over all connections.', () => source.subscriptions());
+  gauge('market_pulse_channels', 'Channels with at least one local subscriber.', () => source.channels());
+  gauge('market_pulse_queued_messages', 'Channel messages waiting in per-client queues.', () => source.queuedMessages());
+  gauge('market_pulse_resident_memory_bytes', 'Resident set size of the process.', () => process.memoryUsage().rss);
+  gauge('market_pulse_event_loop_lag_seconds', 'Event-loop delay, p99 over the last scrape interval.', () => {
+    const p99 = loop.percentile(99) / 1e9;
+    loop.reset();
+    return Number.isFinite(p99) ? p99 : 0;
+  });
+
+  return {
+    registry,
+    messagesIn: new Counter({ name: 'market_pulse_messages_in_total', help: 'Frames received from clients, by type.', labelNames: ['type'], registers: [registry] }),
+    messagesOut: new Counter({ name: 'market_pulse_messages_out_total', help: 'Channel messages (snapshots and updates) sent to clients.', registers: [registry] }),
+    framesOut: new Counter({ name: 'market_pulse_frames_out_total', help: 'WebSocket frames sent to clients.', registers: [registry] }),
+    conflated: new Counter({ name: 'market_pulse_messages_conflated_total', help: 'Updates replaced by a newer value of the same channel for a client that fell behind.', registers: [registry] }),
+    dropped: new Counter({ name: 'market_pulse_messages_dropped_total', help: 'Frames dropped, by reason.', labelNames: ['reason'], registers: [registry] }),
+    disconnects: new Counter({ name: 'market_pulse_disconnects_total', help: 'Closed connections, by close code.', labelNames: ['code'], registers: [registry] }),
+    published: new Counter({ name: 'market_pulse_published_total', help: 'Messages published through this node, by source.', labelNames: ['source'], registers: [registry] }),
+    close() {
+      loop.disable();
+    },
+  };
+}

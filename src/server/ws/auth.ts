@@ -1,0 +1,48 @@
+/**
+ * JWT verification for WebSocket connections: HS256 only, `exp` required, and a `channels` claim
+ * listing the channel patterns the bearer may subscribe to (see channelMatches).
+ */
+import { errors, jwtVerify } from 'jose';
+import { channelMatches } from '../../protocol/index.js';
+
+/** Most patterns accepted in a `channels` claim. */
+const MAX_PATTERNS = 100;
+
+/** A verified token. */
+export interface Grant {
+  /** Channel patterns the token allows. */
+  patterns: string[];
+  /** Expiry, ms since the epoch. */
+  expiresAt: number;
+}
+
+export type AuthResult = { ok: true; grant: Grant } | { ok: false; expired: boolean; reason: string };
+
+/** Verifies tokens against one HS256 secret. */
+export class TokenVerifier {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  /** Verifies a token; never throws. */
+  async verify(token: string): Promise<AuthResult> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['exp'] });
+      const { channels, exp } = payload;
+      if (!Array.isArray(channels) || channels.length > MAX_PATTERNS || !channels.every((p) => typeof p === 'string' && p.length <= 200)) {
+        return { ok: false, expired: false, reason: 'token needs a `channels` claim: an array of channel patterns' };
+      }
+      return { ok: true, grant: { patterns: channels as string[], expiresAt: (exp as number) * 1000 } };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) return { ok: false, expired: true, reason: 'token expired' };
+      return { ok: false, expired: false, reason: 'invalid token' };
+    }
+  }
+}
+
+/** Whether a grant allows `channel`. */
+export function grantAllows(grant: Grant, channel: string): boolean {
+  return grant.patterns.some((pattern) => channelMatches(pattern, channel));
+}

@@ -1,0 +1,47 @@
+/**
+ * Flush scheduling: sessions with something to send register here, and one timer per flush
+ * interval flushes them all — so a burst of updates becomes one frame per client.
+ */
+import type { FlushResult } from './outbox.js';
+
+/** A session as the flusher sees it. */
+export interface Flushable {
+  flush(now: number): FlushResult;
+}
+
+export class Flusher {
+  private readonly dirty = new Set<Flushable>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  /** Asks for a flush of `session` within one interval. */
+  schedule(session: Flushable): void {
+    this.dirty.add(session);
+    this.timer ??= setTimeout(() => this.run(), this.intervalMs);
+  }
+
+  /** Forgets a closed session. */
+  forget(session: Flushable): void {
+    this.dirty.delete(session);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dirty.clear();
+  }
+
+  private run(): void {
+    this.timer = null;
+    const now = Date.now();
+    const sessions = [...this.dirty];
+    this.dirty.clear();
+    for (const session of sessions) {
+      // Held (lagging) sessions stay scheduled so they are sent to as soon as they drain, and
+      // so their time behind keeps being measured; sessions that are slow close themselves.
+      if (session.flush(now) === 'held') this.dirty.add(session);
+    }
+    if (this.dirty.size > 0) this.timer = setTimeout(() => this.run(), this.intervalMs);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The per-client send queue: coalesces channel messages into one frame per flush, conflates to the
+ * latest value per channel when the client falls behind, and detects slow consumers. Its size is
+ * bounded by max(maxQueuedMessages, subscriptions), whatever the client does.
+ */
+import type { Delivery } from './delivery.js';
+
+/** Where an outbox writes: a WebSocket in the relay. */
+export interface OutboxSink {
+  send(text: string): void;
+  /** Bytes accepted by `send` but not yet written to the network. */
+  readonly bufferedAmount: number;
+}
+
+/** One queued channel message. */
+interface Item {
+  channel: string;
+  /** Serialized frame of this message, shared with other clients when `delivery` is set. */
+  text: string;
+  /** The shared delivery, so a conflated item can switch to its snapshot form. */
+  delivery?: Delivery;
+}
+
+/** Outcome of a flush. */
+export type FlushResult =
+  /** Nothing left to send. */
+  | 'idle'
+  /** The client is behind: items are held (conflated) until its buffer drains. */
+  | 'held'
+  /** The client has been behind for longer than the grace period: close it. */
+  | 'slow';
+
+/** Counters the outbox reports to the relay's metrics. */
+export interface OutboxStats {
+  sent(messages: number): void;
+  conflated(messages: number): void;
+}
+
+export interface OutboxLimits {
+  slowConsumerBytes: number;
+  slowConsumerGraceMs: number;
+  maxQueuedMessages: number;
+}
+
+export class Outbox {
+  private items: Item[] = [];
+  private behindSince: number | null = null;
+
+  constructor(
+    private readonly sink: OutboxSink,
+    private readonly limits: OutboxLimits,
+    private readonly stats: OutboxStats,
+  ) {}
+
+  /** Messages waiting to be sent. */
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Queues a live update. */
+  pushUpdate(delivery: Delivery): void {
+    this.push({ channel: delivery.envelope.channel, text: delivery.updateText, delivery });
+  }
+
+  /** Queues a snapshot (or a recovered update) built for this client only. */
+  pushText(channel: string, text: string): void {
+    this.push({ channel, text });
+  }
+
+  /** Forgets queued messages of a channel (after unsubscribe or before a resync). */
+  dropChannel(channel: string): void {
+    this.items = this.items.filter((item) => item.channel !== channel);
+  }
+
+  /**
+   * Sends what is queued as one frame, unless the client is behind (its unsent bytes over the
+   * threshold): then the queue is conflated and held, and 'slow' is returned once the client has
+   * been behind for longer than the grace period.
+   */
+  flush(now: number): FlushResult {
+    if (this.sink.bufferedAmount > this.limits.slowConsumerBytes) {
+      this.behindSince ??= now;
+      this.conflate();
+      return now - this.behindSince > this.limits.slowConsumerGraceMs ? 'slow' : 'held';
+    }
+    this.behindSince = null;
+    const { items } = this;
+    if (items.length === 0) return 'idle';
+    this.items = [];
+    const frame =
+      items.length === 1
+        ? (items[0] as Item).text
+        : `{"type":"batch","messages":[${items.map((item) => item.text).join(',')}]}`;
+    this.sink.send(frame);
+    this.stats.sent(items.length);
+    return 'idle';
+  }
+
+  private push(item: Item): void {
+    this.items.push(item);
+    if (this.items.length > this.limits.maxQueuedMessages) this.conflate();
+  }
+
+  /**
+   * Keeps the latest message per channel, as a snapshot: a snapshot replaces the client's value,
+   * so the seqs skipped here do not look like a gap that would trigger a `since` resubscribe.
+   */
+  private conflate(): void {
+    const latest = new Map<string, Item>();
+    for (const item of this.items) {
+      latest.delete(item.channel); // re-insert so the order follows each channel's latest message
+      latest.set(item.channel, item);
+    }
+    const removed = this.items.length - latest.size;
+    this.items = [...latest.values()].map((item) =>
+      item.delivery ? { channel: item.channel, text: item.delivery.snapshotText } : item,
+    );
+    if (removed > 0) this.stats.conflated(removed);
+  }
+}
