@@ -91,4 +91,19 @@ describe('Redis backend: outage and recovery', { skip: SKIP_REASON }, () => {
     await waitFor('last update', () => receivedB.length === expected + 1);
     assert.deepEqual(seqsOf(receivedB, 'price:ETH-USD'), range(1, expected + 1));
   });
+
+  test('the simulator lease: nobody leads while Redis is down, one node leads again after', async () => {
+    const options = { url: redis.url, keyPrefix: uniquePrefix(), logger: quietLogger(), leaseMs: 900 };
+    const nodes = [await createRedisBackend(options), await createRedisBackend(options)];
+    open.push(...nodes);
+    const leases = nodes.map((node) => node.leadership!('simulator'));
+    const leaders = () => leases.filter((lease) => lease.isLeader()).length;
+    await waitFor('one leader', () => leaders() === 1);
+    await redis.stop();
+    await waitFor('no leader during the outage', () => leaders() === 0, 5_000);
+    await redis.start();
+    await waitFor('one leader again', () => leaders() === 1, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a lease period later, still one
+    assert.equal(leaders(), 1);
+  });
 });

@@ -97,7 +97,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   let restoreOwed = true;
   let resyncing = false;
   let resyncAgain = false;
-  let reportedHealth: BackendHealth = 'ok';
+  let reportedHealth: BackendHealth = 'degraded'; // the first successful sync logs "connected"
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
   const health = (): BackendHealth =>
@@ -203,6 +203,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   subscriber.connect().catch(() => undefined);
   await Promise.all([command, subscriber].map((c) => waitReady(c, options.connectTimeoutMs ?? 5_000)));
   await resync();
+  if (health() !== 'ok') log.warn('redis: not reachable yet; starting degraded and retrying');
 
   return {
     kind: 'redis',

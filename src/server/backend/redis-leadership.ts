@@ -2,12 +2,13 @@
  * A lease in Redis (`SET key nodeId NX PX ttl`, renewed every ttl/3 by its holder) so that exactly
  * one node of a cluster runs the simulator, and another takes over within about one ttl when the
  * holder dies. The holder steps down on its own as soon as it cannot prove the lease is still its
- * own (a failed renewal past the ttl, or Redis answering that someone else holds it), which keeps
- * the window with two leaders to at most one renewal period after Redis loses its data.
+ * own (the connection dropped, a renewal failed past the ttl, or Redis answers that someone else
+ * holds it), which keeps the window with two leaders to at most one renewal period, and only
+ * after Redis lost its data.
  */
 import type { Redis } from 'ioredis';
 import type { Leadership } from './types.js';
-import { leaseKey, RELEASE_LEASE_SCRIPT, RENEW_LEASE_SCRIPT } from './redis-scripts.js';
+import { ACQUIRE_LEASE_SCRIPT, leaseKey, RELEASE_LEASE_SCRIPT } from './redis-scripts.js';
 
 /** Options of one lease. */
 export interface LeaseOptions {
@@ -45,13 +46,13 @@ export function createRedisLeadership(redis: Redis, name: string, options: Lease
 
   const tick = async (): Promise<void> => {
     if (busy || released) return;
+    if (redis.status !== 'ready') return stepDown();
     busy = true;
     try {
       const startedAt = Date.now();
-      if (redis.status !== 'ready') throw new Error('redis not ready');
-      const held = leader
-        ? (await redis.eval(RENEW_LEASE_SCRIPT, 1, key, options.nodeId, options.ttlMs)) === 1
-        : (await redis.set(key, options.nodeId, 'PX', options.ttlMs, 'NX')) === 'OK';
+      // One script takes a free lease and renews our own, so a node that stepped down during a
+      // short outage gets its still-valid lease back at once instead of waiting for it to expire.
+      const held = (await redis.eval(ACQUIRE_LEASE_SCRIPT, 1, key, options.nodeId, options.ttlMs)) === 1;
       if (released) return;
       if (held) lastConfirmed = startedAt;
       setLeader(held);
@@ -62,6 +63,11 @@ export function createRedisLeadership(redis: Redis, name: string, options: Lease
       busy = false;
     }
   };
+  // Without Redis this node cannot prove it leads (and could not publish anyway): step down now.
+  const stepDown = (): void => setLeader(false);
+  const retake = (): void => void tick();
+  redis.on('close', stepDown);
+  redis.on('ready', retake);
 
   const timer = setInterval(() => void tick(), renewEveryMs);
   timer.unref();
@@ -77,6 +83,8 @@ export function createRedisLeadership(redis: Redis, name: string, options: Lease
       if (released) return;
       released = true;
       clearInterval(timer);
+      redis.off('close', stepDown);
+      redis.off('ready', retake);
       const wasLeader = leader;
       setLeader(false);
       listeners.clear();

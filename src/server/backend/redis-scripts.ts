@@ -99,12 +99,16 @@ redis.call('RPUSH', KEYS[2], ARGV[1])
 return 1
 `;
 
-/** Renew a lease held by this node. KEYS: lease. ARGV: node id, ttl ms. Returns 1 when still held. */
-export const RENEW_LEASE_SCRIPT = `
+/**
+ * Take or keep a lease. KEYS: lease. ARGV: node id, ttl ms. Returns 1 when this node holds it
+ * (renewed, or newly taken because it was free), 0 when another node does.
+ */
+export const ACQUIRE_LEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return 1
 end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 return 0
 `;
 
