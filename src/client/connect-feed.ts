@@ -1,0 +1,132 @@
+/**
+ * `connectFeed()`: the entry point of the client. It picks the transport (SharedWorker, leader tab,
+ * or this tab alone), falls back when one cannot work here, and shares one connection per URL and
+ * options within the page.
+ */
+import type { WebSocketConstructor } from './core/socket-session.js';
+import type { TokenSource } from './core/token.js';
+import { TabFeed } from './tab-feed.js';
+import { createHub, localLink } from './transports/direct.js';
+import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+
+/** Options of `connectFeed`. */
+export interface ConnectOptions {
+  /** A JWT, or a provider called before each connection and again before the token expires. */
+  token?: TokenSource;
+  /**
+   * Where the socket lives. `auto` (default): a SharedWorker when possible, else a leader tab, else
+   * this tab. A forced mode still falls back when the browser lacks what it needs.
+   */
+  mode?: 'auto' | 'shared-worker' | 'leader' | 'direct';
+  /** A same-origin worker script (for pages that load the kit from a CDN); see docs/connection.md. */
+  worker?: string | URL;
+  /** Time between two HTTP polls when WebSockets are blocked, in ms. Default 2000. */
+  pollingInterval?: number;
+  /** WebSocket constructor for the in-tab transports (tests under Node pass `ws`). */
+  WebSocket?: WebSocketConstructor;
+}
+
+interface SharedEntry {
+  feed: TabFeed;
+  users: number;
+}
+
+const shared = new Map<string, SharedEntry>();
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 1;
+
+function idOf(value: object): number {
+  let id = functionIds.get(value);
+  if (id === undefined) functionIds.set(value, (id = nextFunctionId++));
+  return id;
+}
+
+function keyOf(url: string, options: ConnectOptions): string {
+  const token = typeof options.token === 'function' ? `fn#${idOf(options.token)}` : (options.token ?? '');
+  return JSON.stringify([url, options.mode ?? 'auto', String(options.worker ?? ''), options.pollingInterval ?? null, token,
+    options.WebSocket ? idOf(options.WebSocket) : 0]);
+}
+
+function normalizeUrl(url: string): string | null {
+  try {
+    const parsed = new URL(url, globalThis.location?.href);
+    if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+    if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+    return parsed.protocol === 'ws:' || parsed.protocol === 'wss:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function createShared(url: string, options: ConnectOptions): TabFeed {
+  const config = { url, ...(options.pollingInterval !== undefined ? { pollingInterval: options.pollingInterval } : {}) };
+  const feed = new TabFeed(url, { config, ...(options.token !== undefined ? { token: options.token } : {}) });
+  void feed.attach(localLink(createHub('direct', options)), 'direct');
+  return feed;
+}
+
+function brokenFeed(url: string): TabFeed {
+  const feed = new TabFeed(url, { config: { url } });
+  feed.close();
+  (feed as unknown as { currentStatus: FeedStatus }).currentStatus = {
+    ...feed.status, error: { code: 'bad_url', message: 'The feed URL must be a ws:, wss:, http: or https: URL' },
+  };
+  return feed;
+}
+
+/**
+ * Connects to a relay. Calls with the same URL and options share one connection (refcounted):
+ * each returned feed's `close()` releases only its own subscriptions.
+ * @example
+ * const feed = connectFeed('wss://quotes.example.com/ws', { token: () => fetchToken() });
+ * const stop = feed.subscribe('price:BTC-USD', ({ data }) => console.log(data.price));
+ * feed.onStatus(({ state, mode }) => console.log(state, mode)); // 'open', 'shared-worker'
+ */
+export function connectFeed(url: string, options: ConnectOptions = {}): Feed {
+  const normalized = normalizeUrl(url);
+  if (!normalized) return brokenFeed(String(url));
+  const key = keyOf(normalized, options);
+  let entry = shared.get(key);
+  if (!entry) shared.set(key, (entry = { feed: createShared(normalized, options), users: 0 }));
+  entry.users++;
+  return handleOf(entry, () => {
+    if (--entry.users > 0) return;
+    shared.delete(key);
+    entry.feed.close();
+  });
+}
+
+/** One caller's view of a shared feed: its `close()` undoes only what this caller did. */
+function handleOf(entry: SharedEntry, release: () => void): Feed {
+  const { feed } = entry;
+  const cleanups = new Set<() => void>();
+  let closed = false;
+  const track = (stop: () => void) => {
+    if (closed) {
+      stop();
+      return () => {};
+    }
+    const once = () => {
+      if (cleanups.delete(once)) stop();
+    };
+    cleanups.add(once);
+    return once;
+  };
+  return {
+    url: feed.url,
+    get status() {
+      return feed.status;
+    },
+    subscribe: (channel: string, listener: FeedListener) => track(feed.subscribe(channel, listener)),
+    get: (channel: string): FeedUpdate | undefined => feed.get(channel),
+    history: (channel: string, limit?: number) => feed.history(channel, limit),
+    onStatus: (listener: StatusListener) => track(feed.onStatus(listener)),
+    reconnect: () => feed.reconnect(),
+    close: () => {
+      if (closed) return;
+      closed = true;
+      for (const cleanup of [...cleanups]) cleanup();
+      release();
+    },
+  };
+}

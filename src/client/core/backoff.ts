@@ -1,0 +1,29 @@
+/**
+ * Reconnect delays: exponential growth with full jitter, bounded on both sides, so that thousands
+ * of clients dropped by one relay restart do not come back in lockstep.
+ */
+
+/** Bounds of the reconnect delay. */
+export interface BackoffOptions {
+  /** Shortest delay, in ms (also the scale of the exponential growth). */
+  minMs: number;
+  /** Longest delay, in ms. */
+  maxMs: number;
+}
+
+/** Defaults: from 0.5 s up to 20 s. */
+export const DEFAULT_BACKOFF: BackoffOptions = { minMs: 500, maxMs: 20_000 };
+
+/**
+ * The delay before retry number `failures` (1 for the first retry): uniform in
+ * `[minMs, min(maxMs, minMs · 2^failures)]`.
+ * @param random a source in [0, 1), injectable for tests.
+ */
+export function backoffDelay(failures: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+  const minMs = Math.max(0, options.minMs);
+  const maxMs = Math.max(minMs, options.maxMs);
+  // Cap the exponent: 2 ** 1024 is Infinity, and Math.min handles that, but keep it readable.
+  const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(failures, 1), 30));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.round(minMs + r * (ceiling - minMs));
+}

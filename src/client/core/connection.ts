@@ -1,0 +1,372 @@
+/**
+ * The connection core: one WebSocket to the relay (or HTTP polling when sockets are blocked),
+ * refcounted channels, last values, `since` resume and gap recovery. It runs in the SharedWorker,
+ * in the leader tab, or in a tab alone; it knows nothing about tabs.
+ *
+ * Structure (after centrifuge-js): one `setState` that emits only on change, one `drop()` for
+ * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
+ */
+import { CloseCode, ErrorCode, isTerminalCloseCode, MAX_CHANNELS_PER_FRAME, parseServerMessage } from '../../protocol/index.js';
+import type { ChannelMessage, ClientMessage, ServerMessage } from '../../protocol/index.js';
+import type { ConnectionState, FeedError, FeedMode, FeedStatus, FeedUpdate } from '../types.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { ChannelStore, type CoreUpdate } from './channel-store.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { globalNetwork, type NetworkMonitor } from './network.js';
+import { RateMeter } from './rate-meter.js';
+import { RefCounter } from './ref-counter.js';
+import { SnapshotPoller } from './snapshot-poller-loop.js';
+import { SocketSession, type WebSocketConstructor } from './socket-session.js';
+import { refreshDelay, resolveToken, tokenExpiry, type TokenSource } from './token.js';
+
+/** Options of the connection core. Every timing is in ms. */
+export interface ConnectionOptions {
+  /** The relay's WebSocket URL, `ws://host:port/ws`. */
+  url: string;
+  /** A token, or a provider called before each connection and again before the token expires. */
+  token?: TokenSource;
+  /** The WebSocket constructor; defaults to the global one (pass `ws` under Node). */
+  WebSocket?: WebSocketConstructor;
+  /** `fetch` for the polling fallback; defaults to the global one. `null` disables polling. */
+  fetch?: typeof fetch | null;
+  /** Reported in `status.mode`. */
+  mode?: FeedMode;
+  backoff?: Partial<BackoffOptions>;
+  heartbeat?: Partial<HeartbeatOptions>;
+  /** A socket that does not open within this time counts as failed. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Open this long before the backoff resets. Default 5 s. */
+  stableAfterMs?: number;
+  /** Failed connects in a row before falling back to HTTP polling. Default 3. */
+  pollAfterFailures?: number;
+  /** Time between two snapshot polls. Default 2 s. */
+  pollingInterval?: number;
+  /** Updates kept per channel for `history()`. Default 500. */
+  historyLimit?: number;
+  /** Online/offline source; defaults to `navigator.onLine` and the global events. */
+  network?: NetworkMonitor;
+  /** Random source of the backoff jitter. */
+  random?: () => number;
+}
+
+type Timer = ReturnType<typeof setTimeout>;
+
+/** One relay connection shared by every user of a feed URL. */
+export class Connection {
+  private state: ConnectionState = 'idle';
+  private error: FeedError | null = null;
+  private attempt = 0;
+  private session: SocketSession | null = null;
+  private failures = 0;
+  private everOpened = false;
+  private closedByUser = false;
+  private token: string | undefined;
+  private nextId = 1;
+  private flushQueued = false;
+  private retryTimer: Timer | undefined;
+  private stableTimer: Timer | undefined;
+  private tokenTimer: Timer | undefined;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private lastStatsKey = '';
+  private latencyMs: number | null = null;
+  private lastMessageAt: number | null = null;
+  private stopNetwork: () => void = () => {};
+  private readonly refs = new RefCounter();
+  private readonly recovering = new Set<string>();
+  private readonly store: ChannelStore;
+  private readonly meter = new RateMeter();
+  private readonly heartbeat: Heartbeat;
+  private readonly poller: SnapshotPoller;
+  private readonly network: NetworkMonitor;
+  private readonly updateListeners = new Set<(update: CoreUpdate) => void>();
+  private readonly statusListeners = new Set<(status: FeedStatus) => void>();
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.store = new ChannelStore(options.historyLimit ?? 500);
+    this.network = options.network ?? globalNetwork();
+    this.heartbeat = new Heartbeat(
+      { ...DEFAULT_HEARTBEAT, ...options.heartbeat },
+      (t) => this.send({ type: 'ping', t }),
+      () => this.drop(this.attempt, CloseCode.HeartbeatTimeout, 'no answer to ping (heartbeat timeout)'),
+    );
+    const fetchImpl = options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch;
+    this.poller = new SnapshotPoller({
+      url: options.url,
+      fetch: fetchImpl ?? null,
+      intervalMs: options.pollingInterval ?? 2000,
+      channels: () => this.refs.channels(),
+      onSnapshot: (message) => this.applyFrame(message),
+    });
+  }
+
+  /** The current status. */
+  get status(): FeedStatus {
+    return {
+      state: this.state,
+      mode: this.options.mode ?? 'direct',
+      stats: { latencyMs: this.latencyMs, messagesPerSecond: this.meter.perSecond, lastMessageAt: this.lastMessageAt },
+      error: this.error,
+    };
+  }
+
+  /** Starts connecting (idempotent). */
+  start(): void {
+    if (this.state !== 'idle') return;
+    this.stopNetwork = this.network.subscribe((online) => this.onNetworkChange(online));
+    this.statsTimer = setInterval(() => this.emitStatsIfChanged(), 1000);
+    void this.connect();
+  }
+
+  /** Every applied update, in `seq` order per channel. */
+  onUpdate(listener: (update: CoreUpdate) => void): () => void {
+    this.updateListeners.add(listener);
+    return () => this.updateListeners.delete(listener);
+  }
+
+  /** Status changes (state, error, and stats at most once a second). */
+  onStatus(listener: (status: FeedStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Adds a user of `channel`; the relay sees one `subscribe` for the first. */
+  retain(channel: string): void {
+    if (this.refs.retain(channel)) this.queueFlush();
+  }
+
+  /** Removes a user of `channel`; the relay sees `unsubscribe` when the last one leaves. */
+  release(channel: string): void {
+    if (!this.refs.release(channel)) return;
+    this.store.delete(channel);
+    this.recovering.delete(channel);
+    this.queueFlush();
+  }
+
+  /** Users of a channel (for tests and diagnostics). */
+  users(channel: string): number {
+    return this.refs.count(channel);
+  }
+
+  /** Notes a position known elsewhere, to resume from it (see `ChannelStore.hint`). */
+  hint(channel: string, seq: number, value?: FeedUpdate): void {
+    this.store.hint(channel, seq, value);
+  }
+
+  /** The last value of a channel. */
+  get(channel: string): CoreUpdate | undefined {
+    return this.store.get(channel);
+  }
+
+  /** Recent updates of a channel, oldest first. */
+  history(channel: string, limit?: number): CoreUpdate[] {
+    return this.store.history(channel, limit);
+  }
+
+  /** Connects now, skipping the backoff wait; also leaves a terminal `closed` state. */
+  reconnect(): void {
+    if (this.closedByUser || this.state === 'open' || this.session?.connecting) return;
+    this.error = null;
+    this.failures = 0;
+    void this.connect();
+  }
+
+  /** Closes the socket and stops for good. */
+  close(): void {
+    if (this.closedByUser) return;
+    this.closedByUser = true;
+    this.drop(this.attempt, CloseCode.Normal, 'closed by the client');
+    this.poller.stop();
+    this.stopNetwork();
+    clearInterval(this.statsTimer);
+    this.setState('closed');
+  }
+
+  private async connect(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    if (this.closedByUser) return;
+    if (!this.network.onLine) return this.setState('offline');
+    const id = ++this.attempt;
+    this.session?.dispose(CloseCode.Normal, 'replaced');
+    this.session = null;
+    if (!this.poller.running) this.setState(this.everOpened || this.failures > 0 ? 'reconnecting' : 'connecting');
+    this.token = await resolveToken(this.options.token);
+    if (id !== this.attempt || this.closedByUser) return;
+    const WebSocketImpl = this.options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
+    if (!WebSocketImpl) return this.drop(id, undefined, 'no WebSocket implementation');
+    this.session = new SocketSession(WebSocketImpl, this.options.url, this.options.connectTimeoutMs ?? 10_000, {
+      open: () => id === this.attempt && this.onOpen(id),
+      message: (raw) => id === this.attempt && this.onMessage(raw),
+      close: (code, reason) => this.drop(id, code, reason),
+    });
+  }
+
+  private onOpen(id: number): void {
+    this.everOpened = true;
+    this.error = null;
+    this.poller.stop();
+    this.recovering.clear();
+    if (this.token) this.send({ type: 'auth', token: this.token });
+    this.refs.takeChanges(); // the full subscription below covers every pending change
+    this.subscribe(this.refs.channels(), true);
+    this.setState('open');
+    this.heartbeat.start();
+    this.stableTimer = setTimeout(() => (this.failures = 0), this.options.stableAfterMs ?? 5000);
+    this.scheduleTokenRefresh(id);
+  }
+
+  private onMessage(raw: unknown): void {
+    this.heartbeat.received();
+    const parsed = parseServerMessage(raw);
+    if (!parsed.ok) return; // a malformed frame is dropped; seq tracking recovers anything it hid
+    this.handle(parsed.message);
+  }
+
+  private handle(message: ServerMessage): void {
+    switch (message.type) {
+      case 'pong':
+        if (message.t <= Date.now()) this.latencyMs = Date.now() - message.t;
+        return;
+      case 'snapshot':
+      case 'update':
+        return this.applyFrame(message);
+      case 'batch':
+        for (const item of message.messages) this.applyFrame(item);
+        return;
+      case 'error':
+        // An expired token: reconnect, which asks the provider for a fresh one.
+        if (message.code === ErrorCode.TokenExpired) this.drop(this.attempt, CloseCode.TokenExpired, message.message);
+        return;
+      case 'ack':
+        return;
+    }
+  }
+
+  private applyFrame(message: ChannelMessage): void {
+    if (!this.refs.has(message.channel)) return; // late frame of a channel nobody uses any more
+    const result = this.store.apply(message);
+    if (result.kind === 'gap') return this.recover(message.channel, result.lastSeq);
+    if (result.kind !== 'applied') return;
+    this.recovering.delete(message.channel);
+    this.meter.add();
+    this.lastMessageAt = Date.now();
+    for (const listener of this.updateListeners) listener(result.update);
+  }
+
+  /**
+   * Asks again from the last applied `seq` (the relay resynchronizes a channel subscribed again);
+   * later frames are dropped as gaps until the missed ones arrive.
+   */
+  private recover(channel: string, lastSeq: number): void {
+    if (this.recovering.has(channel) || this.state !== 'open') return;
+    this.recovering.add(channel);
+    this.send({ type: 'subscribe', id: this.nextId++, channels: [channel], since: { [channel]: lastSeq } });
+  }
+
+  /** The one disconnect path: every way a socket ends comes through here. */
+  private drop(id: number, code: number | undefined, reason: string): void {
+    if (id !== this.attempt) return;
+    this.attempt++;
+    this.session?.dispose(code === CloseCode.HeartbeatTimeout ? code : CloseCode.Normal, reason);
+    this.session = null;
+    this.heartbeat.stop();
+    clearTimeout(this.stableTimer);
+    clearTimeout(this.tokenTimer);
+    if (this.closedByUser) return;
+    if (code !== undefined && isTerminalCloseCode(code)) {
+      this.poller.stop();
+      this.error = { code: `close:${code}`, message: reason || `closed with code ${code}` };
+      return this.setState('closed');
+    }
+    this.failures++;
+    if (!this.network.onLine) return this.setState('offline');
+    const pollAfter = this.options.pollAfterFailures ?? 3;
+    if (!this.poller.running && this.failures >= pollAfter && this.poller.available) {
+      // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,
+      // and keep probing the socket with backoff; the first probe that opens switches back.
+      this.error = { code: 'websocket_unavailable', message: `WebSocket failed ${this.failures} times in a row; polling /v1/snapshot` };
+      this.poller.start();
+      this.setState('polling');
+    }
+    if (!this.poller.running) this.setState('reconnecting');
+    const delay = backoffDelay(this.failures, { ...DEFAULT_BACKOFF, ...this.options.backoff }, this.options.random);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private onNetworkChange(online: boolean): void {
+    if (this.closedByUser || this.state === 'closed') return;
+    if (!online) {
+      // No retry storm while offline: drop the socket and wait for the `online` event.
+      clearTimeout(this.retryTimer);
+      this.poller.stop();
+      this.drop(this.attempt, CloseCode.GoingAway, 'offline');
+      clearTimeout(this.retryTimer);
+      this.setState('offline');
+    } else if (this.state === 'offline') {
+      this.failures = 0;
+      void this.connect();
+    }
+  }
+
+  private scheduleTokenRefresh(id: number): void {
+    if (typeof this.options.token !== 'function' || !this.token) return;
+    const expiresAt = tokenExpiry(this.token);
+    if (expiresAt === null) return;
+    this.tokenTimer = setTimeout(async () => {
+      const token = await resolveToken(this.options.token);
+      if (id !== this.attempt || !token) return;
+      this.token = token;
+      this.send({ type: 'auth', token });
+      this.scheduleTokenRefresh(id);
+    }, refreshDelay(expiresAt));
+  }
+
+  private queueFlush(): void {
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    // One microtask later: a page that mounts 50 tickers sends one `subscribe` frame, not 50.
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      if (this.state !== 'open') {
+        if (this.poller.running) this.poller.pollSoon();
+        return;
+      }
+      const { added, removed } = this.refs.takeChanges();
+      for (let i = 0; i < removed.length; i += MAX_CHANNELS_PER_FRAME) {
+        this.send({ type: 'unsubscribe', id: this.nextId++, channels: removed.slice(i, i + MAX_CHANNELS_PER_FRAME) });
+      }
+      this.subscribe(added, true);
+    });
+  }
+
+  private subscribe(channels: string[], withSince: boolean): void {
+    for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_FRAME) {
+      const chunk = channels.slice(i, i + MAX_CHANNELS_PER_FRAME);
+      const since = withSince ? this.store.since(chunk) : {};
+      const frame: ClientMessage = { type: 'subscribe', id: this.nextId++, channels: chunk };
+      if (Object.keys(since).length > 0) frame.since = since;
+      this.send(frame);
+    }
+  }
+
+  private send(message: ClientMessage): void {
+    this.session?.send(JSON.stringify(message));
+  }
+
+  private setState(next: ConnectionState): void {
+    if (next === this.state) return;
+    this.state = next;
+    this.emitStatus();
+  }
+
+  private emitStatsIfChanged(): void {
+    const { stats } = this.status;
+    const key = `${stats.latencyMs}|${stats.messagesPerSecond}|${stats.lastMessageAt}`;
+    if (key !== this.lastStatsKey) this.emitStatus();
+  }
+
+  private emitStatus(): void {
+    const status = this.status;
+    this.lastStatsKey = `${status.stats.latencyMs}|${status.stats.messagesPerSecond}|${status.stats.lastMessageAt}`;
+    for (const listener of this.statusListeners) listener(status);
+  }
+}

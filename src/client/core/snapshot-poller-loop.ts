@@ -1,0 +1,71 @@
+/** The polling loop of the HTTP fallback: one `GET /v1/snapshot` per interval while running. */
+import type { SnapshotMessage } from '../../protocol/index.js';
+import { fetchSnapshots } from './snapshot-poller.js';
+
+/** What the loop needs from the core. */
+export interface SnapshotPollerOptions {
+  url: string;
+  fetch: typeof fetch | null;
+  intervalMs: number;
+  channels(): string[];
+  onSnapshot(message: SnapshotMessage): void;
+}
+
+/** Polls while started; results of a stopped run are discarded, so they never overwrite socket data. */
+export class SnapshotPoller {
+  private run = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private inFlight = false;
+
+  constructor(private readonly options: SnapshotPollerOptions) {}
+
+  /** Whether polling can work here at all. */
+  get available(): boolean {
+    return this.options.fetch !== null;
+  }
+
+  /** Whether the loop runs. */
+  get running(): boolean {
+    return this.timer !== undefined || this.inFlight;
+  }
+
+  /** Starts polling at once. */
+  start(): void {
+    if (this.running || !this.available) return;
+    this.run++;
+    void this.poll(this.run);
+  }
+
+  /** Polls now instead of at the next tick (a channel was added). */
+  pollSoon(): void {
+    if (!this.running || this.inFlight) return;
+    clearTimeout(this.timer);
+    void this.poll(this.run);
+  }
+
+  /** Stops; an answer still in flight is ignored. */
+  stop(): void {
+    this.run++;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.inFlight = false;
+  }
+
+  private async poll(run: number): Promise<void> {
+    this.timer = undefined;
+    const channels = this.options.channels();
+    if (channels.length > 0 && this.options.fetch) {
+      this.inFlight = true;
+      try {
+        const snapshots = await fetchSnapshots(this.options.fetch, this.options.url, channels, Math.max(1000, this.options.intervalMs * 2));
+        if (run !== this.run) return;
+        for (const snapshot of snapshots) this.options.onSnapshot(snapshot);
+      } catch {
+        // The relay is unreachable over HTTP too; keep trying at the same pace.
+      } finally {
+        if (run === this.run) this.inFlight = false;
+      }
+    }
+    if (run === this.run) this.timer = setTimeout(() => void this.poll(run), this.options.intervalMs);
+  }
+}

@@ -1,0 +1,38 @@
+/** Token options: a fixed string or a provider called before each connection and before expiry. */
+
+/** A token, or a function that returns a fresh one. */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** Resolves a token source; a throwing provider yields `undefined` (connect without a token). */
+export async function resolveToken(source: TokenSource | undefined): Promise<string | undefined> {
+  if (source === undefined) return undefined;
+  if (typeof source === 'string') return source;
+  try {
+    const token = await source();
+    return typeof token === 'string' && token.length > 0 ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `exp` claim of a JWT in ms since the epoch, or null when the token is not a readable JWT. */
+export function tokenExpiry(token: string): number | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))) as { exp?: unknown };
+    return typeof json.exp === 'number' && Number.isFinite(json.exp) ? json.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When to ask the provider for a fresh token: 30 s before `exp`, or at 80 % of the remaining
+ * lifetime for short-lived tokens; never sooner than 1 s from now.
+ */
+export function refreshDelay(expiresAt: number, now = Date.now()): number {
+  const remaining = expiresAt - now;
+  return Math.max(1000, Math.min(remaining - 30_000, remaining * 0.8));
+}

@@ -1,0 +1,225 @@
+/**
+ * The hub owns one connection core and serves any number of tabs over the port protocol: it counts
+ * each tab's channels into the core's refcounts, fans updates out in batches (at most one message
+ * per tab per frame, carrying only the latest value per channel), answers history and token
+ * requests, and releases everything a tab held when the tab goes away.
+ *
+ * It runs in the SharedWorker, in the leader tab (leader mode), or in a tab alone (direct mode).
+ */
+import { isValidChannel } from '../protocol/index.js';
+import type { Connection } from './core/connection.js';
+import type { TokenSource } from './core/token.js';
+import { isTabMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
+import type { FeedStatus } from './types.js';
+
+/** How the hub is wired into its host. */
+export interface HubOptions {
+  /** Builds the connection when the first tab says hello. */
+  createConnection(config: HubConfig, token: TokenSource): Connection;
+  /** Calls `onGone` once the Web Lock named `name` is free (its tab died); returns a canceller. */
+  watchLock?(name: string, onGone: () => void): () => void;
+  /** Batch interval for visible tabs, in ms. Default 16 (one frame). */
+  frameMs?: number;
+  /** Batch interval for hidden tabs, in ms. Default 1000. */
+  hiddenFrameMs?: number;
+  /** How long a token request may take, in ms. Default 5000. */
+  tokenTimeoutMs?: number;
+}
+
+/** The hub's side of one tab. */
+export interface HubPort {
+  /** Hands a message from the tab to the hub; invalid messages are ignored. */
+  receive(message: unknown): void;
+  /** The tab is gone: release what it held. Idempotent. */
+  disconnect(): void;
+}
+
+interface Client {
+  send(message: HubMessage): void;
+  channels: Set<string>;
+  hidden: boolean;
+  hasToken: boolean;
+  greeted: boolean;
+  pending: Map<string, PortUpdate>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  stopWatch: () => void;
+}
+
+/** One connection shared by many tabs. */
+export class Hub {
+  private connection: Connection | null = null;
+  private readonly clients = new Set<Client>();
+  private readonly byChannel = new Map<string, Set<Client>>();
+  private readonly tokenRequests = new Map<number, (token: string) => void>();
+  private nextTokenRequest = 1;
+
+  constructor(private readonly options: HubOptions) {}
+
+  /** Number of connected tabs. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** The core, once a tab said hello. */
+  get core(): Connection | null {
+    return this.connection;
+  }
+
+  /** Adds a tab that receives hub messages through `send`. */
+  connect(send: (message: HubMessage) => void): HubPort {
+    const client: Client = {
+      send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, stopWatch: () => {},
+    };
+    this.clients.add(client);
+    let gone = false;
+    return {
+      receive: (message) => {
+        if (!gone && isTabMessage(message)) this.handle(client, message);
+      },
+      disconnect: () => {
+        if (gone) return;
+        gone = true;
+        this.remove(client);
+      },
+    };
+  }
+
+  private handle(client: Client, message: TabMessage): void {
+    if (message.type === 'hello') return this.hello(client, message);
+    if (!client.greeted || !this.connection) return;
+    const core = this.connection;
+    switch (message.type) {
+      case 'subscribe':
+        for (const channel of message.channels) this.add(client, channel);
+        return this.flush(client);
+      case 'unsubscribe':
+        for (const channel of message.channels) this.drop(client, channel);
+        return;
+      case 'visibility':
+        client.hidden = message.hidden;
+        return;
+      case 'history':
+        return client.send({ type: 'history', id: message.id, updates: core.history(message.channel, message.limit) });
+      case 'token':
+        this.tokenRequests.get(message.id)?.(message.token ?? '');
+        this.tokenRequests.delete(message.id);
+        return;
+      case 'reconnect':
+        return core.reconnect();
+      case 'bye':
+        return this.remove(client);
+    }
+  }
+
+  private hello(client: Client, message: Extract<TabMessage, { type: 'hello' }>): void {
+    if (message.v !== PORT_PROTOCOL_VERSION) return;
+    client.greeted = true;
+    client.hidden = message.hidden;
+    client.hasToken = message.hasToken;
+    if (!this.connection) {
+      this.connection = this.options.createConnection(message.config, () => this.requestToken());
+      this.connection.onUpdate((update) => this.fanOut(update));
+      this.connection.onStatus((status) => this.broadcastStatus(status));
+      this.connection.start();
+    }
+    if (message.lock && this.options.watchLock) {
+      client.stopWatch();
+      client.stopWatch = this.options.watchLock(message.lock, () => this.remove(client));
+    }
+    // A tab fed by a previous leader tells how far it got: resume from there, not from scratch.
+    for (const [channel, seq] of Object.entries(message.since)) {
+      if (isValidChannel(channel) && Number.isSafeInteger(seq) && seq >= 0) this.connection.hint(channel, seq);
+    }
+    const wanted = new Set(message.channels);
+    for (const channel of [...client.channels]) if (!wanted.has(channel)) this.drop(client, channel);
+    client.send({ type: 'welcome', v: PORT_PROTOCOL_VERSION, status: this.connection.status });
+    for (const channel of wanted) this.add(client, channel);
+    this.flush(client); // cached values at once, before any network round trip
+  }
+
+  private add(client: Client, channel: string): void {
+    if (client.channels.has(channel)) return;
+    client.channels.add(channel);
+    let set = this.byChannel.get(channel);
+    if (!set) this.byChannel.set(channel, (set = new Set()));
+    set.add(client);
+    this.connection!.retain(channel);
+    const cached = this.connection!.get(channel);
+    if (cached) client.pending.set(channel, cached);
+  }
+
+  private drop(client: Client, channel: string): void {
+    if (!client.channels.delete(channel)) return;
+    client.pending.delete(channel);
+    const set = this.byChannel.get(channel);
+    set?.delete(client);
+    if (set?.size === 0) this.byChannel.delete(channel);
+    this.connection?.release(channel);
+  }
+
+  private remove(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    client.stopWatch();
+    clearTimeout(client.timer);
+    for (const channel of [...client.channels]) this.drop(client, channel);
+    if (this.clients.size === 0 && this.connection) {
+      // Nobody is left to feed: hang up rather than keep a socket for a worker about to end.
+      this.connection.close();
+      this.connection = null;
+    }
+  }
+
+  private fanOut(update: PortUpdate): void {
+    const clients = this.byChannel.get(update.channel);
+    if (!clients) return;
+    for (const client of clients) {
+      const previous = client.pending.get(update.channel);
+      // Keep only the latest value, but never lose a `reset` mark folded into it.
+      client.pending.set(update.channel, previous?.reset && !update.reset ? { ...update, reset: true } : update);
+      if (client.timer === undefined) {
+        const delay = client.hidden ? (this.options.hiddenFrameMs ?? 1000) : (this.options.frameMs ?? 16);
+        client.timer = setTimeout(() => this.flush(client), delay);
+      }
+    }
+  }
+
+  private flush(client: Client): void {
+    clearTimeout(client.timer);
+    client.timer = undefined;
+    if (client.pending.size === 0 || !this.clients.has(client)) return;
+    const updates = [...client.pending.values()];
+    client.pending.clear();
+    this.post(client, { type: 'updates', updates });
+  }
+
+  private broadcastStatus(status: FeedStatus): void {
+    for (const client of this.clients) if (client.greeted) this.post(client, { type: 'status', status });
+  }
+
+  private post(client: Client, message: HubMessage): void {
+    try {
+      client.send(message);
+    } catch {
+      // A port whose tab vanished can throw on post: treat the tab as gone.
+      this.remove(client);
+    }
+  }
+
+  /** Asks a tab that has a token source for a fresh token; '' when none answers in time. */
+  private requestToken(): Promise<string> {
+    const client = [...this.clients].find((c) => c.greeted && c.hasToken);
+    if (!client) return Promise.resolve('');
+    const id = this.nextTokenRequest++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.tokenRequests.delete(id);
+        resolve('');
+      }, this.options.tokenTimeoutMs ?? 5000);
+      this.tokenRequests.set(id, (token) => {
+        clearTimeout(timer);
+        resolve(token);
+      });
+      this.post(client, { type: 'token-request', id });
+    });
+  }
+}

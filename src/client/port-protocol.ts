@@ -1,0 +1,103 @@
+/**
+ * The port protocol between a tab and the hub that owns the connection (in a SharedWorker, in the
+ * leader tab, or in the tab itself). The same messages travel over a MessagePort, a
+ * BroadcastChannel (leader mode, wrapped in an envelope that names the tab) or a direct call.
+ * Every message is checked on arrival with the guards below; anything else is ignored.
+ */
+import { isPlainObject, isValidChannel } from '../protocol/index.js';
+import type { FeedStatus, FeedUpdate } from './types.js';
+
+/** Version of this protocol; a tab and a worker of different builds refuse each other. */
+export const PORT_PROTOCOL_VERSION = 1;
+
+/** An update as fanned out to tabs. `reset` tells the tab that `seq` started over. */
+export interface PortUpdate extends FeedUpdate {
+  reset?: boolean;
+}
+
+/** Options a tab sends so the hub can build the connection (the first tab's options win). */
+export interface HubConfig {
+  url: string;
+  pollingInterval?: number;
+}
+
+/** Tab → hub. */
+export type TabMessage =
+  /** First message of a tab (again after a leader change): who it is, what it needs, where it is. */
+  | {
+      type: 'hello';
+      v: number;
+      tab: string;
+      config: HubConfig;
+      /** Name of the Web Lock this tab holds for its lifetime; its release means the tab is gone. */
+      lock?: string;
+      hidden: boolean;
+      /** Whether the tab can answer `token-request`. */
+      hasToken: boolean;
+      channels: string[];
+      /** Last `seq` the tab saw per channel, so a new leader resumes without gaps. */
+      since: Record<string, number>;
+    }
+  | { type: 'subscribe'; channels: string[] }
+  | { type: 'unsubscribe'; channels: string[] }
+  | { type: 'visibility'; hidden: boolean }
+  | { type: 'history'; id: number; channel: string; limit?: number }
+  | { type: 'token'; id: number; token: string | null }
+  | { type: 'reconnect' }
+  /** The tab is leaving (pagehide, `close()`); the Web Lock covers tabs that cannot say so. */
+  | { type: 'bye' };
+
+/** Hub → tab. */
+export type HubMessage =
+  | { type: 'welcome'; v: number; status: FeedStatus }
+  /** Latest value per channel since the previous batch, at most one batch per frame. */
+  | { type: 'updates'; updates: PortUpdate[] }
+  | { type: 'status'; status: FeedStatus }
+  | { type: 'history'; id: number; updates: FeedUpdate[] }
+  /** The hub needs a fresh token (before connecting, or before expiry). */
+  | { type: 'token-request'; id: number };
+
+const isChannelList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length <= 10_000 && value.every(isValidChannel);
+
+/** Checks a message from a tab. */
+export function isTabMessage(value: unknown): value is TabMessage {
+  if (!isPlainObject(value)) return false;
+  switch (value.type) {
+    case 'hello':
+      return typeof value.tab === 'string' && isPlainObject(value.config) && typeof value.config.url === 'string'
+        && isChannelList(value.channels) && isPlainObject(value.since) && typeof value.hidden === 'boolean';
+    case 'subscribe':
+    case 'unsubscribe':
+      return isChannelList(value.channels);
+    case 'visibility':
+      return typeof value.hidden === 'boolean';
+    case 'history':
+      return Number.isSafeInteger(value.id) && isValidChannel(value.channel);
+    case 'token':
+      return Number.isSafeInteger(value.id) && (value.token === null || typeof value.token === 'string');
+    case 'reconnect':
+    case 'bye':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Checks a message from the hub. */
+export function isHubMessage(value: unknown): value is HubMessage {
+  if (!isPlainObject(value)) return false;
+  switch (value.type) {
+    case 'welcome':
+    case 'status':
+      return isPlainObject(value.status) && typeof value.status.state === 'string';
+    case 'updates':
+      return Array.isArray(value.updates);
+    case 'history':
+      return Number.isSafeInteger(value.id) && Array.isArray(value.updates);
+    case 'token-request':
+      return Number.isSafeInteger(value.id);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The tab's side of a feed: the `Feed` that elements use. It keeps listeners and last values per
+ * channel, and talks to a hub (in a SharedWorker, in the leader tab, or in this tab) through a link
+ * that speaks the port protocol. The link can be swapped (SharedWorker failed, leader changed):
+ * the new hub gets a `hello` with every channel and the last `seq` seen, so nothing is lost.
+ */
+import { isValidChannel } from '../protocol/index.js';
+import { resolveToken, type TokenSource } from './core/token.js';
+import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
+import type { Feed, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+
+/** A way to reach a hub. */
+export interface HubLink {
+  send(message: TabMessage): void;
+  close(): void;
+}
+
+/** Opens a link whose hub messages go to `receive`. */
+export type LinkFactory = (receive: (message: unknown) => void) => HubLink;
+
+/** Options of a tab feed. */
+export interface TabFeedOptions {
+  config: HubConfig;
+  token?: TokenSource;
+  /** Name of the Web Lock this tab holds for its lifetime, if any (see `holdTabLock`). */
+  lock?: string;
+  /** How long `history()` waits for the hub, in ms. Default 5000. */
+  historyTimeoutMs?: number;
+}
+
+let tabCounter = 0;
+/** A random id for this tab, unique enough across tabs of one origin. */
+export function newTabId(): string {
+  const random = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `${random}-${++tabCounter}`;
+}
+
+const initialStatus = (mode: FeedMode): FeedStatus => ({
+  state: 'connecting', mode, stats: { latencyMs: null, messagesPerSecond: 0, lastMessageAt: null }, error: null,
+});
+
+/** A feed backed by a hub. */
+export class TabFeed implements Feed {
+  readonly tab = newTabId();
+  private link: HubLink | null = null;
+  private mode: FeedMode = 'direct';
+  private currentStatus: FeedStatus = initialStatus('direct');
+  private closed = false;
+  private greeted = false;
+  private generation = 0;
+  private welcome: (() => void) | null = null;
+  private helloChannels: string[] = [];
+  private nextHistory = 1;
+  private readonly listeners = new Map<string, Set<FeedListener>>();
+  private readonly values = new Map<string, FeedUpdate>();
+  private readonly statusListeners = new Set<StatusListener>();
+  private readonly historyRequests = new Map<number, (updates: FeedUpdate[]) => void>();
+
+  constructor(readonly url: string, private readonly options: TabFeedOptions) {}
+
+  get status(): FeedStatus {
+    return this.currentStatus;
+  }
+
+  /** The transport in use. */
+  get currentMode(): FeedMode {
+    return this.mode;
+  }
+
+  /**
+   * Switches to a hub and says hello. Resolves true when the hub answers within `timeoutMs`,
+   * false otherwise (the caller may then try another transport).
+   */
+  attach(open: LinkFactory, mode: FeedMode, timeoutMs = 4000): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    const generation = ++this.generation;
+    this.link?.close();
+    this.greeted = false;
+    this.mode = mode;
+    this.setStatus({ ...this.currentStatus, mode, state: this.currentStatus.state === 'open' ? 'reconnecting' : this.currentStatus.state });
+    this.link = open((message) => {
+      if (generation === this.generation && isHubMessage(message)) this.handle(message);
+    });
+    this.link.send(this.hello());
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.welcome = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+
+  /** Says hello again to the same link (a new leader took over behind a BroadcastChannel). */
+  rehello(): void {
+    if (!this.closed) this.link?.send(this.hello());
+  }
+
+  subscribe(channel: string, listener: FeedListener): () => void {
+    if (this.closed || !isValidChannel(channel)) return () => {};
+    let set = this.listeners.get(channel);
+    if (!set) {
+      this.listeners.set(channel, (set = new Set()));
+      if (this.greeted) this.link?.send({ type: 'subscribe', channels: [channel] });
+    }
+    const entry: FeedListener = (update) => listener(update);
+    set.add(entry);
+    const cached = this.values.get(channel);
+    if (cached) this.call(entry, cached);
+    return () => {
+      if (!set.delete(entry) || set.size > 0 || this.listeners.get(channel) !== set) return;
+      this.listeners.delete(channel);
+      this.values.delete(channel);
+      if (this.greeted) this.link?.send({ type: 'unsubscribe', channels: [channel] });
+    };
+  }
+
+  get(channel: string): FeedUpdate | undefined {
+    return this.values.get(channel);
+  }
+
+  history(channel: string, limit?: number): Promise<FeedUpdate[]> {
+    if (!this.link || !this.greeted || !isValidChannel(channel)) return Promise.resolve([]);
+    const id = this.nextHistory++;
+    const request: TabMessage = { type: 'history', id, channel };
+    if (limit !== undefined) request.limit = limit;
+    this.link.send(request);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.historyRequests.delete(id);
+        resolve([]);
+      }, this.options.historyTimeoutMs ?? 5000);
+      this.historyRequests.set(id, (updates) => {
+        clearTimeout(timer);
+        resolve(updates);
+      });
+    });
+  }
+
+  onStatus(listener: StatusListener): () => void {
+    this.statusListeners.add(listener);
+    listener(this.currentStatus);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  reconnect(): void {
+    this.link?.send({ type: 'reconnect' });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.link?.send({ type: 'bye' });
+    this.link?.close();
+    this.link = null;
+    this.closed = true;
+    this.listeners.clear();
+    this.setStatus({ ...this.currentStatus, state: 'closed' });
+  }
+
+  private hello(): TabMessage {
+    const since: Record<string, number> = {};
+    for (const [channel, update] of this.values) since[channel] = update.seq;
+    this.helloChannels = [...this.listeners.keys()];
+    return {
+      type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.options.config,
+      ...(this.options.lock ? { lock: this.options.lock } : {}),
+      hidden: globalThis.document?.visibilityState === 'hidden',
+      hasToken: this.options.token !== undefined,
+      channels: this.helloChannels, since,
+    };
+  }
+
+  private handle(message: HubMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.greeted = true;
+        this.welcome?.();
+        this.welcome = null;
+        this.syncAfterWelcome();
+        return this.setStatus({ ...message.status, mode: this.mode });
+      case 'status':
+        return this.setStatus({ ...message.status, mode: this.mode });
+      case 'updates':
+        for (const update of message.updates) this.deliver(update);
+        return;
+      case 'history':
+        this.historyRequests.get(message.id)?.(message.updates);
+        this.historyRequests.delete(message.id);
+        return;
+      case 'token-request':
+        void resolveToken(this.options.token).then((token) => this.link?.send({ type: 'token', id: message.id, token: token ?? null }));
+        return;
+    }
+  }
+
+  /** Channels added or dropped between hello and welcome were sent to nobody: send them now. */
+  private syncAfterWelcome(): void {
+    const now = [...this.listeners.keys()];
+    const added = now.filter((channel) => !this.helloChannels.includes(channel));
+    const removed = this.helloChannels.filter((channel) => !this.listeners.has(channel));
+    if (added.length > 0) this.link?.send({ type: 'subscribe', channels: added });
+    if (removed.length > 0) this.link?.send({ type: 'unsubscribe', channels: removed });
+  }
+
+  private deliver(update: PortUpdate): void {
+    if (!update || typeof update !== 'object' || !isValidChannel(update.channel) || !Number.isSafeInteger(update.seq)) return;
+    const set = this.listeners.get(update.channel);
+    if (!set) return;
+    const previous = this.values.get(update.channel);
+    // Another hub (a new leader) may repeat what this tab saw: never go back, unless seq restarted.
+    if (previous && !update.reset && update.seq <= previous.seq) return;
+    const clean: FeedUpdate = { channel: update.channel, seq: update.seq, data: update.data };
+    this.values.set(update.channel, clean);
+    for (const listener of [...set]) this.call(listener, clean);
+  }
+
+  private call(listener: FeedListener, update: FeedUpdate): void {
+    try {
+      listener(update);
+    } catch (error) {
+      // One broken element must not starve the others of updates.
+      console.error('[market-pulse] feed listener failed', error);
+    }
+  }
+
+  private setStatus(status: FeedStatus): void {
+    const previous = this.currentStatus;
+    this.currentStatus = status;
+    if (JSON.stringify(previous) === JSON.stringify(status)) return;
+    for (const listener of [...this.statusListeners]) listener(status);
+  }
+}

@@ -1,0 +1,41 @@
+/** Direct mode: the hub and its connection live in this tab (no other tab shares them). */
+import { Connection } from '../core/connection.js';
+import type { WebSocketConstructor } from '../core/socket-session.js';
+import { Hub } from '../hub.js';
+import type { FeedMode } from '../types.js';
+import type { LinkFactory } from '../tab-feed.js';
+
+/** Knobs shared by every place that builds a connection from a hub config. */
+export interface CoreFactoryOptions {
+  /** The WebSocket constructor (tests under Node pass `ws`). */
+  WebSocket?: WebSocketConstructor;
+}
+
+/** A hub whose connections report `mode`. */
+export function createHub(mode: FeedMode, options: CoreFactoryOptions = {}, watchLock?: (name: string, onGone: () => void) => () => void): Hub {
+  return new Hub({
+    createConnection: (config, token) =>
+      new Connection({
+        url: config.url,
+        token,
+        mode,
+        ...(config.pollingInterval !== undefined ? { pollingInterval: config.pollingInterval } : {}),
+        ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      }),
+    ...(watchLock ? { watchLock } : {}),
+  });
+}
+
+/**
+ * A link to a hub in the same JavaScript realm. Both directions go through a microtask, like a
+ * MessagePort would, so no caller is re-entered from inside its own call.
+ */
+export function localLink(hub: Hub): LinkFactory {
+  return (receive) => {
+    const port = hub.connect((message) => queueMicrotask(() => receive(message)));
+    return {
+      send: (message) => queueMicrotask(() => port.receive(message)),
+      close: () => queueMicrotask(() => port.disconnect()),
+    };
+  };
+}
