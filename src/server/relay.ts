@@ -12,7 +12,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChannelData } from '../protocol/index.js';
-import { createMemoryBackend } from './backend/memory-backend.js';
 import type { ChannelBackend } from './backend/types.js';
 import { handleApi, type ApiContext } from './http/api.js';
 import { sendError } from './http/respond.js';
@@ -20,7 +19,7 @@ import { handleStatic } from './http/static.js';
 import { createLogger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { resolveLimits, type RelayOptions } from './options.js';
-import { startSimulator, type Simulator } from './simulator/simulator.js';
+import { openBackend, runSimulator, type SimulatorRun } from './setup.js';
 import { TokenVerifier } from './ws/auth.js';
 import { Flusher } from './ws/flusher.js';
 import { Gateway, WS_PATH } from './ws/gateway.js';
@@ -49,22 +48,6 @@ export interface Relay {
 /** The package root (two levels above this file, in src/server/ and in dist/server/ alike). */
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-async function openBackend(options: RelayOptions, historySize: number, maxChannels: number): Promise<{ backend: ChannelBackend; owned: boolean }> {
-  if (options.backend) return { backend: options.backend, owned: false };
-  if (options.redisUrl) {
-    let module: { createRedisBackend(options: { url: string }): Promise<ChannelBackend> };
-    try {
-      // A variable specifier keeps this optional module out of static analysis until it exists.
-      const specifier = './backend/redis-backend.js';
-      module = (await import(specifier)) as typeof module;
-    } catch (error) {
-      throw new Error(`Redis backend unavailable (src/server/backend/redis-backend.ts could not be loaded): ${String(error)}`);
-    }
-    return { backend: await module.createRedisBackend({ url: options.redisUrl }), owned: true };
-  }
-  return { backend: createMemoryBackend({ historySize, maxChannels }), owned: true };
-}
-
 /** Starts a relay; resolves once it listens. */
 export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const limits = resolveLimits(options.limits);
@@ -72,7 +55,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
   const allowedOrigins = options.allowedOrigins ?? [];
   const staticRoot = options.staticRoot ?? PACKAGE_ROOT;
-  const { backend, owned } = await openBackend(options, limits.historySize, limits.maxChannels);
+  const { backend, owned } = await openBackend(options, limits, log);
 
   let gateway: Gateway | null = null;
   const hub = new Hub(backend, (error) => log.error('delivery failed', error));
@@ -142,12 +125,10 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   if (!verifier) log.warn('MARKET_PULSE_JWT_SECRET is not set: authentication is OFF, every client may subscribe to every channel');
   if (!api.publishToken) log.info('MARKET_PULSE_PUBLISH_TOKEN is not set: POST /v1/publish is disabled');
 
-  let simulator: Simulator | null = null;
+  let simulator: SimulatorRun | null = null;
   if (options.simulate) {
     const simulatorOptions = typeof options.simulate === 'object' ? options.simulate : {};
-    simulator = startSimulator((channel, tick) => publishOne(channel, { ...tick }, 'simulator'), simulatorOptions, (error) =>
-      log.error('simulated publish failed', error),
-    );
+    simulator = runSimulator(backend, (channel, data) => publishOne(channel, data, 'simulator'), simulatorOptions, log);
   }
 
   let closing: Promise<void> | null = null;
@@ -160,7 +141,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     publish: (channel, data) => publishOne(channel, data, 'api'),
     close() {
       closing ??= (async () => {
-        simulator?.stop();
+        await simulator?.stop();
         const stopped = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
         await gateway?.close();
         flusher.stop();
