@@ -9,15 +9,14 @@
  * - Redis away: reads fall back to what this node last saw, publishes fail fast with
  *   `BackendUnavailableError`, `health()` is `degraded`, ioredis reconnects with backoff, and on
  *   return the node restores values Redis lost, re-subscribes and catches up from history.
- *
- * Two connections: a subscriber connection cannot run ordinary commands.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import { BackendUnavailableError, type BackendHealth, type ChannelBackend, type Envelope, type Leadership, type Recovery } from './types.js';
 import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
+import { createConnections, waitReady } from './redis-connection.js';
 import { createRedisLeadership } from './redis-leadership.js';
 import { createRedisScripts } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
@@ -45,24 +44,6 @@ export interface RedisBackendOptions {
 
 const RETRY_CHECK_MS = 1_000;
 
-/** Reconnect delay: exponential from 100 ms, capped at 2 s, with jitter so nodes do not stampede. */
-function retryDelay(attempt: number): number {
-  return Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random() / 2);
-}
-
-function waitReady(client: Redis, ms: number): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      client.off('ready', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    client.on('ready', done);
-  });
-}
-
 /**
  * Connects to Redis and returns a backend shared by every relay node using the same Redis and
  * prefix. Never rejects because Redis is down: it then starts `degraded` and keeps retrying.
@@ -74,19 +55,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const prefix = options.keyPrefix ?? 'mp:';
   const log = options.logger ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
   const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const connection: RedisOptions = {
-    lazyConnect: true,
-    // Fail fast instead of queueing while Redis is away: a publish must not surface minutes later.
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    autoResubscribe: false, // resync() re-subscribes, then catches up in order
-    commandTimeout: options.commandTimeoutMs ?? 2_000,
-    maxRetriesPerRequest: 1,
-    retryStrategy: retryDelay,
-    connectionName: 'market-pulse',
-  };
-  const command = new Redis(options.url, connection);
-  const subscriber = new Redis(options.url, connection);
+  const { command, subscriber } = createConnections(options.url, options.commandTimeoutMs ?? 2_000);
   const scripts = createRedisScripts(command);
   const known = new KnownEnvelopes(Math.max(1, options.maxKnownChannels ?? 10_000));
   const watched = new Map<string, WatchedChannel>();
