@@ -1,0 +1,178 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { formatChange, formatPercent, formatPrice } from '../shared/format.js';
+import { prefersReducedMotion } from '../shared/motion.js';
+import { directionOf, type Quote } from '../shared/tick.js';
+import { priceTickerStyles } from './price-ticker.styles.js';
+import { QuoteController } from './quote-controller.js';
+
+/** What a ticker shows: waiting for a first value, a fresh value, an old value, or a failure. */
+export type PriceTickerState = 'loading' | 'live' | 'stale' | 'error';
+
+const ARROWS = { up: '▲', down: '▼', flat: '' } as const;
+const WORDS = { up: 'up', down: 'down', flat: 'unchanged' } as const;
+
+/**
+ * The live price of one symbol, with its change since the open.
+ *
+ * @summary Live price, absolute and percent change of a symbol.
+ *
+ * @csspart base - The box around the ticker.
+ * @csspart symbol - The symbol label.
+ * @csspart price - The price.
+ * @csspart change - The absolute and percent change with its arrow.
+ * @csspart badge - The state badge (stale, error), when shown.
+ * @csspart flash - The overlay that flashes on a price change.
+ *
+ * @cssproperty [--mp-color-up=#0a7a35] - Colour of a rise (dark theme: #3ddc84).
+ * @cssproperty [--mp-color-down=#c0262d] - Colour of a fall (dark theme: #ff6b6b).
+ * @cssproperty [--mp-color-text=#14171a] - Text colour.
+ * @cssproperty [--mp-color-muted=#5a6470] - Colour of secondary text.
+ * @cssproperty [--mp-color-bg=#ffffff] - Background.
+ * @cssproperty [--mp-color-border=#d5dae0] - Border colour.
+ * @cssproperty [--mp-flash-up=rgba(10,160,70,.28)] - Flash colour on a rise.
+ * @cssproperty [--mp-flash-down=rgba(220,40,50,.28)] - Flash colour on a fall.
+ * @cssproperty [--mp-price-min-width=9ch] - Minimum width of the price, so digits don't shift the layout.
+ * @cssproperty [--mp-price-font-size=1.5em] - Size of the price.
+ * @cssproperty [--mp-radius=6px] - Corner radius.
+ * @cssproperty [--mp-font-family=system-ui] - Font family.
+ */
+export class PriceTicker extends LitElement {
+  static override styles = priceTickerStyles;
+
+  private readonly quotes = new QuoteController(this, {
+    symbol: () => this.symbol,
+    staleAfter: () => this.staleAfter,
+    onQuote: (quote, previous) => this.onQuote(quote, previous),
+  });
+
+  /** The symbol to show, e.g. `BTC-USD`. */
+  @property() symbol = '';
+  /** BCP 47 locale of the numbers, e.g. `de-DE`; default: the browser's. */
+  @property() locale?: string;
+  /** ISO 4217 currency of the price, e.g. `USD`; default: the feed's, else a plain number. */
+  @property() currency?: string;
+  /** Fraction digits of the price and change; default: 2, more for prices under 1. */
+  @property({ type: Number }) precision?: number;
+  /** One-line variant: symbol, price and percent change. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+  /** Seconds without an update after which the price is marked stale; 0 never. */
+  @property({ type: Number, attribute: 'stale-after' }) staleAfter = 30;
+  /** Seconds between screen-reader announcements of the price; 0 turns them off. */
+  @property({ type: Number }) announce = 30;
+  /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /** Text of the polite live region, refreshed at most every `announce` seconds. */
+  @state() private announcement = '';
+  @query('.flash') private flashElement?: HTMLElement;
+  private lastAnnouncedAt = 0;
+  private flashAnimation?: Animation;
+
+  /** What the ticker shows now. */
+  get state(): PriceTickerState {
+    if (!this.quotes.validSymbol) return 'error';
+    const status = this.quotes.status;
+    if (!this.quotes.quote) return status?.state === 'closed' && status.error ? 'error' : 'loading';
+    return this.quotes.stale ? 'stale' : 'live';
+  }
+
+  /** The quote on screen, if any. */
+  get quote(): Quote | undefined {
+    return this.quotes.quote;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.flashAnimation?.cancel();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('symbol')) this.announcement = '';
+  }
+
+  /** Runs in the frame that applies a new quote. */
+  private onQuote(quote: Quote, previous: Quote | undefined): void {
+    if (previous && previous.price !== quote.price) this.flash(quote.price > previous.price ? 'up' : 'down');
+    const now = Date.now();
+    if (!previous) {
+      this.lastAnnouncedAt = now; // the first value is not news; its changes are
+    } else if (this.announce > 0 && now - this.lastAnnouncedAt >= this.announce * 1000) {
+      this.lastAnnouncedAt = now;
+      this.announcement = this.describe(quote);
+    }
+  }
+
+  /** Opacity-only flash: no layout, no repaint outside the box; none under reduced motion. */
+  private flash(direction: 'up' | 'down'): void {
+    const element = this.flashElement;
+    if (!element || prefersReducedMotion() || typeof element.animate !== 'function') return;
+    element.dataset.direction = direction;
+    this.flashAnimation?.cancel();
+    this.flashAnimation = element.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' });
+  }
+
+  private formatOptions() {
+    return { locale: this.locale, currency: this.currency || this.quote?.currency, precision: this.precision };
+  }
+
+  /** A sentence for screen readers, e.g. "BTC-USD 64,000.00, up 1.20%". */
+  private describe(quote: Quote): string {
+    const direction = directionOf(quote.change ?? quote.changePct);
+    const pct = quote.changePct !== undefined ? `, ${WORDS[direction]} ${formatPercent(Math.abs(quote.changePct), this.locale, false)}` : '';
+    return `${this.symbol} ${formatPrice(quote.price, this.formatOptions())}${pct}`;
+  }
+
+  private renderChange(quote: Quote | undefined) {
+    if (!quote || (quote.change === undefined && quote.changePct === undefined)) return html`<span part="change" class="change">&nbsp;</span>`;
+    const direction = directionOf(quote.change ?? quote.changePct);
+    const absolute = quote.change !== undefined && !this.compact ? formatChange(quote.change, { locale: this.locale, precision: this.precision }) : '';
+    const pct = quote.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
+    const text = absolute && pct ? `${absolute} (${pct})` : absolute || pct;
+    return html`<span part="change" class="change"
+      ><span class="arrow" aria-hidden="true">${ARROWS[direction]}</span
+      ><span class="visually-hidden">${WORDS[direction]} </span>${text}</span
+    >`;
+  }
+
+  private renderBadge(state: PriceTickerState) {
+    if (state === 'stale') return html`<span part="badge" class="badge">Stale</span>`;
+    if (state === 'error') return html`<span part="badge" class="badge">Error</span>`;
+    if (state === 'loading') return html`<span part="badge" class="badge">Loading</span>`;
+    return html`<span part="badge" class="badge" hidden></span>`;
+  }
+
+  private errorMessage(): string {
+    if (!this.quotes.validSymbol) return this.symbol ? 'Unknown symbol' : 'No symbol';
+    return this.quotes.status?.error?.message || 'Feed unavailable';
+  }
+
+  protected override render() {
+    const state = this.state;
+    const quote = this.quotes.quote;
+    const direction = directionOf(quote?.change ?? quote?.changePct);
+    const price = quote ? formatPrice(quote.price, { ...this.formatOptions(), compact: false }) : '—';
+    return html`<div
+      part="base"
+      class="ticker"
+      role="group"
+      aria-label=${`${this.symbol || 'Price'} price`}
+      aria-busy=${state === 'loading' ? 'true' : 'false'}
+      data-state=${state}
+      data-direction=${direction}
+    >
+      <span part="flash" class="flash" aria-hidden="true"></span>
+      <span part="symbol" class="symbol">${this.symbol}</span>
+      ${this.renderBadge(state)}
+      <span part="price" class="price">${price}</span>
+      ${state === 'error' ? html`<span class="message">${this.errorMessage()}</span>` : this.renderChange(quote)}
+      <span class="visually-hidden" role="status">${this.announce > 0 ? this.announcement : nothing}</span>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'price-ticker': PriceTicker;
+  }
+}

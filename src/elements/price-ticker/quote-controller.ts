@@ -1,0 +1,125 @@
+/**
+ * Follows the quote of one symbol for a host element. Ticks land in a plain field; the host is
+ * asked to render at most once per animation frame with the latest one. Tracks freshness: the
+ * quote turns stale when no update arrived for `staleAfter` seconds.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FeedStatus } from '../../client/types.js';
+import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
+import { FeedController } from '../shared/feed-controller.js';
+import { FrameTask } from '../shared/frame-task.js';
+import { toQuote, type Quote } from '../shared/tick.js';
+
+/** What the controller reads from its host. */
+export interface QuoteControllerOptions {
+  /** The symbol to follow (read before every host update). */
+  symbol: () => string;
+  /** Seconds without an update after which the quote is stale (0 or less: never). */
+  staleAfter: () => number;
+  /** Called in the frame in which a new quote is applied, before the host renders. */
+  onQuote?: (quote: Quote, previous: Quote | undefined) => void;
+}
+
+/** The latest quote of a symbol, its freshness and the feed status. */
+export class QuoteController implements ReactiveController {
+  /** The quote on screen (applied once per frame). */
+  quote: Quote | undefined;
+  /** Whether the quote is older than `staleAfter`. */
+  stale = false;
+  /** The feed's status, if there is a feed. */
+  status: FeedStatus | undefined;
+  /** `Date.now()` when the quote on screen arrived. */
+  receivedAt = 0;
+  private pending: Quote | undefined;
+  /** Channel of `quote` and `pending`: values of a previous symbol are dropped, not shown. */
+  private quoteChannel = '';
+  private pendingChannel = '';
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly frame = new FrameTask(() => this.applyPending());
+  private readonly feedController: FeedController;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: QuoteControllerOptions,
+  ) {
+    host.addController(this);
+    this.feedController = new FeedController(host as ReactiveControllerHost & HTMLElement, {
+      channels: () => (this.validSymbol ? [priceChannel(this.options.symbol())] : []),
+      onUpdate: (update) => {
+        const quote = toQuote(update.data, update.seq);
+        if (!quote) return;
+        this.pending = quote;
+        this.pendingChannel = update.channel;
+        this.frame.request();
+      },
+      onStatus: (status) => {
+        this.status = status;
+        this.host.requestUpdate();
+      },
+      onFeed: () => {
+        // A new feed (or none): what was shown belonged to the old one.
+        this.quote = this.pending = undefined;
+        this.stale = false;
+      },
+    });
+  }
+
+  /** Whether the host has a feed at all. */
+  get hasFeed(): boolean {
+    return this.feedController.feed !== undefined;
+  }
+
+  /** Whether the current symbol is well formed. */
+  get validSymbol(): boolean {
+    return isValidSymbol(this.options.symbol());
+  }
+
+  hostUpdate(): void {
+    const channel = this.validSymbol ? priceChannel(this.options.symbol()) : '';
+    // Another symbol: what is on screen or buffered is not its quote.
+    if (this.pendingChannel !== channel) this.pending = undefined;
+    if (this.quoteChannel !== channel) {
+      this.quote = undefined;
+      this.stale = false;
+    }
+  }
+
+  hostDisconnected(): void {
+    this.frame.cancel();
+    clearTimeout(this.staleTimer);
+    this.staleTimer = undefined;
+  }
+
+  private applyPending(): void {
+    const quote = this.pending;
+    this.pending = undefined;
+    if (!quote) return;
+    const previous = this.quoteChannel === this.pendingChannel ? this.quote : undefined;
+    this.quote = quote;
+    this.quoteChannel = this.pendingChannel;
+    this.receivedAt = Date.now();
+    this.stale = false;
+    this.armStaleTimer();
+    this.options.onQuote?.(quote, previous);
+    this.host.requestUpdate();
+  }
+
+  /** One timer per quote lifetime, re-armed lazily, instead of a reset on every tick. */
+  private armStaleTimer(): void {
+    const limit = this.options.staleAfter() * 1000;
+    if (!(limit > 0) || this.staleTimer !== undefined) return;
+    const check = () => {
+      this.staleTimer = undefined;
+      const age = Date.now() - this.receivedAt;
+      const current = this.options.staleAfter() * 1000;
+      if (!this.quote || !(current > 0)) return;
+      if (age >= current) {
+        this.stale = true;
+        this.host.requestUpdate();
+      } else {
+        this.staleTimer = setTimeout(check, current - age + 5);
+      }
+    };
+    this.staleTimer = setTimeout(check, limit + 5);
+  }
+}

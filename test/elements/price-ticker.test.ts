@@ -1,0 +1,200 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import '../../src/elements/price-ticker/define.js';
+import type { PriceTicker } from '../../src/elements/price-ticker/price-ticker.js';
+import type { MemoryFeed } from '../../src/client/memory-feed.js';
+import { frames, partText, shadow, tick, until, useDefaultMemoryFeed, XSS } from './helpers.js';
+
+const CHANNEL = 'price:BTC-USD';
+
+describe('<price-ticker>', () => {
+  let feed: MemoryFeed;
+  beforeEach(() => {
+    feed = useDefaultMemoryFeed();
+  });
+  afterEach(async () => {
+    await emulateMedia({ reducedMotion: 'no-preference', colorScheme: 'light' });
+  });
+
+  it('shows a loading state until the first tick, then the price and change', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);
+    expect(el.state).to.equal('loading');
+    expect(partText(el, 'price')).to.equal('—');
+    expect(partText(el, 'badge')).to.equal('Loading');
+    await expect(el).to.be.accessible();
+
+    feed.push(CHANNEL, tick('BTC-USD', 101.5, 100));
+    await until(() => el.state === 'live', 'live state');
+    await el.updateComplete;
+    expect(partText(el, 'price')).to.equal('101.50');
+    expect(partText(el, 'change')).to.equal('▲up +1.50 (+1.50%)'); // arrow, hidden word, text
+    expect(shadow(el).querySelector('[part=base]')!.getAttribute('data-direction')).to.equal('up');
+    await expect(el).to.be.accessible();
+
+    feed.push(CHANNEL, tick('BTC-USD', 98.25, 100));
+    await until(() => partText(el, 'price') === '98.25', 'falling price');
+    expect(partText(el, 'change')).to.equal('▼down -1.75 (-1.75%)');
+    const change = shadow(el).querySelector('[part=change]')!;
+    expect(getComputedStyle(change).color).to.equal('rgb(192, 38, 45)');
+  });
+
+  it('uses the cached value of the feed at once', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 64000, 63000));
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US" currency="USD"></price-ticker>`);
+    await until(() => el.state === 'live', 'live state');
+    await el.updateComplete;
+    expect(partText(el, 'price')).to.equal('$64,000.00');
+  });
+
+  it('formats per locale and currency', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 64012.5, 63000));
+    const de = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="de-DE" currency="EUR"></price-ticker>`);
+    const ja = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="ja-JP" currency="JPY" precision="0"></price-ticker>`);
+    await until(() => de.state === 'live' && ja.state === 'live', 'both live');
+    await de.updateComplete;
+    await ja.updateComplete;
+    expect(partText(de, 'price')).to.equal('64.012,50 €');
+    expect(partText(de, 'change')).to.contain('+1.012,50').and.contain('+1,61 %');
+    expect(partText(ja, 'price')).to.equal('￥64,013');
+  });
+
+  it('falls back gracefully on a bad locale, currency or precision', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 10, 9));
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="no such locale!!" currency="??" precision="-4"></price-ticker>`);
+    await until(() => el.state === 'live', 'live state');
+    await el.updateComplete;
+    expect(partText(el, 'price')).to.match(/^10[.,]00$/);
+  });
+
+  it('renders once per frame however many ticks arrive', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);
+    let renders = 0;
+    const original = (el as unknown as { render(): unknown }).render.bind(el);
+    (el as unknown as { render(): unknown }).render = () => (renders++, original());
+    await frames(1);
+    for (let i = 0; i < 500; i++) feed.push(CHANNEL, tick('BTC-USD', 100 + i / 100));
+    await until(() => partText(el, 'price') === '104.99', 'last tick shown');
+    expect(renders).to.be.at.most(2);
+  });
+
+  it('flashes with opacity only, and not under reduced motion', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 100, 100));
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);
+    await until(() => el.state === 'live', 'live');
+    await el.updateComplete;
+    const box = () => JSON.stringify(el.getBoundingClientRect());
+    const priceBox = () => JSON.stringify(shadow(el).querySelector('[part=price]')!.getBoundingClientRect());
+    const before = [box(), priceBox()];
+    feed.push(CHANNEL, tick('BTC-USD', 101.11, 100));
+    await until(() => shadow(el).getAnimations().length > 0, 'flash animation');
+    const [animation] = shadow(el).getAnimations() as Animation[];
+    const keyframes = (animation.effect as KeyframeEffect).getKeyframes();
+    const animated = new Set(keyframes.flatMap((frame) => Object.keys(frame)).filter((key) => !['offset', 'easing', 'composite', 'computedOffset'].includes(key)));
+    expect([...animated]).to.deep.equal(['opacity']);
+    for (const price of [99.99, 100.01, 111.11, 88.88]) {
+      feed.push(CHANNEL, tick('BTC-USD', price, 100));
+      await until(() => el.quote?.price === price, `price ${price}`);
+      await el.updateComplete;
+      expect([box(), priceBox()]).to.deep.equal(before);
+    }
+
+    await emulateMedia({ reducedMotion: 'reduce' });
+    shadow(el).getAnimations().forEach((a) => a.cancel());
+    feed.push(CHANNEL, tick('BTC-USD', 95, 100));
+    await until(() => el.quote?.price === 95, 'price 95');
+    await frames(2);
+    expect(shadow(el).getAnimations()).to.have.length(0);
+  });
+
+  it('turns stale after stale-after seconds without updates, and live again on the next', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" stale-after="0.2"></price-ticker>`);
+    feed.push(CHANNEL, tick('BTC-USD', 100));
+    await until(() => el.state === 'live', 'live');
+    await until(() => el.state === 'stale', 'stale');
+    await el.updateComplete;
+    expect(partText(el, 'badge')).to.equal('Stale');
+    await expect(el).to.be.accessible();
+    feed.push(CHANNEL, tick('BTC-USD', 101));
+    await until(() => el.state === 'live', 'live again');
+  });
+
+  it('shows an error state for a terminal feed error and for a bad symbol', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD"></price-ticker>`);
+    feed.setStatus({ state: 'closed', error: { code: 'forbidden', message: 'Not allowed' } });
+    await el.updateComplete;
+    expect(el.state).to.equal('error');
+    expect(shadow(el).textContent).to.contain('Not allowed');
+    await expect(el).to.be.accessible();
+    const bad = await fixture<PriceTicker>(html`<price-ticker symbol="no spaces"></price-ticker>`);
+    expect(bad.state).to.equal('error');
+    expect(shadow(bad).textContent).to.contain('Unknown symbol');
+  });
+
+  it('renders hostile symbols and feed data as text', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker .symbol=${XSS}></price-ticker>`);
+    await el.updateComplete;
+    expect(partText(el, 'symbol')).to.equal(XSS);
+    expect(shadow(el).querySelector('img')).to.equal(null);
+    const fine = await fixture<PriceTicker>(html`<price-ticker symbol="EVIL"></price-ticker>`);
+    feed.push('price:EVIL', { symbol: XSS, price: 1, ts: Date.now(), currency: XSS });
+    await until(() => fine.state === 'live', 'live');
+    await frames(2);
+    expect(shadow(fine).querySelector('img')).to.equal(null);
+    expect((window as { __xss?: number }).__xss).to.equal(undefined);
+  });
+
+  it('ignores malformed ticks', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD"></price-ticker>`);
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 'NaN', ts: 'x' });
+    feed.push(CHANNEL, { price: Infinity });
+    await frames(3);
+    expect(el.state).to.equal('loading');
+  });
+
+  it('announces politely, throttled, and not at all with announce="0"', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US" announce="0.1"></price-ticker>`);
+    const region = shadow(el).querySelector('[role=status]')!;
+    feed.push(CHANNEL, tick('BTC-USD', 100, 100));
+    await until(() => el.state === 'live', 'live');
+    expect(region.textContent).to.equal('');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    feed.push(CHANNEL, tick('BTC-USD', 102, 100));
+    await until(() => region.textContent !== '', 'announcement');
+    expect(region.textContent).to.equal('BTC-USD 102.00, up 2.00%');
+    feed.push(CHANNEL, tick('BTC-USD', 103, 100));
+    await frames(3);
+    expect(region.textContent, 'throttled').to.equal('BTC-USD 102.00, up 2.00%');
+
+    const quiet = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" announce="0"></price-ticker>`);
+    feed.push(CHANNEL, tick('BTC-USD', 104, 100));
+    await frames(3);
+    expect(shadow(quiet).querySelector('[role=status]')!.textContent).to.equal('');
+  });
+
+  it('switches symbol and follows the new channel only', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD"></price-ticker>`);
+    expect(feed.listenerCount(CHANNEL)).to.equal(1);
+    el.symbol = 'ETH-USD';
+    await el.updateComplete;
+    expect(feed.listenerCount(CHANNEL)).to.equal(0);
+    expect(feed.listenerCount('price:ETH-USD')).to.equal(1);
+    el.remove();
+    expect(feed.listenerCount('price:ETH-USD')).to.equal(0);
+  });
+
+  it('has a compact variant and a dark theme that stay accessible', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 99, 100));
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" compact theme="dark"></price-ticker>`);
+    await until(() => el.state === 'live', 'live');
+    await el.updateComplete;
+    expect(partText(el, 'change')).to.equal('▼down -1.00%');
+    expect(getComputedStyle(shadow(el).querySelector('[part=base]')!).backgroundColor).to.equal('rgb(17, 20, 24)');
+    await expect(el).to.be.accessible();
+    await emulateMedia({ colorScheme: 'dark' });
+    const auto = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD"></price-ticker>`);
+    expect(getComputedStyle(shadow(auto).querySelector('[part=base]')!).backgroundColor).to.equal('rgb(17, 20, 24)');
+    auto.theme = 'light';
+    await auto.updateComplete;
+    expect(getComputedStyle(shadow(auto).querySelector('[part=base]')!).backgroundColor).to.equal('rgb(255, 255, 255)');
+  });
+});
