@@ -1,0 +1,141 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { emit } from '../shared/events.js';
+import { formatPercent, formatPrice } from '../shared/format.js';
+import { directionOf } from '../shared/tick.js';
+import { TapeQuotesController } from './tape-quotes-controller.js';
+import { tickerTapeStyles } from './ticker-tape.styles.js';
+
+/** Most symbols a tape shows; the rest of a longer list is ignored. */
+export const MAX_TAPE_SYMBOLS = 100;
+
+/** Parses a comma- or space-separated symbol list: trimmed, without duplicates, bounded. */
+export function parseSymbols(value: string | null | undefined): string[] {
+  const list = (value ?? '').split(/[\s,]+/).filter(Boolean);
+  return [...new Set(list)].slice(0, MAX_TAPE_SYMBOLS);
+}
+
+/**
+ * A scrolling band of live prices for many symbols.
+ *
+ * @summary A continuous marquee of symbols with their price and change.
+ *
+ * @csspart base - The scrolling viewport.
+ * @csspart item - One symbol (a button, or a link when `href` is set).
+ * @csspart symbol - The symbol of an item.
+ * @csspart price - The price of an item.
+ * @csspart change - The percent change of an item.
+ *
+ * @cssproperty [--mp-color-up=#0a7a35] - Colour of a rise.
+ * @cssproperty [--mp-color-down=#c0262d] - Colour of a fall.
+ * @cssproperty [--mp-color-bg=#ffffff] - Background.
+ * @cssproperty [--mp-color-border=#d5dae0] - Border and separator colour.
+ * @cssproperty [--mp-tape-item-padding=0.4em 1em] - Padding of each item.
+ * @cssproperty [--mp-font-family=system-ui] - Font family.
+ *
+ * @fires {CustomEvent<SymbolClickDetail>} mp-symbol-click - The user activated a symbol. Cancelable: with `href`, cancelling stops the navigation.
+ */
+export class TickerTape extends LitElement {
+  static override styles = tickerTapeStyles;
+
+  /** Symbols to show, comma-separated: `BTC-USD,ETH-USD`. */
+  @property() symbols = '';
+  /** Link template for each item, `{symbol}` replaced by the URL-encoded symbol: `/quote/{symbol}`. Unset: items are buttons. */
+  @property() href?: string;
+  /** Scroll speed in pixels per second. */
+  @property({ type: Number }) speed = 50;
+  /** Stops the scrolling (it also stops on hover and keyboard focus). */
+  @property({ type: Boolean, reflect: true }) paused = false;
+  /** BCP 47 locale of the numbers. */
+  @property() locale?: string;
+  /** Accessible name of the tape. */
+  @property() label = 'Market prices';
+  /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  private list: string[] = [];
+  private readonly tape = new TapeQuotesController(this, () => this.list);
+  @query('.track') private track?: HTMLElement;
+  @query('.group') private firstGroup?: HTMLElement;
+  private resizeObserver?: ResizeObserver;
+
+  /** The parsed symbol list. */
+  get symbolList(): readonly string[] {
+    return this.list;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizeObserver ??= new ResizeObserver(() => this.updateDuration());
+    if (this.hasUpdated && this.firstGroup) this.resizeObserver.observe(this.firstGroup);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver?.disconnect();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('symbols')) this.list = parseSymbols(this.symbols);
+  }
+
+  protected override firstUpdated(): void {
+    if (this.firstGroup) this.resizeObserver?.observe(this.firstGroup);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('speed')) this.updateDuration();
+  }
+
+  /** Constant speed whatever the content width: duration = one copy's width / speed. */
+  private updateDuration(): void {
+    const width = this.firstGroup?.offsetWidth ?? 0;
+    const speed = this.speed > 0 && Number.isFinite(this.speed) ? this.speed : 50;
+    this.track?.style.setProperty('--_tape-duration', `${Math.max(1, width / speed).toFixed(2)}s`);
+  }
+
+  private linkFor(symbol: string): string | undefined {
+    return this.href ? this.href.split('{symbol}').join(encodeURIComponent(symbol)) : undefined;
+  }
+
+  private onItemClick(event: MouseEvent): void {
+    const item = (event.currentTarget as HTMLElement).closest<HTMLElement>('[data-symbol]');
+    const symbol = item?.dataset.symbol;
+    if (symbol === undefined) return;
+    if (!emit(this, 'mp-symbol-click', { symbol }, { cancelable: true })) event.preventDefault();
+  }
+
+  private renderItem(symbol: string, copy: boolean) {
+    const quote = this.tape.quotes.get(symbol);
+    const direction = directionOf(quote?.changePct ?? quote?.change);
+    const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
+    const change = quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
+    const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
+    const content = html`<span part="symbol" class="symbol">${symbol}</span>
+      <span part="price" class="price">${price}</span>
+      <span part="change" class="change"><span aria-hidden="true">${arrow}</span> ${change}</span>`;
+    const link = this.linkFor(symbol);
+    // The second copy only completes the loop visually: hidden from assistive tech and the tab order.
+    const tabindex = copy ? '-1' : '0';
+    return html`<li data-direction=${direction}>
+      ${link
+        ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} @click=${this.onItemClick}>${content}</a>`
+        : html`<button part="item" class="item" type="button" data-symbol=${symbol} tabindex=${tabindex} @click=${this.onItemClick}>${content}</button>`}
+    </li>`;
+  }
+
+  protected override render() {
+    return html`<div part="base" class="viewport" role="group" aria-label=${this.label}>
+      <div class="track">
+        <ul class="group" role="list">${this.list.map((symbol) => this.renderItem(symbol, false))}</ul>
+        <ul class="group" aria-hidden="true">${this.list.map((symbol) => this.renderItem(symbol, true))}</ul>
+      </div>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ticker-tape': TickerTape;
+  }
+}

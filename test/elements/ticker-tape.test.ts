@@ -1,0 +1,134 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { emulateMedia, sendMouse, resetMouse } from '@web/test-runner-commands';
+import '../../src/elements/ticker-tape/define.js';
+import { parseSymbols, type TickerTape } from '../../src/elements/ticker-tape/ticker-tape.js';
+import type { MemoryFeed } from '../../src/client/memory-feed.js';
+import { frames, shadow, tick, until, useDefaultMemoryFeed, XSS } from './helpers.js';
+
+const items = (el: TickerTape) => [...shadow(el).querySelectorAll<HTMLElement>('.group:first-child [part~=item]')];
+const track = (el: TickerTape) => shadow(el).querySelector<HTMLElement>('.track')!;
+const itemText = (item: Element) => item.textContent!.replace(/\s+/g, ' ').trim();
+
+describe('<ticker-tape>', () => {
+  let feed: MemoryFeed;
+  beforeEach(() => {
+    feed = useDefaultMemoryFeed();
+  });
+  afterEach(async () => {
+    await emulateMedia({ reducedMotion: 'no-preference' });
+    await resetMouse();
+  });
+
+  it('parses symbol lists', () => {
+    expect(parseSymbols(' BTC-USD, ETH-USD ,,BTC-USD SOL-USD')).to.deep.equal(['BTC-USD', 'ETH-USD', 'SOL-USD']);
+    expect(parseSymbols(null)).to.deep.equal([]);
+    expect(parseSymbols(Array.from({ length: 500 }, (_, i) => `S${i}`).join(','))).to.have.length(100);
+  });
+
+  it('shows every symbol, then live prices from the feed, once per frame', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD" locale="en-US"></ticker-tape>`);
+    expect(items(el).map(itemText)).to.deep.equal(['BTC-USD —', 'ETH-USD —']);
+    await expect(el).to.be.accessible();
+    for (let i = 0; i < 200; i++) feed.push('price:BTC-USD', tick('BTC-USD', 100 + i, 100));
+    feed.push('price:ETH-USD', tick('ETH-USD', 95, 100));
+    await until(() => itemText(items(el)[1]).includes('95.00'), 'ETH price');
+    expect(itemText(items(el)[0])).to.equal('BTC-USD 299.00 ▲ +199.00%');
+    expect(itemText(items(el)[1])).to.equal('ETH-USD 95.00 ▼ -5.00%');
+    expect(feed.listenerCount('price:BTC-USD')).to.equal(1);
+    await expect(el).to.be.accessible();
+    el.symbols = 'ETH-USD';
+    await el.updateComplete;
+    expect(feed.listenerCount('price:BTC-USD')).to.equal(0);
+    expect(items(el).map(itemText)).to.deep.equal(['ETH-USD 95.00 ▼ -5.00%']);
+  });
+
+  it('formats per locale', async () => {
+    feed.push('price:BTC-USD', tick('BTC-USD', 64012.5, 64000));
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD" locale="de-DE"></ticker-tape>`);
+    await until(() => itemText(items(el)[0]).includes('64.012,50'), 'German number');
+    expect(itemText(items(el)[0])).to.contain('+0,02 %');
+  });
+
+  it('scrolls with a transform animation that pauses on hover and keyboard focus', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD" style="width:300px"></ticker-tape>`);
+    const [animation] = shadow(el).getAnimations() as CSSAnimation[];
+    expect(animation.animationName).to.equal('mp-tape-scroll');
+    const keyframes = (animation.effect as KeyframeEffect).getKeyframes();
+    expect(keyframes.map((frame) => frame.transform)).to.deep.equal(['translateX(0px)', 'translateX(-50%)']);
+    expect(getComputedStyle(track(el)).animationPlayState).to.equal('running');
+
+    const box = el.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(box.left + 20), Math.round(box.top + box.height / 2)] });
+    await until(() => getComputedStyle(track(el)).animationPlayState === 'paused', 'paused on hover');
+    await sendMouse({ type: 'move', position: [Math.round(box.left + 20), Math.round(box.bottom + 200)] });
+    await until(() => getComputedStyle(track(el)).animationPlayState === 'running', 'running after hover');
+
+    items(el)[0].focus();
+    expect(getComputedStyle(track(el)).animationPlayState).to.equal('paused');
+    items(el)[0].blur();
+    el.paused = true;
+    await el.updateComplete;
+    expect(getComputedStyle(track(el)).animationPlayState).to.equal('paused');
+  });
+
+  it('is a static scrollable row under reduced motion', async () => {
+    await emulateMedia({ reducedMotion: 'reduce' });
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD,ADA-USD,DOGE-USD,XRP-USD" style="width:200px"></ticker-tape>`);
+    expect(shadow(el).getAnimations()).to.have.length(0);
+    const viewport = shadow(el).querySelector<HTMLElement>('[part=base]')!;
+    expect(getComputedStyle(viewport).overflowX).to.equal('auto');
+    expect(viewport.scrollWidth).to.be.greaterThan(viewport.clientWidth);
+    expect(getComputedStyle(shadow(el).querySelector('.group[aria-hidden]')!).display).to.equal('none');
+    await expect(el).to.be.accessible();
+  });
+
+  it('fires mp-symbol-click with the symbol when an item is clicked', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape>`);
+    setTimeout(() => items(el)[1].click());
+    const event = await oneEvent(el, 'mp-symbol-click');
+    expect(event.detail).to.deep.equal({ symbol: 'ETH-USD' });
+    expect(event.composed).to.equal(true);
+  });
+
+  it('renders links from an href template with the symbol URL-encoded; cancelling stops navigation', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BRK/B,BTC-USD" href="#/quote/{symbol}?s={symbol}"></ticker-tape>`);
+    const [first] = items(el);
+    expect(first.localName).to.equal('a');
+    expect(first.getAttribute('href')).to.equal('#/quote/BRK%2FB?s=BRK%2FB');
+    el.addEventListener('mp-symbol-click', (event) => event.preventDefault(), { once: true });
+    const before = location.hash;
+    first.click();
+    expect(location.hash).to.equal(before);
+  });
+
+  it('does not fire events when properties are set from script', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD"></ticker-tape>`);
+    let fired = 0;
+    el.addEventListener('mp-symbol-click', () => fired++);
+    el.symbols = 'ETH-USD,SOL-USD';
+    el.paused = true;
+    el.href = '/x/{symbol}';
+    await el.updateComplete;
+    await frames(2);
+    expect(fired).to.equal(0);
+  });
+
+  it('keeps the duplicate copy out of the tab order and the accessibility tree', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape>`);
+    const copy = shadow(el).querySelectorAll('.group')[1];
+    expect(copy.getAttribute('aria-hidden')).to.equal('true');
+    expect([...copy.querySelectorAll('[part~=item]')].every((item) => item.getAttribute('tabindex') === '-1')).to.equal(true);
+  });
+
+  it('renders hostile symbols as text and does not subscribe to them', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape .symbols=${`BTC-USD,${XSS}`} theme="dark"></ticker-tape>`);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('img')).to.equal(null);
+    expect(items(el).map(itemText).join(' ')).to.contain('<img');
+    expect(feed.listenerCount('price:BTC-USD')).to.equal(1);
+    feed.push('price:BTC-USD', { symbol: XSS, price: 1, ts: 1 });
+    await frames(3);
+    expect((window as { __xss?: number }).__xss).to.equal(undefined);
+    await expect(el).to.be.accessible();
+  });
+});
