@@ -5,8 +5,9 @@
  */
 import type { WebSocketConstructor } from './core/socket-session.js';
 import type { TokenSource } from './core/token.js';
-import { TabFeed } from './tab-feed.js';
+import { TabFeed, type LinkFactory } from './tab-feed.js';
 import { createHub, localLink } from './transports/direct.js';
+import { LeaderElection, leaderModeAvailable } from './transports/leader.js';
 import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
 
 /** Options of `connectFeed`. */
@@ -58,11 +59,73 @@ function normalizeUrl(url: string): string | null {
   }
 }
 
-function createShared(url: string, options: ConnectOptions): TabFeed {
+function createShared(url: string, key: string, options: ConnectOptions): TabFeed {
   const config = { url, ...(options.pollingInterval !== undefined ? { pollingInterval: options.pollingInterval } : {}) };
   const feed = new TabFeed(url, { config, ...(options.token !== undefined ? { token: options.token } : {}) });
-  void feed.attach(localLink(createHub('direct', options)), 'direct');
+  void start(feed, key, options);
   return feed;
+}
+
+/** Attaches a feed to the best transport that works here, falling back step by step. */
+async function start(feed: TabFeed, key: string, options: ConnectOptions): Promise<void> {
+  await feed.holdLock();
+  const mode = chooseMode(options);
+  if (mode === 'shared-worker' && (await trySharedWorker(feed, options))) return;
+  if (mode !== 'direct' && leaderModeAvailable()) {
+    const election = new LeaderElection(key, feed, options);
+    feed.onClose = () => election.stop();
+    return election.start();
+  }
+  void feed.attach(localLink(createHub('direct', options)), 'direct');
+}
+
+function sameOrigin(url: string | URL): boolean {
+  try {
+    return new URL(String(url), globalThis.location?.href).origin === globalThis.location?.origin;
+  } catch {
+    return false;
+  }
+}
+
+/** The transport to try first. */
+function chooseMode(options: ConnectOptions): 'shared-worker' | 'leader' | 'direct' {
+  const wanted = options.mode ?? 'auto';
+  if (wanted === 'direct' || wanted === 'leader') return wanted;
+  if (typeof globalThis.SharedWorker !== 'function') return 'leader';
+  // A SharedWorker script must be same-origin with the page: a kit served from a CDN cannot start
+  // its own worker, only one the site hosts (`options.worker`). Otherwise leader mode works anyway.
+  if (options.worker !== undefined) return sameOrigin(options.worker) ? 'shared-worker' : 'leader';
+  return wanted === 'shared-worker' || sameOrigin(import.meta.url) ? 'shared-worker' : 'leader';
+}
+
+/** Name of the SharedWorker of a feed URL: one worker (and one socket) per origin and URL. */
+function workerName(url: string): string {
+  return `market-pulse ${url}`;
+}
+
+/**
+ * Starts (or joins) the feed's SharedWorker and says hello. False when the worker cannot start,
+ * reports an error, or stays silent: the caller falls back to leader mode.
+ */
+async function trySharedWorker(feed: TabFeed, options: ConnectOptions): Promise<boolean> {
+  const name = workerName(feed.url);
+  let worker: SharedWorker;
+  try {
+    worker = options.worker !== undefined
+      ? new SharedWorker(new URL(String(options.worker), globalThis.location?.href), { type: 'module', name })
+      : new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), { type: 'module', name });
+  } catch {
+    return false; // SecurityError (cross-origin script), or workers disabled
+  }
+  const failed = new Promise<boolean>((resolve) => worker.addEventListener('error', () => resolve(false), { once: true }));
+  const link: LinkFactory = (receive) => {
+    worker.port.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
+    return {
+      send: (message) => worker.port.postMessage(message),
+      close: () => worker.port.close(),
+    };
+  };
+  return Promise.race([feed.attach(link, 'shared-worker', 5000), failed]);
 }
 
 function brokenFeed(url: string): TabFeed {
@@ -87,7 +150,7 @@ export function connectFeed(url: string, options: ConnectOptions = {}): Feed {
   if (!normalized) return brokenFeed(String(url));
   const key = keyOf(normalized, options);
   let entry = shared.get(key);
-  if (!entry) shared.set(key, (entry = { feed: createShared(normalized, options), users: 0 }));
+  if (!entry) shared.set(key, (entry = { feed: createShared(normalized, key, options), users: 0 }));
   entry.users++;
   return handleOf(entry, () => {
     if (--entry.users > 0) return;

@@ -6,6 +6,7 @@
  */
 import { isValidChannel } from '../protocol/index.js';
 import { resolveToken, type TokenSource } from './core/token.js';
+import { holdTabLock } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
 import type { Feed, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
 
@@ -22,8 +23,6 @@ export type LinkFactory = (receive: (message: unknown) => void) => HubLink;
 export interface TabFeedOptions {
   config: HubConfig;
   token?: TokenSource;
-  /** Name of the Web Lock this tab holds for its lifetime, if any (see `holdTabLock`). */
-  lock?: string;
   /** How long `history()` waits for the hub, in ms. Default 5000. */
   historyTimeoutMs?: number;
 }
@@ -50,13 +49,39 @@ export class TabFeed implements Feed {
   private generation = 0;
   private welcome: (() => void) | null = null;
   private helloChannels: string[] = [];
+  private lock: { name: string; release(): void } | null = null;
+  private readonly onVisibility = () => {
+    if (this.greeted) this.link?.send({ type: 'visibility', hidden: globalThis.document?.visibilityState === 'hidden' });
+  };
+  private readonly onPageHide = (event: Event) => {
+    // Leaving for good (not into the back/forward cache): say goodbye now rather than wait for
+    // the hub to notice the released lock.
+    if (!(event as PageTransitionEvent).persisted) this.close();
+  };
   private nextHistory = 1;
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly values = new Map<string, FeedUpdate>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly historyRequests = new Map<number, (updates: FeedUpdate[]) => void>();
 
-  constructor(readonly url: string, private readonly options: TabFeedOptions) {}
+  constructor(readonly url: string, private readonly options: TabFeedOptions) {
+    globalThis.document?.addEventListener('visibilitychange', this.onVisibility);
+    globalThis.addEventListener?.('pagehide', this.onPageHide);
+  }
+
+  /**
+   * Takes this tab's liveness lock (see tab-lock.ts) so that hubs can tell when the tab is gone.
+   * Call before the first `attach`; without Web Locks, tabs rely on `bye` alone.
+   */
+  async holdLock(): Promise<void> {
+    const name = `market-pulse-tab:${this.tab}`;
+    const held = await holdTabLock(name);
+    if (held && !this.closed) this.lock = { name, release: held.release };
+    else held?.release();
+  }
+
+  /** Called once when the feed closes (the transport tears down what it built). */
+  onClose: (() => void) | undefined;
 
   get status(): FeedStatus {
     return this.currentStatus;
@@ -153,6 +178,10 @@ export class TabFeed implements Feed {
     this.link?.close();
     this.link = null;
     this.closed = true;
+    this.lock?.release();
+    globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
+    globalThis.removeEventListener?.('pagehide', this.onPageHide);
+    this.onClose?.();
     this.listeners.clear();
     this.setStatus({ ...this.currentStatus, state: 'closed' });
   }
@@ -163,7 +192,7 @@ export class TabFeed implements Feed {
     this.helloChannels = [...this.listeners.keys()];
     return {
       type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.options.config,
-      ...(this.options.lock ? { lock: this.options.lock } : {}),
+      ...(this.lock ? { lock: this.lock.name } : {}),
       hidden: globalThis.document?.visibilityState === 'hidden',
       hasToken: this.options.token !== undefined,
       channels: this.helloChannels, since,

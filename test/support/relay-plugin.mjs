@@ -1,7 +1,18 @@
 // web-test-runner plugin: a real relay on 127.0.0.1 for browser tests. Routes (same origin as tests):
 //   GET /__relay          → {"wsUrl","httpUrl","port"} of the running relay (starts one if none)
 //   POST /__relay/stop    → stops the relay (keeps its port)   POST /__relay/start → starts it on the same port
-//   POST /__relay/publish → body {channel,data} published on the relay
+//   POST /__relay/publish → body {channel,data} published on the relay → {channel,seq}
+//   GET /__relay/health   → the relay's /healthz JSON (the relay's own route has no CORS)
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
 export function relayPlugin() {
   let relay = null;
   let port = 0;
@@ -32,6 +43,16 @@ export function relayPlugin() {
           await relay?.close();
           relay = null;
           return { body: JSON.stringify(info()), type: 'json' };
+        }
+        if (context.path === '/__relay/publish') {
+          if (!relay) await start();
+          const { channel, data } = JSON.parse(await readBody(context.req));
+          return { body: JSON.stringify(await relay.publish(channel, data)), type: 'json' };
+        }
+        if (context.path === '/__relay/health') {
+          if (!relay) return { body: JSON.stringify({ status: 'stopped', connections: 0, channels: 0, subscriptions: 0 }), type: 'json' };
+          const response = await fetch(`${relay.httpUrl}/healthz`);
+          return { body: await response.text(), type: 'json' };
         }
         if (context.path === '/__relay/start') {
           if (!relay) await start();

@@ -1,0 +1,125 @@
+/**
+ * Leader mode, for browsers without SharedWorker (or a kit loaded from a CDN): the tabs of one
+ * origin elect a leader with a Web Lock; the leader runs the hub and the connection, and talks to
+ * the other tabs over a BroadcastChannel. When the leader tab dies its lock is released, the next
+ * tab in the lock's queue becomes leader, and every tab says hello again with the last `seq` it
+ * saw, so the new connection resumes with `since` and no update is lost.
+ */
+import type { Hub, HubPort } from '../hub.js';
+import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
+import type { LinkFactory, TabFeed } from '../tab-feed.js';
+import { lockManager, watchTabLock } from '../tab-lock.js';
+import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
+
+/** Messages on the BroadcastChannel. */
+type Envelope =
+  | { kind: 'to-leader'; from: string; message: TabMessage }
+  | { kind: 'to-tab'; to: string; message: HubMessage }
+  /** A new leader is ready: every tab says hello to it. */
+  | { kind: 'leader'; id: string };
+
+/** Whether leader mode can work here (Web Locks and BroadcastChannel). */
+export function leaderModeAvailable(): boolean {
+  return lockManager() !== undefined && typeof globalThis.BroadcastChannel === 'function';
+}
+
+/** One tab's part in the election for one feed. */
+export class LeaderElection {
+  private readonly channel: BroadcastChannel;
+  private hub: Hub | null = null;
+  private readonly followers = new Map<string, HubPort>();
+  private receiveAsFollower: ((message: unknown) => void) | null = null;
+  private resign: () => void = () => {};
+  private stopped = false;
+
+  /** Whether this tab is the leader now. */
+  get leading(): boolean {
+    return this.hub !== null;
+  }
+
+  /** @param key the feed's identity (URL and options), shared by every tab of the origin. */
+  constructor(private readonly key: string, private readonly feed: TabFeed, private readonly coreOptions: CoreFactoryOptions = {}) {
+    this.channel = new BroadcastChannel(`market-pulse:${key}`);
+    this.channel.onmessage = (event: MessageEvent<unknown>) => this.onEnvelope(event.data);
+  }
+
+  /** Joins as a follower and queues for leadership. */
+  start(): void {
+    void this.feed.attach(this.followerLink(), 'leader');
+    const held = new Promise<void>((resolve) => (this.resign = resolve));
+    lockManager()!
+      .request(`market-pulse-leader:${this.key}`, {}, () => {
+        if (this.stopped) return undefined;
+        this.lead();
+        return held;
+      })
+      .catch(() => {});
+  }
+
+  /** Leaves: gives up leadership (another tab takes over at once) and stops listening. */
+  stop(): void {
+    this.stopped = true;
+    this.resign();
+    for (const port of this.followers.values()) port.disconnect();
+    this.followers.clear();
+    this.channel.close();
+  }
+
+  private lead(): void {
+    this.hub = createHub('leader', this.coreOptions, watchTabLock);
+    void this.feed.attach(localLink(this.hub), 'leader');
+    this.post({ kind: 'leader', id: this.feed.tab });
+  }
+
+  private followerLink(): LinkFactory {
+    return (receive) => {
+      this.receiveAsFollower = receive;
+      return {
+        send: (message) => this.post({ kind: 'to-leader', from: this.feed.tab, message }),
+        close: () => {
+          if (this.receiveAsFollower === receive) this.receiveAsFollower = null;
+        },
+      };
+    };
+  }
+
+  private onEnvelope(data: unknown): void {
+    if (!data || typeof data !== 'object') return;
+    const envelope = data as Partial<Envelope>;
+    if (envelope.kind === 'leader' && !this.leading) return this.feed.rehello();
+    if (envelope.kind === 'to-tab') {
+      const { to, message } = envelope as Extract<Envelope, { kind: 'to-tab' }>;
+      if (to === this.feed.tab && !this.leading) this.receiveAsFollower?.(message);
+      return;
+    }
+    if (envelope.kind === 'to-leader' && this.hub) {
+      const { from, message } = envelope as Extract<Envelope, { kind: 'to-leader' }>;
+      if (typeof from !== 'string' || !isTabMessage(message)) return;
+      this.fromFollower(this.hub, from, message);
+    }
+  }
+
+  private fromFollower(hub: Hub, from: string, message: TabMessage): void {
+    let port = this.followers.get(from);
+    if (!port) {
+      // A tab we do not know yet must start with hello (it sends one on every leader change).
+      if (message.type !== 'hello') return this.post({ kind: 'leader', id: this.feed.tab });
+      port = hub.connect((reply) => this.post({ kind: 'to-tab', to: from, message: reply }));
+      this.followers.set(from, port);
+    }
+    port.receive(message);
+    if (message.type === 'bye') {
+      port.disconnect();
+      this.followers.delete(from);
+    }
+  }
+
+  private post(envelope: Envelope): void {
+    if (this.stopped) return;
+    try {
+      this.channel.postMessage(envelope);
+    } catch {
+      // A closed channel (tab shutting down): nothing left to tell.
+    }
+  }
+}

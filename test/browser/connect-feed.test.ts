@@ -1,0 +1,94 @@
+/// <reference types="mocha" />
+// The three transports end to end in Chromium, against the real relay of the wtr relay plugin.
+import { expect } from '@open-wc/testing';
+import { connectFeed } from '../../src/client/index.js';
+import type { Feed, FeedUpdate } from '../../src/client/index.js';
+import { publish, relayHealth, relayInfo, tick, until } from './relay.js';
+
+async function roundTrip(feed: Feed, channel: string): Promise<FeedUpdate[]> {
+  const seen: FeedUpdate[] = [];
+  const stop = feed.subscribe(channel, (update) => seen.push(update));
+  await until(() => feed.status.state === 'open', `${channel}: state open (is ${feed.status.state})`);
+  await until(async () => (await relayHealth()).subscriptions >= 1, 'the relay to see the subscription');
+  const symbol = channel.slice('price:'.length);
+  for (let i = 1; i <= 3; i++) await publish(channel, tick(symbol, i));
+  await until(() => seen.at(-1)?.data.price === 3, `${channel}: the last update`);
+  stop();
+  return seen;
+}
+
+describe('connectFeed in Chromium', () => {
+  let feed: Feed | undefined;
+  afterEach(async () => {
+    feed?.close();
+    feed = undefined;
+    await until(async () => (await relayHealth()).connections === 0, 'the relay to see every socket closed');
+  });
+
+  it('shared-worker mode: the socket lives in a SharedWorker and updates reach the tab', async () => {
+    const { wsUrl } = await relayInfo();
+    feed = connectFeed(wsUrl, { mode: 'shared-worker' });
+    const seen = await roundTrip(feed, 'price:SW-1');
+    expect(feed.status.mode).to.equal('shared-worker');
+    expect(seen.map((u) => u.data.price)).to.deep.equal([1, 2, 3].slice(-seen.length));
+  });
+
+  it('auto mode picks the SharedWorker when the kit is same-origin', async () => {
+    const { wsUrl } = await relayInfo();
+    feed = connectFeed(wsUrl);
+    await roundTrip(feed, 'price:AUTO-1');
+    expect(feed.status.mode).to.equal('shared-worker');
+  });
+
+  it('two feeds on one URL with different options still share the worker: one socket', async () => {
+    const { wsUrl } = await relayInfo();
+    feed = connectFeed(wsUrl, { mode: 'shared-worker' });
+    const other = connectFeed(wsUrl, { mode: 'shared-worker', pollingInterval: 5000 });
+    try {
+      const got: number[] = [];
+      other.subscribe('price:SW-2', (u) => got.push(u.data.price as number));
+      await roundTrip(feed, 'price:SW-3');
+      await publish('price:SW-2', tick('SW-2', 9));
+      await until(() => got.includes(9), 'the second feed to get its update');
+      expect((await relayHealth()).connections).to.equal(1);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('forced leader mode: one tab alone becomes leader and gets updates', async () => {
+    const { wsUrl } = await relayInfo();
+    feed = connectFeed(wsUrl, { mode: 'leader' });
+    await roundTrip(feed, 'price:LEAD-1');
+    expect(feed.status.mode).to.equal('leader');
+  });
+
+  it('forced direct mode: the tab holds its own socket', async () => {
+    const { wsUrl } = await relayInfo();
+    feed = connectFeed(wsUrl, { mode: 'direct' });
+    await roundTrip(feed, 'price:DIR-1');
+    expect(feed.status.mode).to.equal('direct');
+  });
+
+  it('a worker URL on another origin falls back to leader mode by itself', async () => {
+    const { wsUrl, httpUrl } = await relayInfo();
+    // The relay's origin differs from the test page's: a SharedWorker from there is refused.
+    feed = connectFeed(wsUrl, { worker: `${httpUrl}/market-pulse-worker.js` });
+    await roundTrip(feed, 'price:CDN-1');
+    expect(feed.status.mode).to.equal('leader');
+  });
+
+  it('history() returns recent updates from the hub, oldest first', async () => {
+    const { wsUrl } = await relayInfo();
+    feed = connectFeed(wsUrl, { mode: 'shared-worker' });
+    const seen: FeedUpdate[] = [];
+    feed.subscribe('price:HIST-1', (u) => seen.push(u));
+    await until(() => feed!.status.state === 'open', 'open');
+    await until(async () => (await relayHealth()).subscriptions >= 1, 'subscribed');
+    for (let i = 1; i <= 5; i++) await publish('price:HIST-1', tick('HIST-1', i));
+    await until(() => seen.at(-1)?.data.price === 5, 'the last update');
+    const history = await feed.history('price:HIST-1');
+    expect(history.map((u) => u.data.price)).to.deep.equal([1, 2, 3, 4, 5]);
+    expect((await feed.history('price:HIST-1', 2)).map((u) => u.data.price)).to.deep.equal([4, 5]);
+  });
+});
