@@ -46,7 +46,8 @@ function libraryConfig(target: 'esm' | 'cdn'): UserConfig {
     define: { 'process.env.NODE_ENV': '"production"' },
     worker: { format: 'es', rolldownOptions: { output: workerOutput } },
     build: {
-      outDir: cdn ? 'dist/cdn' : 'dist/esm',
+      // Tests build the CDN bundle into a temporary folder instead of the working tree's dist/.
+      outDir: process.env.MARKET_PULSE_OUT_DIR || (cdn ? 'dist/cdn' : 'dist/esm'),
       emptyOutDir: true,
       target: 'es2022',
       minify: cdn,

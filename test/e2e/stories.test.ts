@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, watchedPage } from './support/browser.js';
+import { newestMtime } from './support/demo-site.js';
 import { serveStatic, type StaticServer } from './support/static-server.js';
 
 const TAGS = ['price-ticker', 'ticker-tape', 'realtime-chart', 'connection-status', 'market-feed'];
@@ -38,13 +39,6 @@ interface IndexEntry {
   title: string;
   name: string;
   type: 'story' | 'docs';
-}
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
 /** `storybook-static/` when it is newer than everything it is built from, else a fresh temp build. */
