@@ -1,7 +1,7 @@
 /** Helpers for the client's node tests: a real relay on 127.0.0.1:0, and bounded waits. */
 import { WebSocket } from 'ws';
 import { createRelay, type Relay, type RelayOptions } from '../../src/server/relay.js';
-import type { WebSocketConstructor } from '../../src/client/core/socket-session.js';
+import type { SocketEvent, SocketEventType, WebSocketConstructor, WebSocketLike } from '../../src/client/core/socket-session.js';
 
 /** `ws` as the core's WebSocket constructor. */
 export const NodeWebSocket: WebSocketConstructor = WebSocket;
@@ -35,3 +35,66 @@ export async function health(relay: Relay): Promise<{ status: string; connection
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What an instrumented WebSocket constructor records and can be told to do. */
+export interface SocketControl {
+  /** Sockets constructed so far (connection attempts). */
+  attempts: number;
+  /** Attempt times, `Date.now()`. */
+  attemptTimes: number[];
+  /** While true, sockets go to a path the relay refuses (as a proxy that blocks WebSockets would). */
+  blocked: boolean;
+  /** Return true to drop an incoming frame before the core sees it (a lost frame). */
+  dropFrame: (raw: string) => boolean;
+  /** The constructor to pass as `WebSocket`. */
+  WebSocket: new (url: string) => WebSocketLike;
+}
+
+/**
+ * A `ws` WebSocket wrapped so a test can count attempts, block the upgrade, or lose a frame.
+ * The relay on the other side is real; only the client's edge is steered.
+ */
+export function instrumentedWebSocket(): SocketControl {
+  const control: SocketControl = {
+    attempts: 0,
+    attemptTimes: [],
+    blocked: false,
+    dropFrame: () => false,
+    WebSocket: class implements WebSocketLike {
+      private readonly inner: WebSocket;
+      private readonly wrapped = new Map<unknown, (event: SocketEvent) => void>();
+      constructor(url: string) {
+        control.attempts++;
+        control.attemptTimes.push(Date.now());
+        this.inner = new WebSocket(control.blocked ? url.replace(/\/ws$/, '/blocked-by-proxy') : url);
+      }
+      get readyState() {
+        return this.inner.readyState;
+      }
+      send(data: string) {
+        this.inner.send(data);
+      }
+      close(code?: number, reason?: string) {
+        this.inner.close(code, reason);
+      }
+      addEventListener(type: SocketEventType, listener: (event: SocketEvent) => void) {
+        const wrapped = type === 'message' ? (event: SocketEvent) => {
+          if (!control.dropFrame(String(event.data))) listener(event);
+        } : listener;
+        this.wrapped.set(listener, wrapped);
+        this.inner.addEventListener(type, wrapped);
+      }
+      removeEventListener(type: SocketEventType, listener: (event: SocketEvent) => void) {
+        this.inner.removeEventListener(type, this.wrapped.get(listener) ?? listener);
+      }
+    },
+  };
+  return control;
+}
+
+/** The value of a Prometheus counter line, e.g. `market_pulse_messages_in_total{type="subscribe"}`. */
+export async function metric(relay: Relay, line: string): Promise<number> {
+  const text = await (await fetch(`${relay.httpUrl}/metrics`)).text();
+  const found = text.split('\n').find((row) => row.startsWith(`${line} `));
+  return found ? Number(found.slice(line.length + 1)) : 0;
+}

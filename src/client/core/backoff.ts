@@ -24,6 +24,7 @@ export function backoffDelay(failures: number, options: BackoffOptions = DEFAULT
   const maxMs = Math.max(minMs, options.maxMs);
   // Cap the exponent: 2 ** 1024 is Infinity, and Math.min handles that, but keep it readable.
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(failures, 1), 30));
-  const r = Math.min(Math.max(random(), 0), 1);
+  const value = random();
+  const r = Number.isFinite(value) ? Math.min(Math.max(value, 0), 1) : 0;
   return Math.round(minMs + r * (ceiling - minMs));
 }

@@ -34,5 +34,5 @@ export function tokenExpiry(token: string): number | null {
  */
 export function refreshDelay(expiresAt: number, now = Date.now()): number {
   const remaining = expiresAt - now;
-  return Math.max(1000, Math.min(remaining - 30_000, remaining * 0.8));
+  return Math.max(1000, Math.max(remaining - 30_000, remaining * 0.8));
 }

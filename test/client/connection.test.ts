@@ -1,0 +1,144 @@
+// The connection core against the real relay on 127.0.0.1: refcounts, resume, gaps, auth.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
+import { Connection, type ConnectionOptions } from '../../src/client/core/connection.js';
+import type { CoreUpdate } from '../../src/client/core/channel-store.js';
+import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
+import { health, instrumentedWebSocket, metric, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
+
+const FAST = { backoff: { minMs: 50, maxMs: 200 }, fetch: null } satisfies Partial<ConnectionOptions>;
+const tick = (price: number) => ({ symbol: 'A', price, ts: price });
+
+function collect(connection: Connection): CoreUpdate[] {
+  const seen: CoreUpdate[] = [];
+  connection.onUpdate((update) => seen.push(update));
+  return seen;
+}
+
+test('many users of a channel cost one subscribe; the relay hears unsubscribe only when the last leaves', async () => {
+  const relay = await startRelay();
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, ...FAST });
+  try {
+    connection.start();
+    for (let i = 0; i < 3; i++) connection.retain('price:A');
+    await waitFor('one subscription', async () => (await health(relay)).subscriptions === 1);
+    assert.equal(await metric(relay, 'market_pulse_messages_in_total{type="subscribe"}'), 1);
+    connection.release('price:A');
+    connection.release('price:A');
+    await sleep(100);
+    assert.equal((await health(relay)).subscriptions, 1, 'still subscribed while a user is left');
+    assert.equal(await metric(relay, 'market_pulse_messages_in_total{type="unsubscribe"}'), 0);
+    connection.release('price:A');
+    await waitFor('the unsubscribe', async () => (await health(relay)).subscriptions === 0);
+    assert.equal(await metric(relay, 'market_pulse_messages_in_total{type="unsubscribe"}'), 1);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('after the relay restarts, the core resumes with since: every update once, in order', async () => {
+  const backend = createMemoryBackend({ historySize: 100 });
+  let relay = await startRelay({ backend });
+  const port = relay.port;
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, ...FAST });
+  const seen = collect(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    for (let price = 1; price <= 5; price++) await relay.publish('price:A', tick(price));
+    await waitFor('seq 5', () => seen.at(-1)?.seq === 5);
+    await relay.close();
+    await waitFor('the core to notice', () => connection.status.state === 'reconnecting');
+    for (let price = 6; price <= 10; price++) await backend.publish('price:A', tick(price)); // while nobody listens
+    relay = await startRelay({ backend, port });
+    await waitFor('open again', () => connection.status.state === 'open');
+    await waitFor('the missed updates', () => seen.at(-1)?.seq === 10);
+    for (let price = 11; price <= 15; price++) await relay.publish('price:A', tick(price));
+    await waitFor('seq 15', () => seen.at(-1)?.seq === 15);
+    assert.deepEqual(seen.map((u) => u.seq), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.deepEqual(seen.map((u) => u.data.price), Array.from({ length: 15 }, (_, i) => i + 1));
+  } finally {
+    connection.close();
+    await relay.close();
+    await backend.close();
+  }
+});
+
+test('a lost frame is noticed from the seq gap and recovered: no update missing, none twice', async () => {
+  const relay = await startRelay();
+  const control = instrumentedWebSocket();
+  let dropped = false;
+  control.dropFrame = (raw) => {
+    if (dropped || !/"seq":3[,}]/.test(raw)) return false;
+    dropped = true;
+    return true;
+  };
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, ...FAST });
+  const seen = collect(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    for (let price = 1; price <= 10; price++) {
+      await relay.publish('price:A', tick(price));
+      // One frame per update, so that losing one frame loses exactly one update.
+      await waitFor(`update ${price} handled`, () => (price === 3 ? dropped : (seen.at(-1)?.seq ?? 0) >= price));
+    }
+    assert.ok(dropped);
+    assert.deepEqual(seen.map((u) => u.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(await metric(relay, 'market_pulse_messages_in_total{type="subscribe"}'), 2, 'one resubscribe with since');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('a rejected token is terminal: state closed with the close code, and no retry', async () => {
+  const relay = await startRelay({ jwtSecret: 'test-secret-test-secret-test-secret' });
+  const control = instrumentedWebSocket();
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token: 'not.a.jwt', ...FAST });
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('closed', () => connection.status.state === 'closed');
+    assert.equal(connection.status.error?.code, 'close:4501');
+    await sleep(600); // many backoff periods of 50–200 ms
+    assert.equal(control.attempts, 1, 'no reconnect after a terminal code');
+    connection.reconnect(); // the retry button still works
+    await waitFor('a second attempt', () => control.attempts === 2);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('a token provider is asked again before expiry, and after an expired token', async () => {
+  const secret = 'test-secret-test-secret-test-secret';
+  const relay = await startRelay({ jwtSecret: secret });
+  const control = instrumentedWebSocket();
+  let calls = 0;
+  const sign = (expSeconds: number) => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime(expSeconds).sign(new TextEncoder().encode(secret));
+  // First an expired token (the relay closes 4004), then tokens that live 3 s.
+  const token = () => (++calls === 1 ? sign(Math.floor(Date.now() / 1000) - 10) : sign(Math.floor(Date.now() / 1000) + 3));
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token, ...FAST });
+  const seen = collect(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('open with a fresh token', async () => connection.status.state === 'open' && (await health(relay)).subscriptions === 1);
+    assert.equal(control.attempts, 2, 'one reconnect after the expired token');
+    const attempts = control.attempts;
+    await sleep(4500); // past the 3 s lifetime of the first good token
+    assert.equal(control.attempts, attempts, 'refreshed in place: the relay never had to close us');
+    assert.ok(calls >= 3, `provider asked again before expiry (calls: ${calls})`);
+    await relay.publish('price:A', tick(1));
+    await waitFor('still receiving', () => seen.length === 1);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});

@@ -1,0 +1,136 @@
+// The connection core's pure parts: no network, no timers beyond what each test drives.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { backoffDelay } from '../../src/client/core/backoff.js';
+import { ChannelStore } from '../../src/client/core/channel-store.js';
+import { RateMeter } from '../../src/client/core/rate-meter.js';
+import { RefCounter } from '../../src/client/core/ref-counter.js';
+import { RingBuffer } from '../../src/client/core/ring-buffer.js';
+import { parseSnapshotBody, snapshotUrls } from '../../src/client/core/snapshot-poller.js';
+import { refreshDelay, tokenExpiry } from '../../src/client/core/token.js';
+
+const update = (seq: number, price = seq) => ({ type: 'update' as const, channel: 'price:A', seq, data: { symbol: 'A', price, ts: seq } });
+const snapshot = (seq: number, price: number | null, recovered?: boolean) => ({
+  type: 'snapshot' as const, channel: 'price:A', seq, data: price === null ? null : { symbol: 'A', price, ts: seq },
+  ...(recovered === undefined ? {} : { recovered }),
+});
+
+test('backoff stays within [min, max] and its ceiling doubles per failure (full jitter)', () => {
+  const bounds = { minMs: 100, maxMs: 5000 };
+  for (let failures = 1; failures <= 40; failures++) {
+    const ceiling = Math.min(5000, 100 * 2 ** failures);
+    assert.equal(backoffDelay(failures, bounds, () => 0), 100);
+    assert.equal(backoffDelay(failures, bounds, () => 0.999999), Math.round(100 + 0.999999 * (ceiling - 100)));
+    for (let i = 0; i < 50; i++) {
+      const delay = backoffDelay(failures, bounds);
+      assert.ok(delay >= 100 && delay <= ceiling, `failures=${failures}: ${delay} outside [100, ${ceiling}]`);
+    }
+  }
+  const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(6, bounds)));
+  assert.ok(spread.size > 10, 'delays are jittered, not in lockstep');
+  assert.equal(backoffDelay(3, bounds, () => Number.NaN), 100, 'a broken random source cannot produce NaN');
+});
+
+test('the channel store applies the next seq, drops duplicates and reports gaps', () => {
+  const store = new ChannelStore(10);
+  assert.equal(store.apply(snapshot(3, 30)).kind, 'applied');
+  assert.equal(store.apply(update(4)).kind, 'applied');
+  assert.equal(store.apply(update(4)).kind, 'duplicate');
+  assert.equal(store.apply(update(2)).kind, 'duplicate', 'an older update never goes back in time');
+  assert.deepEqual(store.apply(update(6)), { kind: 'gap', lastSeq: 4 });
+  assert.equal(store.get('price:A')?.seq, 4, 'a gap leaves the last value untouched');
+  assert.equal(store.apply(update(5)).kind, 'applied');
+  assert.equal(store.apply(update(6)).kind, 'applied');
+  assert.deepEqual(store.history('price:A').map((u) => u.seq), [3, 4, 5, 6]);
+  assert.deepEqual(store.since(['price:A', 'price:B']), { 'price:A': 6 });
+});
+
+test('a snapshot with a lower seq (relay restarted without history) resets the channel and marks the next update', () => {
+  const store = new ChannelStore(10);
+  store.apply(snapshot(0, null));
+  for (let seq = 1; seq <= 5; seq++) store.apply(update(seq));
+  assert.equal(store.apply(snapshot(0, null, false)).kind, 'empty');
+  assert.deepEqual(store.history('price:A'), []);
+  const result = store.apply(update(1, 99));
+  assert.ok(result.kind === 'applied' && result.update.reset === true && result.update.data.price === 99);
+  const next = store.apply(update(2));
+  assert.ok(next.kind === 'applied' && next.update.reset === undefined, 'only the first update after the reset is marked');
+});
+
+test('a recovered snapshot or a repeated snapshot is not applied twice', () => {
+  const store = new ChannelStore(10);
+  store.apply(snapshot(7, 70));
+  assert.equal(store.apply(snapshot(7, 70)).kind, 'duplicate');
+  assert.equal(store.apply(snapshot(7, 70, true)).kind, 'duplicate');
+  assert.equal(store.apply(snapshot(9, 90)).kind, 'applied', 'an authoritative snapshot may jump ahead');
+});
+
+test('hints from other tabs keep the lowest seq, so no tab misses an update', () => {
+  const store = new ChannelStore(10);
+  store.hint('price:A', 12);
+  store.hint('price:A', 10);
+  store.hint('price:A', 11);
+  assert.equal(store.lastSeq('price:A'), 10);
+  assert.equal(store.apply(update(11)).kind, 'applied');
+  store.hint('price:A', 3);
+  assert.equal(store.lastSeq('price:A'), 11, 'live data beats hints');
+});
+
+test('refcounts: many users cost one subscribe; unsubscribe only when the last leaves', () => {
+  const refs = new RefCounter();
+  assert.equal(refs.retain('price:A'), true);
+  assert.equal(refs.retain('price:A'), false);
+  assert.equal(refs.retain('price:A'), false);
+  assert.deepEqual(refs.takeChanges(), { added: ['price:A'], removed: [] });
+  assert.equal(refs.release('price:A'), false);
+  assert.equal(refs.release('price:A'), false);
+  assert.deepEqual(refs.takeChanges(), { added: [], removed: [] });
+  assert.equal(refs.release('price:A'), true);
+  assert.deepEqual(refs.takeChanges(), { added: [], removed: ['price:A'] });
+  assert.equal(refs.release('price:A'), false, 'releasing an unknown channel is a no-op');
+  refs.retain('price:B');
+  refs.release('price:B');
+  assert.deepEqual(refs.takeChanges(), { added: [], removed: [] }, 'a channel added and removed before a flush costs nothing');
+});
+
+test('the history ring keeps the newest items in order', () => {
+  const ring = new RingBuffer<number>(3);
+  for (let i = 1; i <= 7; i++) ring.push(i);
+  assert.deepEqual(ring.toArray(), [5, 6, 7]);
+  assert.deepEqual(ring.toArray(2), [6, 7]);
+  assert.equal(ring.size, 3);
+  ring.clear();
+  assert.deepEqual(ring.toArray(), []);
+});
+
+test('the rate meter averages complete seconds', () => {
+  let now = 10_000;
+  const meter = new RateMeter(5, () => now);
+  for (let second = 0; second < 5; second++) {
+    meter.add(20);
+    now += 1000;
+  }
+  assert.equal(meter.perSecond, 20);
+  now += 10_000;
+  assert.equal(meter.perSecond, 0, 'an idle feed drops to zero');
+});
+
+test('token expiry is read from a JWT and refreshed ahead of it', () => {
+  const payload = Buffer.from(JSON.stringify({ exp: 2_000_000_000 })).toString('base64url');
+  assert.equal(tokenExpiry(`h.${payload}.s`), 2_000_000_000_000);
+  assert.equal(tokenExpiry('not-a-jwt'), null);
+  assert.equal(tokenExpiry('a.!!!.b'), null);
+  assert.equal(refreshDelay(1_000_000 + 600_000, 1_000_000), 570_000, '30 s before a long-lived token expires');
+  assert.equal(refreshDelay(1_000_000 + 10_000, 1_000_000), 8000, 'short-lived tokens at 80 % of their life');
+  assert.equal(refreshDelay(1_000_000 + 500, 1_000_000), 1000, 'never sooner than a second');
+});
+
+test('snapshot bodies of the relay are parsed; bad entries are skipped', () => {
+  const body = { channels: { 'price:A': { seq: 4, data: { symbol: 'A', price: 1, ts: 1 } }, 'price:B': null, 'price:C': { seq: -1, data: {} } } };
+  assert.deepEqual(parseSnapshotBody(body), [{ type: 'snapshot', channel: 'price:A', seq: 4, data: { symbol: 'A', price: 1, ts: 1 } }]);
+  assert.deepEqual(parseSnapshotBody('garbage'), []);
+  assert.deepEqual(parseSnapshotBody({ channels: { 'bad channel': { seq: 1, data: {} } } }), []);
+  const urls = snapshotUrls('wss://q.example.com/ws', Array.from({ length: 150 }, (_, i) => `price:S${i}`));
+  assert.equal(urls.length, 2);
+  assert.ok(urls[0]!.startsWith('https://q.example.com/v1/snapshot?channels=price%3AS0,'));
+});

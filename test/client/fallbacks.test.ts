@@ -1,0 +1,140 @@
+// The core when things go wrong: a silent server, blocked WebSockets, offline devices, dead ports.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { Connection } from '../../src/client/core/connection.js';
+import type { CoreUpdate } from '../../src/client/core/channel-store.js';
+import type { NetworkMonitor } from '../../src/client/core/network.js';
+import type { ConnectionState } from '../../src/client/types.js';
+import { health, instrumentedWebSocket, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
+
+const tick = (price: number) => ({ symbol: 'A', price, ts: price });
+
+function states(connection: Connection): ConnectionState[] {
+  const seen: ConnectionState[] = [];
+  connection.onStatus((status) => {
+    if (seen.at(-1) !== status.state) seen.push(status.state);
+  });
+  return seen;
+}
+
+test('a server that goes silent is detected by the heartbeat within interval + timeout', async () => {
+  // A raw `ws` server, because the real relay always answers pings: this one accepts the socket
+  // and then never sends a byte, like a hung process or a NAT that dropped the mapping.
+  const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => silent.once('listening', resolve));
+  const url = `ws://127.0.0.1:${(silent.address() as { port: number }).port}/ws`;
+  const connection = new Connection({
+    url, WebSocket: NodeWebSocket, fetch: null, heartbeat: { intervalMs: 300, timeoutMs: 400 }, backoff: { minMs: 5000, maxMs: 5000 },
+  });
+  const seen = states(connection);
+  try {
+    connection.start();
+    await waitFor('open', () => connection.status.state === 'open');
+    const openedAt = Date.now();
+    await waitFor('the heartbeat to give up', () => connection.status.state === 'reconnecting', 5000);
+    const detectedIn = Date.now() - openedAt;
+    assert.ok(detectedIn >= 350 && detectedIn < 2500, `detected after ${detectedIn} ms`);
+    assert.deepEqual(seen, ['connecting', 'open', 'reconnecting']);
+  } finally {
+    connection.close();
+    for (const client of silent.clients) client.terminate();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('when WebSockets are blocked, values arrive by HTTP polling; when unblocked, the socket takes over', async () => {
+  const relay = await startRelay();
+  const control = instrumentedWebSocket();
+  control.blocked = true;
+  const connection = new Connection({
+    url: relay.wsUrl, WebSocket: control.WebSocket, pollAfterFailures: 2, pollingInterval: 100, backoff: { minMs: 100, maxMs: 300 },
+  });
+  const seen: CoreUpdate[] = [];
+  connection.onUpdate((update) => seen.push(update));
+  try {
+    await relay.publish('price:A', tick(1));
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('polling', () => connection.status.state === 'polling');
+    assert.equal(connection.status.error?.code, 'websocket_unavailable', 'the status says why');
+    await waitFor('the value by polling', () => seen.at(-1)?.data.price === 1);
+    await relay.publish('price:A', tick(2));
+    await waitFor('the next value by polling', () => seen.at(-1)?.data.price === 2);
+    assert.equal((await health(relay)).connections, 0, 'no socket while blocked');
+    const probes = control.attempts;
+    await waitFor('more WebSocket probes while polling', () => control.attempts > probes + 1);
+
+    control.blocked = false;
+    await waitFor('back on the socket', () => connection.status.state === 'open', 8000);
+    assert.equal(connection.status.error, null);
+    await relay.publish('price:A', tick(3));
+    await waitFor('a live update', () => seen.at(-1)?.data.price === 3);
+    const seqs = seen.map((u) => u.seq);
+    assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'increasing, no duplicates across the switch');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('offline: the socket is dropped, no retries are made, and coming back online reconnects at once', async () => {
+  const relay = await startRelay();
+  const control = instrumentedWebSocket();
+  let online = true;
+  const listeners = new Set<(online: boolean) => void>();
+  const network: NetworkMonitor = {
+    get onLine() {
+      return online;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const setOnline = (value: boolean) => {
+    online = value;
+    for (const listener of listeners) listener(value);
+  };
+  // A long backoff: only the `online` event can explain a quick reconnect.
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, network, fetch: null, backoff: { minMs: 20_000, maxMs: 20_000 } });
+  try {
+    connection.start();
+    await waitFor('open', () => connection.status.state === 'open');
+    setOnline(false);
+    assert.equal(connection.status.state, 'offline');
+    await waitFor('the relay to see the socket go', async () => (await health(relay)).connections === 0);
+    const attempts = control.attempts;
+    await sleep(500);
+    assert.equal(control.attempts, attempts, 'no attempt while offline');
+    const back = Date.now();
+    setOnline(true);
+    await waitFor('open again', () => connection.status.state === 'open', 3000);
+    assert.ok(Date.now() - back < 2000, 'reconnected at once, not after the backoff');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('retries against a dead port are spaced by the backoff, never a tight loop', async () => {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve)); // now nothing listens there
+  const control = instrumentedWebSocket();
+  const connection = new Connection({ url: `ws://127.0.0.1:${port}/ws`, WebSocket: control.WebSocket, fetch: null, backoff: { minMs: 150, maxMs: 400 } });
+  try {
+    connection.start();
+    await waitFor('five attempts', () => control.attempts >= 5, 10_000);
+    const gaps = control.attemptTimes.slice(1).map((t, i) => t - control.attemptTimes[i]!);
+    for (const gap of gaps) assert.ok(gap >= 140, `attempts ${gap} ms apart`);
+    assert.equal(connection.status.state, 'reconnecting');
+  } finally {
+    connection.close();
+  }
+  const attempts = control.attempts;
+  await sleep(500);
+  assert.equal(control.attempts, attempts, 'close() stops retrying');
+});
