@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     try {
       results = await scenario.run({ options, note: (m) => note(`${scenario.id} ${m}`) });
     } catch (error) {
-      const reason = String((error as Error)?.message ?? error).split('\n')[0]!.replace(/[()]/g, '');
+      const reason = String((error as Error)?.message ?? error).split('\n').slice(0, 3).join(' ').replace(/[()]/g, '').slice(0, 300);
       results = [{ id: scenario.id, name: scenario.title, skipped: `error: ${reason}` }];
     }
     for (const figure of results) {

@@ -36,21 +36,15 @@ export async function startOurRelay(): Promise<RelayUnderTest & { httpUrl: strin
     publishToken: BENCH_PUBLISH_TOKEN,
     limits: BENCH_LIMITS,
   });
-  let connections = 0;
-  const refresh = async () => {
-    try {
-      const health = (await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections?: number };
-      connections = Number(health.connections ?? Number.NaN);
-    } catch {
-      connections = Number.NaN;
-    }
-  };
   return {
     port: relay.port,
     wsUrl: relay.wsUrl,
     httpUrl: relay.httpUrl,
-    // /healthz is the public count (what an operator sees); refreshed on each read.
-    connections: () => (void refresh(), connections),
+    // /healthz is the public count, what an operator sees.
+    async connections() {
+      const health = (await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections?: number };
+      return Number(health.connections ?? Number.NaN);
+    },
     publish(symbol, data) {
       relay.backend.publish(`price:${symbol}`, data).catch(() => undefined);
     },

@@ -1,6 +1,12 @@
 /** Every benchmark scenario, in report order. */
 import type { Scenario } from '../lib/scenario.js';
+import { p1Sockets } from './p1-sockets.js';
+import { p2Latency } from './p2-latency.js';
 import { p3Throughput } from './p3-throughput.js';
+import { p4Memory } from './p4-memory.js';
+import { p5SlowConsumer } from './p5-slow-consumer.js';
+import { p6Chart } from './p6-chart.js';
+import { p7Tickers } from './p7-tickers.js';
 import { p8Bundles } from './p8-bundles.js';
 
-export const SCENARIOS: Scenario[] = [p3Throughput, p8Bundles];
+export const SCENARIOS: Scenario[] = [p1Sockets, p2Latency, p3Throughput, p4Memory, p5SlowConsumer, p6Chart, p7Tickers, p8Bundles];
