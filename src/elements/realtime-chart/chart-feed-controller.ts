@@ -1,0 +1,98 @@
+/**
+ * Feeds a chart model from the host's feed: history backfill on every (re)subscription, live ticks
+ * after it (each once, in order), and ticks held back while the chart is frozen.
+ */
+import type { ReactiveControllerHost } from 'lit';
+import type { Feed, FeedUpdate } from '../../client/types.js';
+import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
+import { FeedController } from '../shared/feed-controller.js';
+import { toQuote } from '../shared/tick.js';
+import type { ChartModel } from './chart-model.js';
+
+/** Ticks held while frozen or backfilling, at most (older ones are dropped). */
+const MAX_HELD = 10_000;
+
+/** What the controller needs from its chart. */
+export interface ChartFeedOptions {
+  symbol: () => string;
+  /** Whether the picture is frozen (ticks are held until `release()`). */
+  frozen: () => boolean;
+  /** The model changed (or was cleared). */
+  onChange: () => void;
+}
+
+/** Keeps a chart model filled from the feed. */
+export class ChartFeedController {
+  private held: FeedUpdate[] = [];
+  private generation = 0;
+  private backfilling = false;
+  private readonly feeds: FeedController;
+
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    private readonly model: ChartModel,
+    private readonly options: ChartFeedOptions,
+  ) {
+    this.feeds = new FeedController(host, {
+      channels: () => (isValidSymbol(options.symbol()) ? [priceChannel(options.symbol())] : []),
+      onSubscribe: (channel, feed) => this.backfill(channel, feed),
+      onUpdate: (update) => this.onTick(update),
+      onFeed: () => this.reset(),
+    });
+  }
+
+  /** The feed in use, if any. */
+  get feed(): Feed | undefined {
+    return this.feeds.feed;
+  }
+
+  /** Applies the ticks held while frozen. */
+  release(): void {
+    if (this.backfilling || this.held.length === 0) return;
+    for (const update of this.held) this.ingest(update);
+    this.held = [];
+    this.options.onChange();
+  }
+
+  private reset(): void {
+    this.generation++;
+    this.backfilling = false;
+    this.model.clear();
+    this.held = [];
+    this.options.onChange();
+  }
+
+  /** History first, then the ticks that arrived meanwhile, each once. */
+  private backfill(channel: string, feed: Feed): void {
+    this.reset();
+    const generation = this.generation;
+    this.backfilling = true;
+    const done = (history: FeedUpdate[]) => {
+      if (generation !== this.generation) return; // another symbol or feed since
+      this.backfilling = false;
+      const seen = new Set<number>();
+      const all = [...history, ...this.held].filter((u) => u.channel === channel && !seen.has(u.seq) && seen.add(u.seq));
+      all.sort((a, b) => a.seq - b.seq);
+      this.held = [];
+      if (this.options.frozen()) this.held = all;
+      else for (const update of all) this.ingest(update);
+      this.options.onChange();
+    };
+    feed.history(channel).then(done, () => done([]));
+  }
+
+  private onTick(update: FeedUpdate): void {
+    if (this.backfilling || this.options.frozen()) {
+      this.held.push(update);
+      if (this.held.length > MAX_HELD) this.held.splice(0, this.held.length - MAX_HELD);
+      return;
+    }
+    this.ingest(update);
+    this.options.onChange();
+  }
+
+  private ingest(update: FeedUpdate): void {
+    const quote = toQuote(update.data, update.seq);
+    if (quote) this.model.ingest(quote.ts, quote.price);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * What the chart knows, independent of drawing: a line series bucketed to a bounded number of
+ * points per window, and OHLC candles aggregated at `interval`. Both are trimmed to the window
+ * measured back from the newest tick.
+ */
+import { ColumnRing } from './column-ring.js';
+
+/** Line points kept per window: enough for a wide screen, bounded whatever the tick rate. */
+export const LINE_POINTS = 1200;
+/** Most candles kept. */
+export const MAX_CANDLES = 2000;
+
+// Column indexes.
+const T = 0;
+const V = 1;
+const O = 1;
+const H = 2;
+const L = 3;
+const C = 4;
+
+/** The series a chart type draws. */
+export type SeriesKind = 'line' | 'candles';
+
+/** Time and value bounds of what is held. */
+export interface Extent {
+  tMin: number;
+  tMax: number;
+  vMin: number;
+  vMax: number;
+}
+
+/** A candle. */
+export interface Candle {
+  time: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+/** Live series of one symbol. */
+export class ChartModel {
+  readonly line = new ColumnRing(LINE_POINTS + 1, 2);
+  readonly candles = new ColumnRing(MAX_CANDLES, 5);
+  /** Time of the newest tick, or NaN before the first. */
+  lastTime = NaN;
+  /** Price of the newest tick, or NaN before the first. */
+  lastPrice = NaN;
+  private bucketMs: number;
+
+  constructor(
+    private windowMs: number,
+    private intervalMs: number,
+  ) {
+    this.bucketMs = windowMs / LINE_POINTS;
+  }
+
+  /** The window in ms. */
+  get window(): number {
+    return this.windowMs;
+  }
+
+  /** The candle interval in ms. */
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  /** Changes window or interval; the series are rebuilt from the line points. */
+  configure(windowMs: number, intervalMs: number): void {
+    if (windowMs === this.windowMs && intervalMs === this.intervalMs) return;
+    const points: [number, number][] = [];
+    for (let i = 0; i < this.line.length; i++) points.push([this.line.get(i, T), this.line.get(i, V)]);
+    this.windowMs = windowMs;
+    this.intervalMs = intervalMs;
+    this.bucketMs = windowMs / LINE_POINTS;
+    this.clear();
+    for (const [t, v] of points) this.ingest(t, v);
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.line.clear();
+    this.candles.clear();
+    this.lastTime = this.lastPrice = NaN;
+  }
+
+  /** Adds a tick. Ticks older than the newest one are ignored (the feed delivers in order). */
+  ingest(time: number, price: number): void {
+    if (!Number.isFinite(time) || !Number.isFinite(price) || time < this.lastTime) return;
+    this.lastTime = time;
+    this.lastPrice = price;
+    const lastIndex = this.line.length - 1;
+    if (lastIndex >= 0 && Math.floor(this.line.get(lastIndex, T) / this.bucketMs) === Math.floor(time / this.bucketMs)) {
+      this.line.set(lastIndex, T, time);
+      this.line.set(lastIndex, V, price);
+    } else {
+      this.line.push(time, price);
+    }
+    const bucket = Math.floor(time / this.intervalMs) * this.intervalMs;
+    const c = this.candles.length - 1;
+    if (c >= 0 && this.candles.get(c, T) === bucket) {
+      this.candles.set(c, H, Math.max(this.candles.get(c, H), price));
+      this.candles.set(c, L, Math.min(this.candles.get(c, L), price));
+      this.candles.set(c, C, price);
+    } else {
+      this.candles.push(bucket, price, price, price, price);
+    }
+    this.trim();
+  }
+
+  private trim(): void {
+    const from = this.lastTime - this.windowMs;
+    let drop = 0;
+    while (drop < this.line.length && this.line.get(drop, T) < from) drop++;
+    this.line.dropOldest(drop);
+    drop = 0;
+    while (drop < this.candles.length && this.candles.get(drop, T) + this.intervalMs <= from) drop++;
+    this.candles.dropOldest(drop);
+  }
+
+  /** Number of points (line) or candles. */
+  count(kind: SeriesKind): number {
+    return kind === 'line' ? this.line.length : this.candles.length;
+  }
+
+  /** Time of point or candle `index`. */
+  time(kind: SeriesKind, index: number): number {
+    return kind === 'line' ? this.line.get(index, T) : this.candles.get(index, T);
+  }
+
+  /** Value of line point `index`. */
+  value(index: number): number {
+    return this.line.get(index, V);
+  }
+
+  /** Candle `index`. */
+  candle(index: number): Candle {
+    const r = this.candles;
+    return { time: r.get(index, T), open: r.get(index, O), high: r.get(index, H), low: r.get(index, L), close: r.get(index, C) };
+  }
+
+  /** Bounds of the held data (the low/high of candles), or `null` when empty. */
+  extent(kind: SeriesKind): Extent | null {
+    const n = this.count(kind);
+    if (n === 0) return null;
+    let vMin = Infinity;
+    let vMax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const low = kind === 'line' ? this.line.get(i, V) : this.candles.get(i, L);
+      const high = kind === 'line' ? low : this.candles.get(i, H);
+      if (low < vMin) vMin = low;
+      if (high > vMax) vMax = high;
+    }
+    const tMax = kind === 'line' ? this.lastTime : this.candles.get(n - 1, T) + this.intervalMs;
+    return { tMin: tMax - this.windowMs, tMax, vMin, vMax };
+  }
+
+  /** Index of the point or candle nearest to `time` (binary search), or -1 when empty. */
+  nearest(kind: SeriesKind, time: number): number {
+    const n = this.count(kind);
+    if (n === 0) return -1;
+    const offset = kind === 'candles' ? this.intervalMs / 2 : 0;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.time(kind, mid) + offset < time) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && Math.abs(this.time(kind, lo - 1) + offset - time) < Math.abs(this.time(kind, lo) + offset - time)) lo--;
+    return lo;
+  }
+}

@@ -1,0 +1,248 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { isValidSymbol } from '../../protocol/channels.js';
+import { emit } from '../shared/events.js';
+import { formatPrice } from '../shared/format.js';
+import { ChartFeedController } from './chart-feed-controller.js';
+import { ChartModel } from './chart-model.js';
+import { renderChart, type ChartFormatters, type SeriesStyle } from './chart-renderer.js';
+import { createScale, type ChartScale } from './chart-scale.js';
+import { ChartSurface, DIRTY_MAIN, DIRTY_OVERLAY } from './chart-surface.js';
+import { readChartTheme, type ChartTheme } from './chart-theme.js';
+import { renderCrosshair } from './crosshair-renderer.js';
+import { parseDuration } from './duration.js';
+import { realtimeChartStyles } from './realtime-chart.styles.js';
+
+/** Series styles of the `type` attribute. */
+export type ChartType = SeriesStyle;
+
+const DEFAULT_WINDOW = 5 * 60_000;
+const DEFAULT_INTERVAL = 5_000;
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A live price chart of one symbol, drawn on canvas.
+ *
+ * @summary Live line, area or candlestick chart with history backfill and a crosshair.
+ *
+ * @csspart base - The chart area (role=img).
+ * @csspart tooltip - The crosshair tooltip.
+ * @csspart summary - The visually hidden text summary (last, high, low).
+ *
+ * @cssproperty [--mp-chart-height=240px] - Height of the chart.
+ * @cssproperty [--mp-chart-line=var(--mp-color-accent)] - Colour of the line and last-price marker.
+ * @cssproperty [--mp-chart-area=var(--mp-chart-line)] - Colour of the area fill.
+ * @cssproperty [--mp-color-up=#0a7a35] - Rising candles.
+ * @cssproperty [--mp-color-down=#c0262d] - Falling candles.
+ * @cssproperty [--mp-color-border=#d5dae0] - Grid lines.
+ * @cssproperty [--mp-color-muted=#5a6470] - Axis labels and crosshair.
+ * @cssproperty [--mp-color-bg=#ffffff] - Background.
+ *
+ * @fires {CustomEvent<PauseChangeDetail>} mp-pause-change - The user paused (pointer over the chart) or resumed it. Not fired when `paused` is set from script.
+ */
+export class RealtimeChart extends LitElement {
+  static override styles = realtimeChartStyles;
+
+  /** The symbol to chart, e.g. `BTC-USD`. */
+  @property() symbol = '';
+  /** Time span shown, back from the newest tick: `30s`, `5m`, `1h`. */
+  @property() window = '5m';
+  /** `line`, `area` or `candles` (OHLC aggregated from ticks at `interval`). */
+  @property() type: ChartType = 'line';
+  /** Candle duration: `1s`, `5s`, `1m`. */
+  @property() interval = '5s';
+  /** Freezes the picture; ticks are kept and shown on resume. The pointer over the chart pauses too. */
+  @property({ type: Boolean, reflect: true }) paused = false;
+  /** BCP 47 locale of labels. */
+  @property() locale?: string;
+  /** Fraction digits of prices; default depends on the magnitude. */
+  @property({ type: Number }) precision?: number;
+  /** Accessible name; default "<symbol> price chart". */
+  @property() label?: string;
+  /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /** Text summary for assistive technology, refreshed at most once a second. */
+  @state() private summary = '';
+  @query('.base') private base?: HTMLElement;
+  @query('canvas.main') private mainCanvas?: HTMLCanvasElement;
+  @query('canvas.overlay') private overlayCanvas?: HTMLCanvasElement;
+  @query('.tooltip') private tooltip?: HTMLElement;
+
+  private readonly model = new ChartModel(DEFAULT_WINDOW, DEFAULT_INTERVAL);
+  private hovering = false;
+  private pointer: { x: number; y: number } | null = null;
+  private scale: ChartScale | null = null;
+  private chartTheme: ChartTheme | null = null;
+  private summaryTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastSummaryAt = 0;
+  private draws = 0;
+  private readonly colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  private readonly onSchemeChange = () => this.refreshTheme();
+
+  private readonly surface = new ChartSurface(this, {
+    container: () => this.base,
+    canvases: () => [this.mainCanvas, this.overlayCanvas].filter((c): c is HTMLCanvasElement => !!c),
+    draw: (mask) => this.draw(mask),
+  });
+
+  private readonly feeds = new ChartFeedController(this, this.model, {
+    symbol: () => this.symbol,
+    frozen: () => this.frozen,
+    onChange: () => this.changed(),
+  });
+
+  /** Main-canvas draws so far (diagnostics: at most one per animation frame). */
+  get drawCount(): number {
+    return this.draws;
+  }
+
+  /** Whether the picture is frozen (by `paused` or by the pointer). */
+  get frozen(): boolean {
+    return this.paused || this.hovering;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.colorScheme?.addEventListener('change', this.onSchemeChange);
+    this.refreshTheme();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.colorScheme?.removeEventListener('change', this.onSchemeChange);
+    clearTimeout(this.summaryTimer);
+    this.summaryTimer = undefined;
+  }
+
+  /** Reads the colours again from CSS (call after changing `--mp-*` properties from script). */
+  refreshTheme(): void {
+    this.chartTheme = null;
+    this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('window') || changed.has('interval')) {
+      this.model.configure(parseDuration(this.window, DEFAULT_WINDOW), parseDuration(this.interval, DEFAULT_INTERVAL));
+    }
+    if (changed.has('paused') && !this.frozen) this.feeds.release();
+    if (changed.has('theme')) this.refreshTheme();
+    if (['type', 'locale', 'precision', 'window', 'interval'].some((key) => changed.has(key as keyof RealtimeChart))) this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
+  }
+
+  private changed(): void {
+    this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
+    if (this.model.count('line') === 0) {
+      this.summary = '';
+      return;
+    }
+    if (this.summaryTimer !== undefined) return;
+    const delay = Math.max(0, 1000 - (Date.now() - this.lastSummaryAt));
+    this.summaryTimer = setTimeout(() => {
+      this.summaryTimer = undefined;
+      this.lastSummaryAt = Date.now();
+      this.summary = this.describe();
+    }, delay);
+  }
+
+  private formatters(): ChartFormatters {
+    const key = this.locale ?? '';
+    let time = timeFormats.get(key);
+    if (!time) {
+      try {
+        time = new Intl.DateTimeFormat(this.locale || undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      } catch {
+        time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+      }
+      timeFormats.set(key, time);
+    }
+    return { price: (v) => formatPrice(v, { locale: this.locale, precision: this.precision }), time: (t) => time.format(t) };
+  }
+
+  /** "Last 64,012.50, high 64,100.00, low 63,900.00." */
+  private describe(): string {
+    const extent = this.model.extent('candles');
+    if (!extent) return '';
+    const { price } = this.formatters();
+    return `Last ${price(this.model.lastPrice)}, high ${price(extent.vMax)}, low ${price(extent.vMin)}.`;
+  }
+
+  private draw(mask: number): void {
+    this.chartTheme ??= readChartTheme(this);
+    const format = this.formatters();
+    const kind = this.type === 'candles' ? 'candles' : 'line';
+    if (mask & DIRTY_MAIN) {
+      const ctx = this.mainCanvas?.getContext('2d');
+      if (ctx) {
+        const extent = this.model.extent(kind);
+        this.scale = extent ? createScale(this.surface.width, this.surface.height, this.surface.ratio, extent) : null;
+        renderChart(ctx, this.model, this.type, this.scale, this.chartTheme, format);
+        this.draws++;
+      }
+    }
+    if (mask & DIRTY_OVERLAY) this.drawCrosshair(kind, format);
+  }
+
+  private drawCrosshair(kind: 'line' | 'candles', format: ChartFormatters): void {
+    const ctx = this.overlayCanvas?.getContext('2d');
+    const scale = this.scale;
+    const index = scale && this.pointer ? this.model.nearest(kind, scale.timeAt(this.pointer.x * scale.ratio)) : -1;
+    if (!ctx || !scale || index < 0 || !this.chartTheme) {
+      if (ctx && this.chartTheme) renderCrosshair(ctx, null, null, this.chartTheme);
+      if (this.tooltip) this.tooltip.hidden = true;
+      return;
+    }
+    const time = this.model.time(kind, index);
+    const candle = kind === 'candles' ? this.model.candle(index) : null;
+    const value = candle ? candle.close : this.model.value(index);
+    const x = scale.x(candle ? time + this.model.interval / 2 : time);
+    const y = scale.y(value);
+    renderCrosshair(ctx, scale, { x, y }, this.chartTheme);
+    if (!this.tooltip) return;
+    this.tooltip.textContent = candle
+      ? `${format.time(time)}  O ${format.price(candle.open)}  H ${format.price(candle.high)}  L ${format.price(candle.low)}  C ${format.price(candle.close)}`
+      : `${format.time(time)}  ${format.price(value)}`;
+    this.tooltip.hidden = false;
+    const cssX = x / scale.ratio;
+    const flip = cssX > this.surface.width / scale.ratio / 2;
+    this.tooltip.style.transform = `translate(${flip ? `calc(${cssX - 8}px - 100%)` : `${cssX + 8}px`}, 8px)`;
+  }
+
+  private onPointerEnter(): void {
+    this.hovering = true;
+    if (!this.paused) emit(this, 'mp-pause-change', { paused: true });
+  }
+
+  private onPointerMove(event: PointerEvent): void {
+    this.pointer = { x: event.offsetX, y: event.offsetY };
+    this.surface.invalidate(DIRTY_OVERLAY);
+  }
+
+  private onPointerLeave(): void {
+    this.hovering = false;
+    this.pointer = null;
+    this.surface.invalidate(DIRTY_OVERLAY);
+    if (this.paused) return;
+    this.feeds.release();
+    emit(this, 'mp-pause-change', { paused: false });
+  }
+
+  protected override render() {
+    const name = this.label || `${this.symbol || 'Price'} price chart`;
+    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.feeds.feed ? 'Waiting for feed' : !this.summary ? 'Waiting for data' : '';
+    return html`<div part="base" class="base" role="img" aria-label=${name} aria-describedby="summary"
+        @pointerenter=${this.onPointerEnter} @pointermove=${this.onPointerMove} @pointerleave=${this.onPointerLeave}>
+        <canvas class="main" aria-hidden="true"></canvas>
+        <canvas class="overlay" aria-hidden="true"></canvas>
+        <div part="tooltip" class="tooltip" hidden></div>
+        ${empty ? html`<div class="empty">${empty}</div>` : nothing}
+      </div>
+      <p id="summary" part="summary" class="visually-hidden">${this.summary || empty}</p>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'realtime-chart': RealtimeChart;
+  }
+}

@@ -1,0 +1,212 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { resetMouse, sendMouse } from '@web/test-runner-commands';
+import '../../src/elements/realtime-chart/define.js';
+import type { RealtimeChart } from '../../src/elements/realtime-chart/realtime-chart.js';
+import { ChartModel } from '../../src/elements/realtime-chart/chart-model.js';
+import { parseDuration } from '../../src/elements/realtime-chart/duration.js';
+import type { MemoryFeed } from '../../src/client/memory-feed.js';
+import { frames, shadow, until, useDefaultMemoryFeed, XSS } from './helpers.js';
+
+const CHANNEL = 'price:BTC-USD';
+const summary = (el: RealtimeChart) => shadow(el).querySelector('[part=summary]')!.textContent!.trim();
+const mainCanvas = (el: RealtimeChart) => shadow(el).querySelector<HTMLCanvasElement>('canvas.main')!;
+
+/** Counts non-background pixels of a canvas region: proof that something was drawn there. */
+function inkedPixels(canvas: HTMLCanvasElement): number {
+  const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+  let count = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count++;
+  return count;
+}
+
+describe('<realtime-chart>', () => {
+  let feed: MemoryFeed;
+  beforeEach(() => {
+    feed = useDefaultMemoryFeed();
+  });
+  afterEach(() => resetMouse());
+
+  describe('model', () => {
+    it('parses durations', () => {
+      expect(parseDuration('5m', 1)).to.equal(300_000);
+      expect(parseDuration('30s', 1)).to.equal(30_000);
+      expect(parseDuration('1h', 1)).to.equal(3_600_000);
+      expect(parseDuration('250ms', 1)).to.equal(250);
+      expect(parseDuration('banana', 7)).to.equal(7);
+      expect(parseDuration('999d', 7)).to.equal(7);
+    });
+
+    it('keeps a bounded, windowed line and OHLC candles', () => {
+      const model = new ChartModel(60_000, 10_000);
+      const start = 1_700_000_000_000;
+      for (let i = 0; i < 100_000; i++) model.ingest(start + i * 10, 100 + Math.sin(i / 100));
+      expect(model.count('line')).to.be.at.most(1201);
+      expect(model.time('line', 0)).to.be.at.least(model.lastTime - 60_000);
+      expect(model.count('candles')).to.be.at.most(7);
+      const c = model.candle(model.count('candles') - 1);
+      expect(c.high).to.be.at.least(c.close).and.at.least(c.open);
+      expect(c.low).to.be.at.most(c.close).and.at.most(c.open);
+      model.ingest(start, 5); // out of order: ignored
+      expect(model.lastPrice).to.not.equal(5);
+    });
+
+    it('aggregates ticks into candles at the interval', () => {
+      const model = new ChartModel(60_000, 1_000);
+      [[0, 10], [200, 12], [500, 8], [900, 11], [1000, 20]].forEach(([t, p]) => model.ingest(1_000_000 + t, p));
+      expect(model.count('candles')).to.equal(2);
+      expect(model.candle(0)).to.deep.equal({ time: 1_000_000, open: 10, high: 12, low: 8, close: 11 });
+      expect(model.nearest('candles', 1_001_400)).to.equal(1);
+    });
+  });
+
+  it('backfills history on subscribe, then follows live ticks', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 50; i++) feed.push(CHANNEL, { symbol: 'BTC-USD', price: 100 + i, ts: now - 50_000 + i * 1000 });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" locale="en-US" style="width:400px"></realtime-chart>`);
+    await until(() => summary(el).startsWith('Last'), 'summary');
+    expect(summary(el)).to.equal('Last 149.00, high 149.00, low 100.00.');
+    await until(() => el.drawCount > 0, 'first draw');
+    expect(inkedPixels(mainCanvas(el))).to.be.greaterThan(100);
+    await expect(el).to.be.accessible();
+
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 90, ts: now + 1000 });
+    await until(() => summary(el).includes('low 90.00'), 'live tick in summary', 3000);
+  });
+
+  it('has an accessible name and a text summary, in every state', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="ETH-USD"></realtime-chart>`);
+    const base = shadow(el).querySelector('[part=base]')!;
+    expect(base.getAttribute('role')).to.equal('img');
+    expect(base.getAttribute('aria-label')).to.equal('ETH-USD price chart');
+    expect(summary(el)).to.equal('Waiting for data');
+    await expect(el).to.be.accessible();
+    el.symbol = XSS;
+    await el.updateComplete;
+    expect(summary(el)).to.equal('Unknown symbol');
+    expect(base.getAttribute('aria-label')).to.equal(`${XSS} price chart`);
+    expect(shadow(el).querySelector('img')).to.equal(null);
+    await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    el.symbol = 'ETH-USD';
+    feed.push('price:ETH-USD', { symbol: XSS, price: 3000, ts: Date.now() });
+    await until(() => summary(el).startsWith('Last'), 'summary');
+    await expect(el).to.be.accessible();
+    expect((window as { __xss?: number }).__xss).to.equal(undefined);
+  });
+
+  it('draws at most once per animation frame under a flood of ticks', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="width:400px"></realtime-chart>`);
+    await until(() => el.drawCount > 0, 'first draw');
+    let frameCount = 0;
+    let counting = true;
+    const countFrames = () => {
+      frameCount++;
+      if (counting) requestAnimationFrame(countFrames);
+    };
+    requestAnimationFrame(countFrames);
+    const drawsBefore = el.drawCount;
+    const started = performance.now();
+    let price = 100;
+    // ~1,000 ticks per 100 ms burst, for half a second, in separate tasks (as a socket would deliver).
+    while (performance.now() - started < 500) {
+      for (let i = 0; i < 1000; i++) feed.push(CHANNEL, { symbol: 'BTC-USD', price: (price += Math.random() - 0.5), ts: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await frames(2);
+    counting = false;
+    const draws = el.drawCount - drawsBefore;
+    expect(draws).to.be.greaterThan(0);
+    expect(draws).to.be.at.most(frameCount);
+  });
+
+  it('draws crisp: canvas bitmap = CSS size × devicePixelRatio, following resizes', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="width:300px;height:150px"></realtime-chart>`);
+    const canvas = mainCanvas(el);
+    await until(() => canvas.width === Math.round(300 * devicePixelRatio), 'sized canvas');
+    expect(canvas.height).to.equal(Math.round(150 * devicePixelRatio));
+    el.style.width = '420px';
+    await until(() => canvas.width === Math.round(420 * devicePixelRatio), 'resized canvas');
+    expect(shadow(el).querySelector<HTMLCanvasElement>('canvas.overlay')!.width).to.equal(canvas.width);
+  });
+
+  it('draws candles', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 60; i++) feed.push(CHANNEL, { symbol: 'BTC-USD', price: 100 + (i % 7), ts: now - 60_000 + i * 1000 });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" type="candles" interval="10s" window="1m"></realtime-chart>`);
+    await until(() => el.drawCount > 0 && summary(el).startsWith('Last'), 'drawn');
+    await frames(2);
+    const ctx = mainCanvas(el).getContext('2d')!;
+    // Some pixel has the rising-candle colour.
+    const { data } = ctx.getImageData(0, 0, mainCanvas(el).width, mainCanvas(el).height);
+    let up = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 10 && data[i + 1] === 122 && data[i + 2] === 53) up++;
+    expect(up).to.be.greaterThan(10);
+  });
+
+  it('shows a crosshair and tooltip on hover, pauses while hovered and fires mp-pause-change', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 30; i++) feed.push(CHANNEL, { symbol: 'BTC-USD', price: 100 + i, ts: now - 30_000 + i * 1000 });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" locale="en-US" style="width:400px;height:200px"></realtime-chart>`);
+    await until(() => summary(el).startsWith('Last'), 'summary');
+    const box = el.getBoundingClientRect();
+    const events: boolean[] = [];
+    el.addEventListener('mp-pause-change', (e) => events.push(e.detail.paused));
+    await sendMouse({ type: 'move', position: [Math.round(box.left + 200), Math.round(box.top + 100)] });
+    const tooltip = shadow(el).querySelector<HTMLElement>('[part=tooltip]')!;
+    await until(() => !tooltip.hidden, 'tooltip');
+    expect(tooltip.textContent).to.match(/^\d\d:\d\d:\d\d.*\s1\d\d\.00$/);
+    expect(el.frozen).to.equal(true);
+    expect(inkedPixels(shadow(el).querySelector<HTMLCanvasElement>('canvas.overlay')!)).to.be.greaterThan(50);
+
+    const drawsBefore = el.drawCount;
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 500, ts: Date.now() });
+    await frames(3);
+    expect(el.drawCount, 'no redraw while hovered').to.equal(drawsBefore);
+
+    await sendMouse({ type: 'move', position: [Math.round(box.left + 200), Math.round(box.bottom + 100)] });
+    await until(() => !el.frozen, 'resumed');
+    await until(() => summary(el).startsWith('Last 500.00'), 'held tick applied', 3000);
+    expect(tooltip.hidden).to.equal(true);
+    expect(events).to.deep.equal([true, false]);
+  });
+
+  it('pauses by property without firing events', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" locale="en-US"></realtime-chart>`);
+    let fired = 0;
+    el.addEventListener('mp-pause-change', () => fired++);
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 1, ts: Date.now() });
+    await until(() => summary(el).startsWith('Last 1.00'), 'first');
+    el.paused = true;
+    await el.updateComplete;
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 2, ts: Date.now() + 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(summary(el)).to.match(/^Last 1\.00/);
+    el.paused = false;
+    await el.updateComplete;
+    await until(() => summary(el).startsWith('Last 2.00'), 'resumed', 3000);
+    expect(fired).to.equal(0);
+  });
+
+  it('reads its colours from CSS custom properties', async () => {
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 1, ts: Date.now() - 1000 });
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 2, ts: Date.now() });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="--mp-chart-line: rgb(255, 0, 255)"></realtime-chart>`);
+    await until(() => el.drawCount > 0, 'drawn');
+    await frames(2);
+    const { data } = mainCanvas(el).getContext('2d')!.getImageData(0, 0, mainCanvas(el).width, mainCanvas(el).height);
+    let magenta = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 255 && data[i + 1] === 0 && data[i + 2] === 255) magenta++;
+    expect(magenta).to.be.greaterThan(20);
+  });
+
+  it('fires no event when properties are set from script', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD"></realtime-chart>`);
+    setTimeout(() => {
+      el.paused = true;
+      el.type = 'area';
+      el.window = '1m';
+    });
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('none'), 300));
+    expect(await Promise.race([oneEvent(el, 'mp-pause-change').then(() => 'fired'), timeout])).to.equal('none');
+  });
+});
