@@ -15,7 +15,7 @@ const series = new Map(
     const chart = createChart(container, { width: 600, height: 200, timeScale: { barSpacing: 1, minBarSpacing: 0.5, rightOffset: 0 } });
     const line = chart.addSeries(LineSeries, { lineWidth: 1, priceLineVisible: false, lastValueVisible: false });
     line.setData(Array.from({ length: POINTS }, (_, i) => ({ time: i as UTCTimestamp, value: 100 })));
-    return [symbol, { line, next: POINTS }] as const;
+    return [symbol, { line, next: POINTS }] as [string, { line: typeof line; next: number }];
   }),
 );
 

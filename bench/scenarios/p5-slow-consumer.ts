@@ -5,7 +5,6 @@
  * other 99 clients' p99 latency during the pause relative to their baseline p99.
  */
 import { median } from '../lib/stats.js';
-import type { Figure } from '../lib/figure.js';
 import { alternate, sleep, type Scenario, type ScenarioContext } from '../lib/scenario.js';
 import { measureWindow, RELAY_LABEL, relayMissing, withRelay, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
 import { benchSymbols, channelOf } from '../lib/ticks.js';
