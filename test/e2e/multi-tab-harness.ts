@@ -1,0 +1,83 @@
+/**
+ * What the multi-tab tests need: the test page and the SharedWorker bundled with esbuild into a
+ * temporary folder, a tiny static server for it on 127.0.0.1:0 (the page's origin), and Chromium.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+// @ts-expect-error — a plain .mjs helper shared with the test runner, without type declarations
+import { CHROME_ARGS, findChrome } from '../../scripts/find-chrome.mjs';
+
+/** A served test site. */
+export interface TestSite {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Bundles the page and the worker and serves them; the page loads at `${origin}/?feed=…`. */
+export async function serveTestSite(): Promise<TestSite> {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-multitab-'));
+  await build({
+    entryPoints: { 'client/page': 'test/e2e/multi-tab-page.ts', 'worker/shared-worker': 'src/worker/shared-worker.ts' },
+    bundle: true, format: 'esm', target: 'es2022', outdir: dir, logLevel: 'silent',
+  });
+  const files: Record<string, string> = {
+    '/': '<!doctype html><title>multi-tab</title><script type="module" src="/client/page.js"></script>',
+    '/client/page.js': readFileSync(join(dir, 'client/page.js'), 'utf8'),
+    // The page asks for `new URL('../worker/shared-worker.ts', import.meta.url)`: serve the bundle there.
+    '/worker/shared-worker.ts': readFileSync(join(dir, 'worker/shared-worker.js'), 'utf8'),
+  };
+  rmSync(dir, { recursive: true, force: true });
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const body = files[path];
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': path === '/' ? 'text/html' : 'text/javascript', 'cache-control': 'no-store' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** Chromium with one context (tabs of one profile share SharedWorkers, locks and channels). */
+export async function openBrowser(): Promise<{ browser: Browser; context: BrowserContext }> {
+  const executablePath = findChrome() as string | null;
+  if (!executablePath) throw new Error('no Chromium found: apt-get install -y chromium, or set CHROME_PATH');
+  const browser = await chromium.launch({ executablePath, args: CHROME_ARGS as string[], timeout: 60_000 });
+  return { browser, context: await browser.newContext() };
+}
+
+/** Opens a tab of the test page. */
+export async function openTab(context: BrowserContext, site: TestSite, feedUrl: string, channels: string[], mode = 'auto'): Promise<Page> {
+  const page = await context.newPage();
+  const query = new URLSearchParams({ feed: feedUrl, mode, channels: channels.join(',') });
+  await page.goto(`${site.origin}/?${query}`);
+  return page;
+}
+
+/** What a tab received on a channel. */
+export function received(page: Page, channel: string): Promise<Array<{ seq: number; price: unknown }>> {
+  return page.evaluate(`seen[${JSON.stringify(channel)}] ?? []`) as Promise<Array<{ seq: number; price: unknown }>>;
+}
+
+/** A tab's feed status. */
+export function statusOf(page: Page): Promise<{ state: string; mode: string }> {
+  return page.evaluate('({ state: feed.status.state, mode: feed.status.mode })') as Promise<{ state: string; mode: string }>;
+}
+
+/** A tab's `feed.history(channel)` as seqs. */
+export function historySeqs(page: Page, channel: string): Promise<number[]> {
+  return page.evaluate(`feed.history(${JSON.stringify(channel)}).then((list) => list.map((u) => u.seq))`) as Promise<number[]>;
+}

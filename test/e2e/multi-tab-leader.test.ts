@@ -1,0 +1,74 @@
+// Leader mode in Chromium: tabs elect one leader (Web Locks) that holds the only socket and feeds
+// the others over a BroadcastChannel; when the leader goes, another tab takes over.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createRelay, type Relay } from '../../src/server/relay.js';
+import { openBrowser, openTab, received, serveTestSite, statusOf, type TestSite } from './multi-tab-harness.js';
+
+let site: TestSite;
+let browser: Browser;
+let context: BrowserContext;
+let relay: Relay;
+
+const tick = (price: number) => ({ symbol: 'L', price, ts: Date.now() });
+
+async function connections(): Promise<number> {
+  return ((await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections: number }).connections;
+}
+
+async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Publishes `price` and waits until every tab shows it, with increasing seqs. */
+async function allGet(tabs: Page[], price: number): Promise<void> {
+  await relay.publish('price:LEAD', tick(price));
+  for (const [i, tab] of tabs.entries()) {
+    await eventually(`tab ${i} to get price ${price}`, async () => (await received(tab, 'price:LEAD')).at(-1)?.price === price);
+    const seqs = (await received(tab, 'price:LEAD')).map((u) => u.seq);
+    assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), `tab ${i}: increasing seqs, no repeats`);
+  }
+}
+
+before(async () => {
+  site = await serveTestSite();
+  relay = await createRelay({ port: 0, host: '127.0.0.1', quiet: true });
+  ({ browser, context } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+  await relay?.close();
+  await site?.close();
+});
+
+test('leader mode: one socket for 3 tabs; when the leader closes, then crashes, another tab takes over', async () => {
+  const open = (): Promise<Page> => openTab(context, site, relay.wsUrl, ['price:LEAD'], 'leader');
+  const first = await open(); // alone, so it wins the election
+  await eventually('the first tab to be open', async () => (await statusOf(first)).state === 'open');
+  const second = await open();
+  const third = await open();
+  for (const tab of [second, third]) await eventually('followers open', async () => (await statusOf(tab)).state === 'open');
+  for (const tab of [first, second, third]) assert.equal((await statusOf(tab)).mode, 'leader');
+  assert.equal(await connections(), 1);
+  await allGet([first, second, third], 1);
+
+  await first.close();
+  await eventually('a new leader with one socket', async () => (await connections()) === 1 && (await statusOf(second)).state === 'open');
+  await allGet([second, third], 2);
+
+  // The second tab queued first, so it leads now; crash it: only the released lock can tell.
+  let didCrash = false;
+  second.once('crash', () => (didCrash = true));
+  await second.goto('chrome://crash').catch(() => {});
+  await eventually('the leader to crash', () => didCrash, 5000);
+  await eventually('the last tab to take over', async () => (await connections()) === 1 && (await statusOf(third)).state === 'open');
+  await allGet([third], 3);
+  await second.close().catch(() => {});
+});
