@@ -1,5 +1,6 @@
 /** Registers `<market-feed>` (unless a tag of that name exists already) and re-exports the class. */
+import { defineElement } from '../shared/define-element.js';
 import { MarketFeed } from './market-feed.js';
 
 export { MarketFeed };
-if (!customElements.get('market-feed')) customElements.define('market-feed', MarketFeed);
+defineElement('market-feed', MarketFeed);

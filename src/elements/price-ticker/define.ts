@@ -1,5 +1,6 @@
 /** Registers `<price-ticker>` (unless a tag of that name exists already) and re-exports the class. */
+import { defineElement } from '../shared/define-element.js';
 import { PriceTicker } from './price-ticker.js';
 
 export { PriceTicker };
-if (!customElements.get('price-ticker')) customElements.define('price-ticker', PriceTicker);
+defineElement('price-ticker', PriceTicker);
