@@ -40,8 +40,10 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     const { a, b, receivedA, receivedB } = await twoNodes();
     assert.equal(a.kind, 'redis');
     assert.equal(a.health(), 'ok');
-    // No wait after watch(): what is published before SUBSCRIBE takes effect comes from history.
+    // As the relay does: watch, then read the snapshot; no wait for SUBSCRIBE to take effect
+    // (what is published before it does comes from history).
     b.watch('price:BTC-USD');
+    assert.equal(await b.latest('price:BTC-USD'), null);
     const published: Envelope[] = [];
     for (let i = 1; i <= 20; i++) published.push(await a.publish('price:BTC-USD', { symbol: 'BTC-USD', price: 100 + i, ts: i }));
     assert.deepEqual(published.map((e) => e.seq), range(1, 20));
@@ -61,6 +63,8 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     const { a, b, receivedA, receivedB } = await twoNodes();
     a.watch('price:ETH-USD');
     b.watch('price:ETH-USD');
+    // Deliveries start after the snapshot each node reads once it watches.
+    await Promise.all([a.latest('price:ETH-USD'), b.latest('price:ETH-USD')]);
     const results = await Promise.all(range(1, 40).map((i) => (i % 2 ? a : b).publish('price:ETH-USD', { symbol: 'ETH-USD', price: i, ts: i })));
     assert.deepEqual(results.map((e) => e.seq).sort((x, y) => x - y), range(1, 40));
     await waitFor('40 updates on both nodes', () => receivedA.length >= 40 && receivedB.length >= 40);
@@ -114,6 +118,24 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     assert.deepEqual(receivedB.map((e) => e.data.price), [1, 2, 3]);
   });
 
+  test('a dropped subscriber connection under a steady stream: nothing lost, nothing repeated', async () => {
+    const { a, b, receivedB } = await twoNodes({ historySize: 1_000 }); // the outage stays within history
+    const channel = 'price:LTC-USD';
+    b.watch(channel);
+    await b.latest(channel);
+    const raw = new Redis(redis.url);
+    let lastSeq = 0;
+    for (let i = 1; i <= 300; i++) {
+      lastSeq = (await a.publish(channel, { symbol: 'LTC-USD', price: i, ts: i })).seq;
+      // Cut every node's subscriber connections twice mid-stream; ioredis reconnects them.
+      if (i === 100 || i === 200) await raw.client('KILL', 'TYPE', 'pubsub');
+    }
+    await raw.quit();
+    await waitFor('B to catch up', () => receivedB.at(-1)?.seq === lastSeq);
+    assert.deepEqual(seqsOf(receivedB, channel), range(1, 300));
+    await waitFor('B ok again', () => b.health() === 'ok');
+  });
+
   test('history is bounded: older gaps are not recoverable and say so', async () => {
     const { a, b } = await twoNodes({ historySize: 5 });
     for (let i = 1; i <= 12; i++) await a.publish('price:XRP-USD', { symbol: 'XRP-USD', price: i, ts: i });
@@ -132,6 +154,7 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     const { a, b, receivedB } = await twoNodes();
     const channel = 'price:DOT-USD';
     b.watch(channel);
+    await b.latest(channel);
     await a.publish(channel, { symbol: 'DOT-USD', price: 1, ts: 1 });
     await waitFor('seq 1', () => receivedB.length === 1);
     b.unwatch(channel);
@@ -139,6 +162,7 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     assert.equal(receivedB.length, 1);
     b.watch(channel);
+    await b.latest(channel);
     await a.publish(channel, { symbol: 'DOT-USD', price: 3, ts: 3 });
     await waitFor('seq 3', () => receivedB.length === 2);
     assert.deepEqual(seqsOf(receivedB, channel), [1, 3]);

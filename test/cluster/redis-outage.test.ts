@@ -33,6 +33,7 @@ describe('Redis backend: outage and recovery', { skip: SKIP_REASON }, () => {
     b.onMessage((e) => receivedB.push(e));
     const channel = 'price:BTC-USD';
     b.watch(channel);
+    await b.latest(channel);
     for (let i = 1; i <= 5; i++) await a.publish(channel, { symbol: 'BTC-USD', price: i, ts: i });
     await waitFor('5 updates on B', () => receivedB.length === 5);
 
@@ -77,6 +78,7 @@ describe('Redis backend: outage and recovery', { skip: SKIP_REASON }, () => {
     const receivedB: Envelope[] = [];
     b.onMessage((e) => receivedB.push(e));
     b.watch('price:ETH-USD');
+    await b.latest('price:ETH-USD');
     let expected = 0;
     for (let round = 0; round < 2; round++) {
       await a.publish('price:ETH-USD', { symbol: 'ETH-USD', price: round, ts: round });
