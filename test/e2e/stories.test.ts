@@ -17,7 +17,7 @@ import { serveStatic, type StaticServer } from './support/static-server.js';
 const TAGS = ['price-ticker', 'ticker-tape', 'realtime-chart', 'connection-status', 'market-feed'];
 /** How long a story may take to show its element, and how long we watch it for late errors. */
 const RENDER_TIMEOUT_MS = 15_000;
-const SETTLE_MS = 400;
+const SETTLE_MS = 250;
 
 /**
  * Runs in the page: 'ok' once the expected element (or any market-pulse element but the provider)
