@@ -128,7 +128,7 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     for (let i = 1; i <= 300; i++) {
       lastSeq = (await a.publish(channel, { symbol: 'LTC-USD', price: i, ts: i })).seq;
       // Cut every node's subscriber connections twice mid-stream; ioredis reconnects them.
-      if (i === 100 || i === 200) await raw.client('KILL', 'TYPE', 'pubsub');
+      if (i === 100 || i === 200) await raw.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     }
     await raw.quit();
     await waitFor('B to catch up', () => receivedB.at(-1)?.seq === lastSeq);
