@@ -25,6 +25,7 @@ export interface RelayGaugeSource {
   subscriptions(): number;
   channels(): number;
   queuedMessages(): number;
+  bufferedBytes(): number;
 }
 
 /** Creates the metrics of one relay. */
@@ -47,6 +48,7 @@ export function createMetrics(source: RelayGaugeSource): RelayMetrics {
   gauge('market_pulse_subscriptions', 'Channel subscriptions over all connections.', () => source.subscriptions());
   gauge('market_pulse_channels', 'Channels with at least one local subscriber.', () => source.channels());
   gauge('market_pulse_queued_messages', 'Channel messages waiting in per-client queues.', () => source.queuedMessages());
+  gauge('market_pulse_buffered_bytes', 'Bytes written to client sockets but not yet sent (sum over connections).', () => source.bufferedBytes());
   gauge('market_pulse_resident_memory_bytes', 'Resident set size of the process.', () => process.memoryUsage().rss);
   gauge('market_pulse_event_loop_lag_seconds', 'Event-loop delay, p99 over the last scrape interval.', () => {
     const p99 = loop.percentile(99) / 1e9;

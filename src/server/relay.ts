@@ -64,6 +64,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     subscriptions: () => hub.subscriptions,
     channels: () => hub.channelCount,
     queuedMessages: () => gateway?.queued ?? 0,
+    bufferedBytes: () => gateway?.bufferedBytes ?? 0,
   });
   const publishOne = async (channel: string, data: ChannelData, source: string) => {
     const envelope = await backend.publish(channel, data);

@@ -122,3 +122,10 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
   }
   throw new Error(`${what} did not hold within ${timeoutMs} ms`);
 }
+
+/** Reads one sample of a metric from `/metrics` (labels as written, e.g. `{code="4001"}`); 0 when absent. */
+export async function metricValue(httpUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}

@@ -47,6 +47,13 @@ export class Gateway {
     return total;
   }
 
+  /** Bytes accepted for sending but not yet written to the network, over all connections. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const ws of this.sockets) total += ws.bufferedAmount;
+    return total;
+  }
+
   /** Closes every connection with 1001 and resolves once all are closed (forcing after 2 s). */
   async close(): Promise<void> {
     this.closing = true;
