@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { formatChange, formatPercent, formatPrice } from '../shared/format.js';
+import { autoPrecision, formatChange, formatPercent, formatPrice } from '../shared/format.js';
 import { prefersReducedMotion } from '../shared/motion.js';
 import { directionOf, type Quote } from '../shared/tick.js';
 import { priceTickerStyles } from './price-ticker.styles.js';
@@ -126,7 +126,7 @@ export class PriceTicker extends LitElement {
   private renderChange(quote: Quote | undefined) {
     if (!quote || (quote.change === undefined && quote.changePct === undefined)) return html`<span part="change" class="change">&nbsp;</span>`;
     const direction = directionOf(quote.change ?? quote.changePct);
-    const absolute = quote.change !== undefined && !this.compact ? formatChange(quote.change, { locale: this.locale, precision: this.precision }) : '';
+    const absolute = quote.change !== undefined && !this.compact ? formatChange(quote.change, { locale: this.locale, precision: this.precision ?? autoPrecision(quote.price) }) : '';
     const pct = quote.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
     const text = absolute && pct ? `${absolute} (${pct})` : absolute || pct;
     return html`<span part="change" class="change"

@@ -15,7 +15,7 @@ export interface ChartFormatters {
 /** Series styles of the `type` attribute. */
 export type SeriesStyle = 'line' | 'area' | 'candles';
 
-function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters): void {
+function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters, lastPriceY: number): void {
   const { ratio, left, right, bottom, extent } = scale;
   const lineWidth = Math.max(1, Math.floor(ratio));
   ctx.lineWidth = lineWidth;
@@ -29,7 +29,8 @@ function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: Chart
     const y = crisp(scale.y(value), lineWidth);
     ctx.moveTo(left, y);
     ctx.lineTo(right, y);
-    ctx.fillText(format.price(value), right + Math.round(6 * ratio), y);
+    // The last-price marker covers labels near it.
+    if (Math.abs(y - lastPriceY) > 14 * ratio) ctx.fillText(format.price(value), right + Math.round(6 * ratio), y);
   }
   ctx.stroke();
   ctx.textBaseline = 'top';
@@ -124,7 +125,7 @@ export function renderChart(
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   if (!scale) return;
   const kind: SeriesKind = style === 'candles' ? 'candles' : 'line';
-  drawGrid(ctx, scale, theme, format);
+  drawGrid(ctx, scale, theme, format, Number.isFinite(model.lastPrice) ? scale.y(model.lastPrice) : -Infinity);
   ctx.save();
   ctx.beginPath();
   ctx.rect(scale.left, 0, scale.right - scale.left, scale.bottom);

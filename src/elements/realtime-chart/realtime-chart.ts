@@ -203,9 +203,12 @@ export class RealtimeChart extends LitElement {
       ? `${format.time(time)}  O ${format.price(candle.open)}  H ${format.price(candle.high)}  L ${format.price(candle.low)}  C ${format.price(candle.close)}`
       : `${format.time(time)}  ${format.price(value)}`;
     this.tooltip.hidden = false;
+    // Beside the crosshair, on the side with more room, and never outside the chart.
     const cssX = x / scale.ratio;
-    const flip = cssX > this.surface.width / scale.ratio / 2;
-    this.tooltip.style.transform = `translate(${flip ? `calc(${cssX - 8}px - 100%)` : `${cssX + 8}px`}, 8px)`;
+    const cssWidth = this.surface.width / scale.ratio;
+    const tipWidth = this.tooltip.offsetWidth;
+    const left = cssX > cssWidth / 2 ? cssX - 8 - tipWidth : cssX + 8;
+    this.tooltip.style.transform = `translate(${Math.round(Math.max(4, Math.min(left, cssWidth - tipWidth - 4)))}px, 8px)`;
   }
 
   private onPointerEnter(): void {
