@@ -1,0 +1,121 @@
+// The hub between tabs and the core, driven over the port protocol as a tab would, with the real relay.
+import { afterEach, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHub } from '../../src/client/transports/direct.js';
+import { PORT_PROTOCOL_VERSION, type HubMessage, type TabMessage } from '../../src/client/port-protocol.js';
+import { health, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
+
+const ports: Array<{ disconnect(): void }> = [];
+afterEach(() => {
+  // Disconnecting every tab closes each hub's connection, so no retry timer outlives its test.
+  for (const port of ports.splice(0)) port.disconnect();
+});
+
+function tab(hub: ReturnType<typeof createHub>, url: string, channels: string[], extra: Partial<Extract<TabMessage, { type: 'hello' }>> = {}) {
+  const inbox: HubMessage[] = [];
+  const port = hub.connect((message) => inbox.push(message));
+  ports.push(port);
+  port.receive({ type: 'hello', v: PORT_PROTOCOL_VERSION, tab: `t${Math.random()}`, config: { url }, hidden: false, hasToken: false, channels, since: {}, ...extra });
+  const updates = () => inbox.filter((m): m is Extract<HubMessage, { type: 'updates' }> => m.type === 'updates');
+  const lastPrice = (channel: string) => updates().flatMap((m) => m.updates).filter((u) => u.channel === channel).at(-1)?.data.price;
+  return { port, inbox, updates, lastPrice };
+}
+
+test('a flood of ticks becomes at most one message per tab per frame, carrying the latest value', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const visible = tab(hub, relay.wsUrl, ['price:F']);
+    const hidden = tab(hub, relay.wsUrl, ['price:F'], { hidden: true });
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    const started = Date.now();
+    for (let price = 1; price <= 300; price++) void relay.publish('price:F', { symbol: 'F', price, ts: price });
+    await waitFor('the last value in the visible tab', () => visible.lastPrice('price:F') === 300);
+    const elapsed = Date.now() - started;
+    const frames = visible.updates().length;
+    assert.ok(frames < 300 / 3, `${frames} messages for 300 ticks`);
+    assert.ok(frames <= Math.ceil(elapsed / 16) + 2, `${frames} messages in ${elapsed} ms: about one per frame at most`);
+    for (const message of visible.updates()) {
+      assert.equal(new Set(message.updates.map((u) => u.channel)).size, message.updates.length, 'one value per channel per message');
+    }
+    await waitFor('the hidden tab, later', () => hidden.lastPrice('price:F') === 300, 5000);
+    assert.ok(hidden.updates().length <= Math.max(2, frames / 4), `hidden tab: ${hidden.updates().length} messages, visible: ${frames}`);
+    assert.equal((await health(relay)).connections, 1);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a new tab gets the cached value in the same turn as its hello, before any network round trip', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const first = tab(hub, relay.wsUrl, ['price:C']);
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    await relay.publish('price:C', { symbol: 'C', price: 7, ts: 1 });
+    await waitFor('first tab fed', () => first.lastPrice('price:C') === 7);
+    const second = tab(hub, relay.wsUrl, ['price:C']);
+    assert.equal(second.inbox[0]?.type, 'welcome');
+    assert.equal(second.lastPrice('price:C'), 7, 'synchronously, from the cache');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a tab that leaves releases only its channels; the last tab out closes the socket', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const a = tab(hub, relay.wsUrl, ['price:S', 'price:A1']);
+    const b = tab(hub, relay.wsUrl, ['price:S']);
+    await waitFor('2 subscriptions', async () => (await health(relay)).subscriptions === 2);
+    a.port.receive({ type: 'bye' });
+    await waitFor('A1 released', async () => (await health(relay)).subscriptions === 1);
+    b.port.receive({ type: 'unsubscribe', channels: ['price:S'] });
+    await waitFor('S released', async () => (await health(relay)).subscriptions === 0);
+    assert.equal((await health(relay)).connections, 1, 'b is still there');
+    b.port.disconnect();
+    await waitFor('socket closed', async () => (await health(relay)).connections === 0);
+    assert.equal(hub.size, 0);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('garbage from a tab is ignored; the hub keeps serving', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const a = tab(hub, relay.wsUrl, ['price:G']);
+    for (const junk of [null, 42, 'hello', { type: 'subscribe', channels: ['<img onerror=x>'] }, { type: 'history', id: 'x' }, { type: '__proto__' }]) {
+      assert.doesNotThrow(() => a.port.receive(junk));
+    }
+    await relay.publish('price:G', { symbol: 'G', price: 1, ts: 1 });
+    await waitFor('still fed', () => a.lastPrice('price:G') === 1);
+    assert.equal((await health(relay)).subscriptions, 1);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('the hub asks a tab for the token, and status carries latency and message stats', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const a = tab(hub, relay.wsUrl, ['price:K'], { hasToken: true });
+    const request = await waitFor('a token request', () => a.inbox.find((m) => m.type === 'token-request'));
+    a.port.receive({ type: 'token', id: (request as { id: number }).id, token: 'opaque-token' });
+    await waitFor('open', () => hub.core?.status.state === 'open');
+    for (let price = 1; price <= 20; price++) await relay.publish('price:K', { symbol: 'K', price, ts: price });
+    await waitFor('stats', () => {
+      const { stats } = hub.core!.status;
+      return stats.latencyMs !== null && stats.lastMessageAt !== null;
+    });
+    await sleep(1100);
+    const statuses = a.inbox.filter((m): m is Extract<HubMessage, { type: 'status' }> => m.type === 'status');
+    assert.ok(statuses.some((m) => m.status.stats.messagesPerSecond > 0), 'messages per second reported to the tab');
+    assert.ok(statuses.every((m) => m.status.mode === 'direct'));
+  } finally {
+    await relay.close();
+  }
+});
