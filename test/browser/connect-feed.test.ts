@@ -92,3 +92,40 @@ describe('connectFeed in Chromium', () => {
     expect((await feed.history('price:HIST-1', 2)).map((u) => u.data.price)).to.deep.equal([4, 5]);
   });
 });
+
+describe('connectFeed fallbacks in Chromium', () => {
+  it('a same-origin worker script that fails to load falls back to leader mode', async () => {
+    const { wsUrl } = await relayInfo();
+    const feed = connectFeed(wsUrl, { worker: '/no-such-worker.js' });
+    try {
+      await roundTrip(feed, 'price:BADW-1');
+      expect(feed.status.mode).to.equal('leader');
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('when WebSockets are blocked, the page polls /v1/snapshot across origins (CORS) and says so', async () => {
+    const { wsUrl } = await relayInfo();
+    // Every socket goes to a path the relay refuses, as behind a proxy that strips upgrades.
+    class BlockedWebSocket extends WebSocket {
+      constructor(url: string | URL) {
+        super(String(url).replace(/\/ws$/, '/blocked'));
+      }
+    }
+    const feed = connectFeed(wsUrl, { mode: 'direct', WebSocket: BlockedWebSocket, pollingInterval: 200 });
+    try {
+      const seen: FeedUpdate[] = [];
+      feed.subscribe('price:POLL-1', (u) => seen.push(u));
+      await publish('price:POLL-1', tick('POLL-1', 11));
+      await until(() => feed.status.state === 'polling', 'polling state', 15000);
+      expect(feed.status.error?.code).to.equal('websocket_unavailable');
+      await until(() => seen.at(-1)?.data.price === 11, 'a value by polling');
+      await publish('price:POLL-1', tick('POLL-1', 12));
+      await until(() => seen.at(-1)?.data.price === 12, 'the next value by polling');
+      expect((await relayHealth()).connections).to.equal(0);
+    } finally {
+      feed.close();
+    }
+  });
+});
