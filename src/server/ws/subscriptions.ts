@@ -68,11 +68,10 @@ export class Subscriptions {
     this.owner.sendNow({ type: 'ack', id });
     const { backend } = this.ctx;
     const answers = await Promise.all(
-      accepted.map(({ channel }) => {
+      accepted.map(({ channel }): Promise<Recovery | Envelope | null | Error> => {
         const from = since?.[channel];
-        return from === undefined
-          ? backend.latest(channel).then((latest): Recovery | Envelope | null => latest)
-          : backend.recover(channel, from);
+        const read = from === undefined ? backend.latest(channel) : backend.recover(channel, from);
+        return read.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
       }),
     );
     accepted.forEach(({ channel, subscription }, index) => {
@@ -80,6 +79,12 @@ export class Subscriptions {
       if (this.byChannel.get(channel) !== subscription) return;
       const answer = answers[index] ?? null;
       const from = since?.[channel];
+      if (answer instanceof Error) {
+        // The backend could not be read (e.g. Redis is away): drop the channel, the client retries.
+        this.unsubscribe([channel]);
+        this.owner.sendError(ErrorCode.Internal, `channel unavailable, retry later: ${answer.message}`, id, channel);
+        return;
+      }
       if (answer && 'recovered' in answer) {
         if (answer.recovered) {
           subscription.lastSeq = from ?? 0;
