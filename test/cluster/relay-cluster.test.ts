@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../src/protocol/index.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
@@ -110,6 +111,27 @@ describe('two relay nodes joined by Redis', { skip: SKIP_REASON }, () => {
     await onB.next('seq 10 on B', (m) => m.type === 'update' && m.seq === 10);
     assert.deepEqual(onB.received.filter((m) => m.type === 'snapshot'), [], 'recovered: no snapshot needed');
     assert.deepEqual(updatesOf(onB.received, 'price:ETH-USD').map((m) => [m.seq, m.data.price]), range(6, 10).map((i) => [i, i]));
+  });
+
+  test('a node subscribes to a channel in Redis only while it has local subscribers', async () => {
+    const raw = new Redis(redis.url);
+    const subscribers = async () => ((await raw.pubsub('NUMSUB', 'mp:bus:price:XRP-USD')) as [string, number])[1];
+    try {
+      assert.equal(await subscribers(), 0);
+      const first = await client(nodeB);
+      const second = await client(nodeB);
+      first.subscribe(1, ['price:XRP-USD']);
+      second.subscribe(1, ['price:XRP-USD']);
+      await Promise.all([first, second].map((c) => c.next('snapshot', (m) => m.type === 'snapshot')));
+      await waitFor('one Redis subscription for both clients', async () => (await subscribers()) === 1);
+      await first.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(await subscribers(), 1, 'still one local subscriber');
+      await second.close();
+      await waitFor('no Redis subscription once the last client left', async () => (await subscribers()) === 0);
+    } finally {
+      await raw.quit();
+    }
   });
 
   test('Redis stopped: nodes stay up, degraded, refuse publishes; restarted: ok and updates flow again', async () => {
