@@ -41,6 +41,7 @@ const RETRYABLE = new Set<DisplayState>(['reconnecting', 'offline', 'polling', '
 /**
  * The state of the feed connection, for users and for support.
  *
+ * @tagname connection-status
  * @summary Connection state, transport mode, latency and data age, with a retry control.
  *
  * @csspart base - The box around the status.

@@ -15,6 +15,7 @@ const MODES = new Set<string>(['auto', 'shared-worker', 'leader', 'direct']);
  * through `@lit/context`, also when this tag is defined after them. Without any `<market-feed>`,
  * elements use the page's default feed (`<meta name="market-pulse-feed">` or `configureFeed()`).
  *
+ * @tagname market-feed
  * @summary Provides a live feed to the elements it contains.
  *
  * @slot - The elements that use this feed (at any depth, through shadow roots too).

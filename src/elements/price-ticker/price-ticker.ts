@@ -15,6 +15,7 @@ const WORDS = { up: 'up', down: 'down', flat: 'unchanged' } as const;
 /**
  * The live price of one symbol, with its change since the open.
  *
+ * @tagname price-ticker
  * @summary Live price, absolute and percent change of a symbol.
  *
  * @csspart base - The box around the ticker.

@@ -23,6 +23,7 @@ const timeFormats = new Map<string, Intl.DateTimeFormat>();
 /**
  * A live price chart of one symbol, drawn on canvas.
  *
+ * @tagname realtime-chart
  * @summary Live line, area or candlestick chart with history backfill and a crosshair.
  *
  * @csspart base - The chart area (role=img).

@@ -18,6 +18,7 @@ export function parseSymbols(value: string | null | undefined): string[] {
 /**
  * A scrolling band of live prices for many symbols.
  *
+ * @tagname ticker-tape
  * @summary A continuous marquee of symbols with their price and change.
  *
  * @csspart base - The scrolling viewport.
