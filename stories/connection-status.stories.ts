@@ -40,7 +40,7 @@ const meta: Meta<ConnectionStatusArgs> = {
   // The feed's status comes from the simulated feed: the controls set it.
   render: (args) =>
     withMarket(
-      { ticksPerSecond: args.state === 'open' || args.state === 'polling' ? 2 : 0, status: { state: args.state, mode: args.mode, stats: { latencyMs: args.latency, messagesPerSecond: 2, lastMessageAt: Date.now() } } },
+      { ticksPerSecond: args.state === 'open' || args.state === 'polling' ? 2 : 0, status: { state: args.state, mode: args.mode, stats: { latencyMs: args.state === 'open' || args.state === 'polling' ? args.latency : null, messagesPerSecond: 2, lastMessageAt: Date.now() } } },
       status(args),
     ),
 };
@@ -52,7 +52,7 @@ type Story = StoryObj<ConnectionStatusArgs>;
 export const Live: Story = {};
 
 /** The socket dropped; a retry is pending. */
-export const Reconnecting: Story = { args: { state: 'reconnecting', latency: 0 } };
+export const Reconnecting: Story = { args: { state: 'reconnecting' } };
 
 /** The browser is offline. */
 export const Offline: Story = { args: { state: 'offline', mode: 'leader' } };
