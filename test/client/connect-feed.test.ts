@@ -60,3 +60,27 @@ test('a malformed URL gives a closed feed that says why, never a throw', () => {
   assert.equal(feed.status.error?.code, 'bad_url');
   assert.doesNotThrow(() => feed.subscribe('price:BTC-USD', () => {})());
 });
+
+test('a relay restarted without its history: seq starts over and tabs follow the new values', async () => {
+  let relay = await startRelay();
+  const port = relay.port;
+  const feed = connectFeed(relay.wsUrl, { mode: 'direct', WebSocket: NodeWebSocket, pollingInterval: 60_000 });
+  const prices: number[] = [];
+  try {
+    feed.subscribe('price:R', (update) => prices.push(update.data.price as number));
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    for (let price = 1; price <= 5; price++) await relay.publish('price:R', { symbol: 'R', price, ts: price });
+    await waitFor('price 5', () => prices.at(-1) === 5);
+    await relay.close();
+    relay = await startRelay({ port }); // a new in-memory backend: seq 1 again
+    await waitFor('subscribed again', async () => (await health(relay)).subscriptions === 1, 15_000);
+    await relay.publish('price:R', { symbol: 'R', price: 100, ts: 100 });
+    await waitFor('the first value of the new epoch', () => prices.at(-1) === 100);
+    await relay.publish('price:R', { symbol: 'R', price: 101, ts: 101 });
+    await waitFor('and the next', () => prices.at(-1) === 101);
+    assert.equal(feed.get('price:R')?.seq, 2);
+  } finally {
+    feed.close();
+    await relay.close();
+  }
+});

@@ -138,3 +138,41 @@ test('retries against a dead port are spaced by the backoff, never a tight loop'
   await sleep(500);
   assert.equal(control.attempts, attempts, 'close() stops retrying');
 });
+
+test('malformed frames from the server are dropped without a crash; valid ones still arrive', async () => {
+  // A raw `ws` server, because the real relay never sends malformed frames.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.on('connection', (socket) => {
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string; id?: number; t?: number };
+      if (frame.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: frame.t }));
+      if (frame.type !== 'subscribe') return;
+      for (const junk of [
+        'not json', '[]', 'null', '{"type":"update"}', '{"type":"update","channel":"price:A","seq":"1","data":{}}',
+        '{"type":"update","channel":"<script>","seq":1,"data":{}}', '{"type":"batch","messages":[{"type":"nope"}]}',
+        '{"type":"snapshot","channel":"price:A","seq":1,"data":{"__proto__":{"polluted":true}}}', '{"type":"pong","t":"x"}',
+      ]) socket.send(junk);
+      socket.send(Buffer.from([0xff, 0x00, 0x13]), { binary: true });
+      socket.send(JSON.stringify({ type: 'ack', id: frame.id }));
+      socket.send(JSON.stringify({ type: 'snapshot', channel: 'price:A', seq: 1, data: tick(1) }));
+      socket.send(JSON.stringify({ type: 'batch', messages: [{ type: 'update', channel: 'price:A', seq: 2, data: tick(2) }] }));
+    });
+  });
+  const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/ws`;
+  const connection = new Connection({ url, WebSocket: NodeWebSocket, fetch: null });
+  const seen: CoreUpdate[] = [];
+  connection.onUpdate((update) => seen.push(update));
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('the valid updates', () => seen.length === 2);
+    assert.deepEqual(seen.map((u) => u.data.price), [1, 2]);
+    assert.equal(connection.status.state, 'open');
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  } finally {
+    connection.close();
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
