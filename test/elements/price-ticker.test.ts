@@ -77,6 +77,23 @@ describe('<price-ticker>', () => {
     expect(renders).to.be.at.most(2);
   });
 
+  it('many tickers share one animation frame callback', async () => {
+    const symbols = Array.from({ length: 50 }, (_, i) => `S${i}`);
+    const root = await fixture<HTMLElement>(html`<div>${symbols.map((s) => html`<price-ticker symbol=${s}></price-ticker>`)}</div>`);
+    await frames(2);
+    const original = window.requestAnimationFrame;
+    let booked = 0;
+    window.requestAnimationFrame = (callback) => (booked++, original.call(window, callback));
+    try {
+      for (const symbol of symbols) feed.push(`price:${symbol}`, tick(symbol, 10));
+      const tickers = [...root.querySelectorAll('price-ticker')];
+      await until(() => tickers.every((t) => t.state === 'live'), 'all live');
+    } finally {
+      window.requestAnimationFrame = original;
+    }
+    expect(booked).to.equal(1);
+  });
+
   it('flashes with opacity only, and not under reduced motion', async () => {
     feed.push(CHANNEL, tick('BTC-USD', 100, 100));
     const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);

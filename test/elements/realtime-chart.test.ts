@@ -73,6 +73,13 @@ describe('<realtime-chart>', () => {
     await until(() => summary(el).includes('low 90.00'), 'live tick in summary', 3000);
   });
 
+  it('formats its summary per locale', async () => {
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 64012.5, ts: Date.now() });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" locale="de-DE"></realtime-chart>`);
+    await until(() => summary(el).startsWith('Last'), 'summary');
+    expect(summary(el)).to.equal('Last 64.012,50, high 64.012,50, low 64.012,50.');
+  });
+
   it('has an accessible name and a text summary, in every state', async () => {
     const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="ETH-USD"></realtime-chart>`);
     const base = shadow(el).querySelector('[part=base]')!;

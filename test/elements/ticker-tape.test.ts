@@ -71,6 +71,16 @@ describe('<ticker-tape>', () => {
     expect(getComputedStyle(track(el)).animationPlayState).to.equal('paused');
   });
 
+  it('scrolls at `speed` pixels per second whatever the content width', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD,ADA-USD" speed="100"></ticker-tape>`);
+    const group = shadow(el).querySelector<HTMLElement>('.group')!;
+    const seconds = () => parseFloat(getComputedStyle(track(el)).animationDuration);
+    await until(() => Math.abs(seconds() - group.offsetWidth / 100) < 0.02, 'duration = width / speed');
+    el.speed = 25;
+    await el.updateComplete;
+    expect(seconds()).to.be.closeTo(group.offsetWidth / 25, 0.02);
+  });
+
   it('is a static scrollable row under reduced motion', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD,ADA-USD,DOGE-USD,XRP-USD" style="width:200px"></ticker-tape>`);

@@ -1,30 +1,52 @@
 /**
  * Coalesces any number of requests into one callback on the next animation frame. Ticks arrive
  * faster than frames under load; elements buffer the latest value and render once per frame.
+ * All tasks of the page share a single requestAnimationFrame callback, so 500 tickers cost one
+ * rAF, not 500.
  */
-export class FrameTask {
-  private handle: number | undefined;
 
+const queue = new Set<FrameTask>();
+let frame: number | undefined;
+
+function flush(time: number): void {
+  frame = undefined;
+  const tasks = [...queue];
+  queue.clear();
+  for (const task of tasks) {
+    try {
+      task.run(time);
+    } catch (error) {
+      // One failing element must not stop the others' frames; still report it.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+/** A callback run at most once per animation frame. */
+export class FrameTask {
   /** @param callback runs at most once per animation frame, after one or more `request()` calls. */
   constructor(private readonly callback: (time: number) => void) {}
 
   /** Whether a frame is already booked. */
   get pending(): boolean {
-    return this.handle !== undefined;
+    return queue.has(this);
   }
 
   /** Books the callback for the next frame, unless it is booked already. */
   request(): void {
-    if (this.handle !== undefined) return;
-    this.handle = requestAnimationFrame((time) => {
-      this.handle = undefined;
-      this.callback(time);
-    });
+    queue.add(this);
+    frame ??= requestAnimationFrame(flush);
   }
 
   /** Drops a booked frame (e.g. when the host leaves the page). */
   cancel(): void {
-    if (this.handle !== undefined) cancelAnimationFrame(this.handle);
-    this.handle = undefined;
+    queue.delete(this);
+  }
+
+  /** @internal Runs the callback (called by the shared frame). */
+  run(time: number): void {
+    this.callback(time);
   }
 }
