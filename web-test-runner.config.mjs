@@ -6,6 +6,7 @@ import { defaultReporter } from '@web/test-runner';
 import { CHROME_ARGS, findChrome, NO_CHROME_HINT } from './scripts/find-chrome.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 import { relayPlugin } from './test/support/relay-plugin.mjs';
+import { frameworkPackagesPlugin } from './test/browser/support/framework-packages-plugin.mjs';
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -20,6 +21,6 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 180000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, args: CHROME_ARGS } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin(), frameworkPackagesPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
 };
