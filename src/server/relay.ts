@@ -72,7 +72,9 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     return { channel, seq: envelope.seq };
   };
 
+  const verifier = options.jwtSecret ? new TokenVerifier(options.jwtSecret) : null;
   const api: ApiContext = {
+    verifier,
     backend,
     metrics,
     limits,
@@ -108,7 +110,6 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   }
 
   const flusher = new Flusher(limits.flushIntervalMs);
-  const verifier = options.jwtSecret ? new TokenVerifier(options.jwtSecret) : null;
   gateway = new Gateway(server, { limits, backend, hub, flusher, metrics, verifier, log }, { allowedOrigins });
 
   await new Promise<void>((resolveListen, reject) => {

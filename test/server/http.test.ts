@@ -149,3 +149,26 @@ describe('CORS with an origin allow-list', () => {
     }
   });
 });
+
+describe('/v1/snapshot with JWT auth on', () => {
+  test('needs a bearer JWT that allows every channel asked', async () => {
+    const { signToken } = await import('./helpers.js');
+    const secret = 'snapshot-secret-long-enough-for-hs256!';
+    const relay = await startRelay({ jwtSecret: secret });
+    try {
+      await relay.publish('portfolio:42', { value: 1 });
+      const url = `${relay.httpUrl}/v1/snapshot?channels=portfolio:42`;
+      assert.equal((await fetch(url)).status, 401);
+      assert.equal((await fetch(url, { headers: { authorization: 'Bearer forged' } })).status, 401);
+      const narrow = await signToken(secret, ['price:*']);
+      const refused = await fetch(url, { headers: { authorization: `Bearer ${narrow}` } });
+      assert.equal(refused.status, 403);
+      assert.ok(!(await refused.text()).includes('"value"'));
+      const allowed = await fetch(url, { headers: { authorization: `Bearer ${await signToken(secret, ['portfolio:42'])}` } });
+      assert.equal(allowed.status, 200);
+      assert.deepEqual(await allowed.json(), { channels: { 'portfolio:42': { seq: 1, data: { value: 1 } } } });
+    } finally {
+      await relay.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import type { ChannelBackend } from '../backend/types.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';
 import type { RelayLimits } from '../options.js';
+import { grantAllows, type TokenVerifier } from '../ws/auth.js';
 import { isOriginAllowed } from './origins.js';
 import { parsePublishBody, type PublishItem } from './publish-validation.js';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './respond.js';
@@ -21,6 +22,8 @@ export interface ApiContext {
   log: Logger;
   allowedOrigins: string[];
   publishToken: string | undefined;
+  /** Set when JWT auth is on: `/v1/snapshot` then needs a bearer JWT allowing every channel asked. */
+  verifier: TokenVerifier | null;
   nodeId: string;
   startedAt: number;
   stats(): { connections: number; channels: number; subscriptions: number };
@@ -69,7 +72,7 @@ function health(res: ServerResponse, ctx: ApiContext): void {
 
 /** CORS headers for the snapshot endpoint: `*` without an allow-list, else the allowed origin. */
 function corsHeaders(req: IncomingMessage, allowed: string[]): Record<string, string> {
-  const base = { 'Access-Control-Allow-Methods': 'GET, OPTIONS', 'Access-Control-Max-Age': '600' };
+  const base = { 'Access-Control-Allow-Methods': 'GET, OPTIONS', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' };
   if (allowed.length === 0 || allowed.includes('*')) return { ...base, 'Access-Control-Allow-Origin': '*' };
   const origin = req.headers.origin;
   if (origin !== undefined && isOriginAllowed(origin, allowed)) return { ...base, 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
@@ -89,6 +92,13 @@ async function snapshot(req: IncomingMessage, res: ServerResponse, ctx: ApiConte
   if (channels.length === 0) return sendError(res, 400, '`channels` query parameter is required', cors);
   if (channels.length > ctx.limits.maxHttpItems) return sendError(res, 400, `at most ${ctx.limits.maxHttpItems} channels`, cors);
   if (!channels.every(isValidChannel)) return sendError(res, 400, 'invalid channel name', cors);
+  if (ctx.verifier) {
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const result = token ? await ctx.verifier.verify(token) : null;
+    if (!result?.ok) return sendError(res, 401, result ? result.reason : 'a bearer JWT is required', { ...cors, 'WWW-Authenticate': 'Bearer' });
+    const forbidden = channels.filter((channel) => !grantAllows(result.grant, channel));
+    if (forbidden.length > 0) return sendError(res, 403, `the token does not allow: ${forbidden.join(',')}`, cors);
+  }
   const latest = await Promise.all(channels.map((channel) => ctx.backend.latest(channel)));
   // A null-prototype object: channel names come from the query string.
   const body: Record<string, { seq: number; data: unknown } | null> = Object.create(null);
