@@ -61,6 +61,15 @@ export async function measureBudgets() {
     }
     rows.push({ name: budget.name, min, gzip, limit: budget.limit, over: gzip > budget.limit, missing });
   }
+  // What a page that already has the core pays for adding a chart (information, no budget).
+  const core = BUDGETS[0].defines.filter((name) => existsSync(`src/elements/${name}/define.ts`));
+  if (core.length > 0 && existsSync('src/elements/realtime-chart/define.ts')) {
+    const defines = (names) => names.map((name) => `src/elements/${name}/define.ts`);
+    const without = await measureImports(defines(core));
+    const withChart = await measureImports(defines([...core, 'realtime-chart']));
+    const gz = (code) => gzipSync(code, { level: 9 }).length;
+    rows.push({ name: 'chart added to a page with the core', min: withChart.length - without.length, gzip: gz(withChart) - gz(without), limit: null, over: false, missing: [] });
+  }
   return rows;
 }
 
