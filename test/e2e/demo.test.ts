@@ -93,10 +93,12 @@ test('the charts draw on a sized canvas', { timeout: 60_000 }, async () => {
   );
 });
 
-test('the status says the feed is live', { timeout: 60_000 }, async () => {
+test('the status says the feed is live, over a SharedWorker', { timeout: 60_000 }, async () => {
   const page = watched!.page;
   const text = () => page.evaluate(`document.querySelector('connection-status')?.shadowRoot?.textContent ?? ''`) as Promise<string>;
   await eventually(async () => /live/i.test(await text()), async () => `connection-status reads: ${JSON.stringify((await text()).replace(/\s+/g, ' '))}`);
+  // The bundle is served by the page's own origin, so its worker file can run as a SharedWorker.
+  assert.match(await text(), /shared worker/);
 });
 
 test('no console errors and no uncaught exceptions', () => {

@@ -26,8 +26,14 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Options of `serveStatic`. */
+export interface StaticServerOptions {
+  /** Send `Access-Control-Allow-Origin: *`, as a public CDN does (module scripts are fetched with CORS). */
+  cors?: boolean;
+}
+
 /** Serves `root` until `close()`. */
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, options: StaticServerOptions = {}): Promise<StaticServer> {
   const base = normalize(root + sep);
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -45,7 +51,11 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      ...(options.cors ? { 'access-control-allow-origin': '*' } : {}),
+    });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });
