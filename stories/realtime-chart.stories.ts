@@ -47,6 +47,7 @@ const meta: Meta<RealtimeChartArgs> = {
     interval: { control: 'inline-radio', options: ['1s', '5s', '15s', '1m'] },
     locale: { control: 'select', options: ['', 'en-US', 'de-DE', 'ja-JP', 'ar-EG'] },
     theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
+    height: { control: 'text', description: 'Chart height, through the `--mp-chart-height` custom property.' },
   },
   // Five minutes of history are backfilled from the feed, then it ticks live.
   render: (args) => withMarket({ ticksPerSecond: 16, symbols: [args.symbol] }, chart(args)),
