@@ -8,6 +8,7 @@ import type { TokenSource } from './core/token.js';
 import { TabFeed, type LinkFactory } from './tab-feed.js';
 import { createHub, localLink } from './transports/direct.js';
 import { LeaderElection, leaderModeAvailable } from './transports/leader.js';
+import { watchTabLock, workerLockName } from './tab-lock.js';
 import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
 
 /** Options of `connectFeed`. */
@@ -69,8 +70,15 @@ function createShared(url: string, key: string, options: ConnectOptions): TabFee
 /** Attaches a feed to the best transport that works here, falling back step by step. */
 async function start(feed: TabFeed, key: string, options: ConnectOptions): Promise<void> {
   await feed.holdLock();
+  if (feed.isClosed) return;
   const mode = chooseMode(options);
-  if (mode === 'shared-worker' && (await trySharedWorker(feed, options))) return;
+  if (mode === 'shared-worker' && (await trySharedWorker(feed, options))) {
+    // The browser may kill the worker later (memory pressure, a crash): its lock tells us, and the
+    // feed starts over (a new worker, or another mode), saying hello with the seqs it has.
+    const stopWatching = watchTabLock(workerLockName(workerName(feed.url)), () => void start(feed, key, options));
+    feed.onClose = stopWatching;
+    return;
+  }
   if (mode !== 'direct' && leaderModeAvailable()) {
     const election = new LeaderElection(key, feed, options);
     feed.onClose = () => election.stop();

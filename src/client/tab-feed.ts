@@ -74,6 +74,7 @@ export class TabFeed implements Feed {
    * Call before the first `attach`; without Web Locks, tabs rely on `bye` alone.
    */
   async holdLock(): Promise<void> {
+    if (this.lock) return;
     const name = `market-pulse-tab:${this.tab}`;
     const held = await holdTabLock(name);
     if (held && !this.closed) this.lock = { name, release: held.release };
@@ -85,6 +86,11 @@ export class TabFeed implements Feed {
 
   get status(): FeedStatus {
     return this.currentStatus;
+  }
+
+  /** Whether `close()` was called. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** The transport in use. */

@@ -45,3 +45,8 @@ export function watchTabLock(name: string, onGone: () => void): () => void {
     .catch(() => {}); // aborted: the tab said goodbye first
   return () => controller.abort();
 }
+
+/** Name of the lock a SharedWorker holds for its lifetime (its tabs watch it). */
+export function workerLockName(workerName: string): string {
+  return `market-pulse-worker:${workerName}`;
+}

@@ -6,10 +6,12 @@
  * (see docs/connection.md): `import 'https://cdn.example/market-pulse/worker.js';`.
  */
 import { createHub } from '../client/transports/direct.js';
-import { watchTabLock } from '../client/tab-lock.js';
+import { holdTabLock, watchTabLock, workerLockName } from '../client/tab-lock.js';
 
 const scope = globalThis as unknown as SharedWorkerGlobalScope;
 const hub = createHub('shared-worker', {}, watchTabLock);
+// Held for the worker's whole life: tabs wait on it to learn that the browser killed the worker.
+void holdTabLock(workerLockName(scope.name));
 
 scope.addEventListener('connect', (event: MessageEvent) => {
   const port = event.ports[0];

@@ -100,3 +100,20 @@ test('the relay is killed and started again on the same port: every tab resumes 
   const last = history.at(-1)!;
   assert.deepEqual(history.filter((seq) => seq > before), Array.from({ length: last - before }, (_, i) => before + 1 + i));
 });
+
+test('the browser kills the SharedWorker: tabs notice through its lock and start a new one', async () => {
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string }> };
+  const worker = targetInfos.find((target) => target.type === 'shared_worker');
+  assert.ok(worker, 'a shared_worker target exists');
+  await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  await eventually('a new worker with one connection', async () => {
+    const { targetInfos: now } = (await cdp.send('Target.getTargets')) as { targetInfos: Array<{ targetId: string; type: string }> };
+    return now.some((target) => target.type === 'shared_worker' && target.targetId !== worker.targetId) && (await healthz()).connections === 1;
+  });
+  for (const tab of tabs) await eventually('tabs open again', async () => (await statusOf(tab)).state === 'open');
+  const last = (await received(tabs[0]!, 'price:ALL')).at(-1)!.price as number;
+  await relay.publish('price:ALL', tick(last + 1));
+  for (const tab of tabs) await eventually('tabs fed by the new worker', async () => (await received(tab, 'price:ALL')).at(-1)?.price === last + 1);
+  for (const tab of tabs) assert.equal((await statusOf(tab)).mode, 'shared-worker');
+});
