@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { resetMouse, sendMouse } from '@web/test-runner-commands';
+import { resetMouse, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/realtime-chart/define.js';
 import type { RealtimeChart } from '../../src/elements/realtime-chart/realtime-chart.js';
 import { ChartModel } from '../../src/elements/realtime-chart/chart-model.js';
@@ -134,6 +134,24 @@ describe('<realtime-chart>', () => {
     el.style.width = '420px';
     await until(() => canvas.width === Math.round(420 * devicePixelRatio), 'resized canvas');
     expect(shadow(el).querySelector<HTMLCanvasElement>('canvas.overlay')!.width).to.equal(canvas.width);
+  });
+
+  it('follows a devicePixelRatio change (crisp at 2×)', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="width:300px;height:150px"></realtime-chart>`);
+    const canvas = mainCanvas(el);
+    // puppeteer's setViewport takes deviceScaleFactor; the command passes it through.
+    const viewport = (scale: number) => setViewport({ width: 800, height: 600, deviceScaleFactor: scale } as Parameters<typeof setViewport>[0]);
+    try {
+      await viewport(2);
+      await until(() => devicePixelRatio === 2, `devicePixelRatio 2 (is ${devicePixelRatio})`, 5000);
+      // Emulated ratios fire neither ResizeObserver nor media-query events: the next frame notices.
+      let price = 1;
+      await until(() => (feed.push(CHANNEL, { symbol: 'BTC-USD', price: price++, ts: Date.now() }), canvas.width === 600), 'bitmap at 2×', 5000);
+      expect(canvas.height).to.equal(300);
+    } finally {
+      await viewport(1);
+    }
+    await until(() => (feed.push(CHANNEL, { symbol: 'BTC-USD', price: 1, ts: Date.now() }), canvas.width === 300), 'bitmap back at 1×', 5000);
   });
 
   it('draws candles', async () => {

@@ -30,6 +30,10 @@ export class ChartSurface implements ReactiveController {
   height = 0;
   private dirty = 0;
   private observer?: ResizeObserver;
+  private stopRatioWatch?: () => void;
+  private cssWidth = 0;
+  private cssHeight = 0;
+  private dpr = 1;
   private readonly frame = new FrameTask(() => this.flush());
 
   constructor(
@@ -50,6 +54,7 @@ export class ChartSurface implements ReactiveController {
   hostDisconnected(): void {
     this.observer?.disconnect();
     this.observer = undefined;
+    this.stopRatioWatch?.();
     this.frame.cancel();
   }
 
@@ -64,20 +69,48 @@ export class ChartSurface implements ReactiveController {
     if (!container) return;
     this.observer = new ResizeObserver(([entry]) => this.resize(entry));
     try {
-      // Exact bitmap size where supported (also follows zoom and devicePixelRatio changes).
+      // Exact bitmap size where supported.
       this.observer.observe(container, { box: 'device-pixel-content-box' });
     } catch {
       this.observer.observe(container);
     }
+    this.watchRatio(container);
+  }
+
+  /** A devicePixelRatio change (zoom, a move to another screen) does not always resize the box. */
+  private watchRatio(container: HTMLElement): void {
+    this.stopRatioWatch?.();
+    if (typeof matchMedia !== 'function') return;
+    const query = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
+    const onChange = () => {
+      if (!this.observer) return;
+      // Observing again delivers a fresh measurement at the new ratio.
+      this.observer.unobserve(container);
+      this.observer.disconnect();
+      this.observer = undefined;
+      this.observe();
+    };
+    query.addEventListener('change', onChange, { once: true });
+    this.stopRatioWatch = () => query.removeEventListener('change', onChange);
   }
 
   private resize(entry: ResizeObserverEntry): void {
-    const cssWidth = entry.contentRect.width;
-    const cssHeight = entry.contentRect.height;
     const exact = entry.devicePixelContentBoxSize?.[0];
+    this.applySize(entry.contentRect.width, entry.contentRect.height, exact ? [exact.inlineSize, exact.blockSize] : undefined);
+  }
+
+  /**
+   * Sizes the bitmaps for a CSS size at the current devicePixelRatio. The exact device-pixel size
+   * from ResizeObserver wins when it agrees with the ratio (emulated ratios do not update it).
+   */
+  private applySize(cssWidth: number, cssHeight: number, exact?: [number, number]): void {
     const dpr = window.devicePixelRatio || 1;
-    const width = exact ? exact.inlineSize : Math.round(cssWidth * dpr);
-    const height = exact ? exact.blockSize : Math.round(cssHeight * dpr);
+    this.cssWidth = cssWidth;
+    this.cssHeight = cssHeight;
+    this.dpr = dpr;
+    const agrees = exact && Math.abs(exact[0] - cssWidth * dpr) <= 1 && Math.abs(exact[1] - cssHeight * dpr) <= 1;
+    const width = agrees ? exact[0] : Math.round(cssWidth * dpr);
+    const height = agrees ? exact[1] : Math.round(cssHeight * dpr);
     if (width === this.width && height === this.height) return;
     this.width = width;
     this.height = height;
@@ -86,13 +119,17 @@ export class ChartSurface implements ReactiveController {
       canvas.width = width;
       canvas.height = height;
     }
-    // Draw in this frame: a resized canvas is blank until redrawn.
+    // Draw now: a resized canvas is blank until redrawn.
     this.dirty |= DIRTY_ALL;
     this.frame.cancel();
     this.flush();
   }
 
   private flush(): void {
+    if ((window.devicePixelRatio || 1) !== this.dpr && this.cssWidth > 0) {
+      this.applySize(this.cssWidth, this.cssHeight); // the ratio changed since the last measure
+      if (!this.dirty) return; // applySize drew already
+    }
     const mask = this.dirty;
     this.dirty = 0;
     if (mask && this.width > 0 && this.height > 0) this.options.draw(mask);
