@@ -4,7 +4,7 @@ import type { ConnectionStatus } from '../../src/elements/connection-status/conn
 import { configureFeed } from '../../src/elements/shared/default-feed.js';
 import type { ConnectionState } from '../../src/client/types.js';
 import type { MemoryFeed } from '../../src/client/memory-feed.js';
-import { partText, shadow, until, useDefaultMemoryFeed } from './helpers.js';
+import { partText, shadow, until, useDefaultMemoryFeed, XSS } from './helpers.js';
 
 const retryButton = (el: ConnectionStatus) => shadow(el).querySelector<HTMLButtonElement>('[part=retry]');
 
@@ -84,6 +84,15 @@ describe('<connection-status>', () => {
     expect(dot.getAttribute('aria-label')).to.equal('Connection: Polling');
     expect(shadow(el).querySelector('[part=base]')!.getAttribute('title')).to.equal('Polling · direct · 40 ms · now');
     expect(shadow(el).querySelector('[part=label]')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows the reason of a terminal error as text', async () => {
+    feed.setStatus({ state: 'closed', mode: 'direct', error: { code: 'forbidden', message: XSS } });
+    const el = await fixture<ConnectionStatus>(html`<connection-status></connection-status>`);
+    expect(partText(el, 'detail')).to.equal(`direct · ${XSS}`);
+    expect(shadow(el).querySelector('img')).to.equal(null);
+    expect((window as { __xss?: number }).__xss).to.equal(undefined);
     await expect(el).to.be.accessible();
   });
 

@@ -101,7 +101,7 @@ export class ConnectionStatus extends LitElement {
     if (emit(this, 'mp-retry', { state: this.state }, { cancelable: true })) this.feeds.feed?.reconnect();
   }
 
-  /** e.g. "shared worker · 23 ms · 4 seconds ago". */
+  /** e.g. "shared worker · 23 ms · 4 seconds ago", plus the error when there is one. */
   private details(): string {
     if (!this.status) return '';
     const parts = [MODES[this.status.mode] ?? String(this.status.mode)];
@@ -110,6 +110,8 @@ export class ConnectionStatus extends LitElement {
       parts.push(numberFormat(this.locale, { style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 }).format(latencyMs));
     }
     if (lastMessageAt != null) parts.push(this.age(Date.now() - lastMessageAt));
+    // Why it stopped (e.g. "forbidden"), as text: the message comes from the server.
+    if (this.status.error) parts.push(String(this.status.error.message || this.status.error.code).slice(0, 120));
     return parts.join(' · ');
   }
 
