@@ -15,7 +15,7 @@ export interface BenchOptions {
 
 const USAGE = `usage: npm run bench -- [--quick] [--tiny] [--reps N] [--out FILE] [P1 … P8]
   (no ids) run every scenario      --quick  reduced set, under 3 minutes
-  --tiny   tiny loads (smoke test)  --reps N  A/B repetitions (default 5)`;
+  --tiny   tiny loads (smoke test)  --reps N  A/B repetitions (default 5, quick 3)`;
 
 /** Parses argv (without node and script); throws an Error with usage text on bad input. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
@@ -37,6 +37,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     else if (arg === '--help' || arg === '-h') throw new Error(USAGE);
     else throw new Error(`unknown argument: ${arg}\n${USAGE}`);
   }
-  if (options.tiny && !argv.includes('--reps')) options.reps = 3;
+  // Quick runs are a smoke check of every figure, not the report: fewer repetitions.
+  if (options.quick && !argv.includes('--reps')) options.reps = 3;
   return options;
 }

@@ -24,15 +24,35 @@ export function relayMissing(kind: RelayKind): string | null {
   return kind === 'ours' ? oursMissing() : null;
 }
 
-/** Starts a relay of `kind` and a load generator, runs `body`, then stops both. */
-export async function withRelay<T>(kind: RelayKind, body: (rig: RelayRig) => Promise<T>): Promise<T> {
-  const server = new BenchChild('server.ts', { BENCH_SERVER: kind });
+/**
+ * Starts one relay process per kind and one shared load-generator process, runs `body`, then stops
+ * them all. Relays stay up across repetitions (only one is loaded at a time; the others idle), so
+ * repetitions do not pay process start-up; each measurement closes its clients when done.
+ */
+export async function withRelays<T>(kinds: RelayKind[], body: (rigs: Partial<Record<RelayKind, RelayRig>>) => Promise<T>): Promise<T> {
   const loadgen = new BenchChild('loadgen.ts');
+  const servers: BenchChild[] = [];
   try {
-    const started = await server.call<{ wsUrl: string; httpUrl: string | null }>('start', {}, 60_000);
-    return await body({ kind, server, loadgen, wsUrl: started.wsUrl, httpUrl: started.httpUrl, dialect: kind === 'socketio' ? 'socketio' : 'v1' });
+    const rigs: Partial<Record<RelayKind, RelayRig>> = {};
+    for (const kind of kinds) {
+      const server = new BenchChild('server.ts', { BENCH_SERVER: kind });
+      servers.push(server);
+      const started = await server.call<{ wsUrl: string; httpUrl: string | null }>('start', {}, 60_000);
+      rigs[kind] = { kind, server, loadgen, wsUrl: started.wsUrl, httpUrl: started.httpUrl, dialect: kind === 'socketio' ? 'socketio' : 'v1' };
+    }
+    return await body(rigs);
   } finally {
-    await Promise.all([loadgen.stop(), server.stop()]);
+    await Promise.all([loadgen.stop(), ...servers.map((server) => server.stop())]);
+  }
+}
+
+/** Runs `body` on a rig and always leaves it clean: no tick flow, no clients. */
+export async function onRig<T>(rig: RelayRig, body: (rig: RelayRig) => Promise<T>): Promise<T> {
+  try {
+    return await body(rig);
+  } finally {
+    await rig.server.call('rate', { ticksPerSecond: 0 }).catch(() => undefined);
+    await rig.loadgen.call('close').catch(() => undefined);
   }
 }
 

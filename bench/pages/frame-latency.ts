@@ -20,7 +20,7 @@ let scheduled = false;
 const pageNow = () => performance.timeOrigin + performance.now();
 
 /** Measures the offset to the server clock from `rounds` round trips to /clock. */
-export async function alignClock(rounds = 20): Promise<void> {
+export async function alignClock(rounds = 12): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     const t0 = pageNow();
     const { now } = (await (await fetch('/clock', { cache: 'no-store' })).json()) as { now: number };

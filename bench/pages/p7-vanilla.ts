@@ -41,8 +41,8 @@ class VanillaTicker extends HTMLElement {
   connectedCallback() {
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>:host{display:inline-block;contain:content;font-variant-numeric:tabular-nums}
-.t{position:relative;display:flex;gap:.5em;padding:.3em .6em;border:1px solid #ddd;border-radius:4px}
-.f{position:absolute;inset:0;opacity:0;background:#0a0;pointer-events:none}.f[data-d=down]{background:#c00}
+.t{position:relative;display:flex;gap:.5em;padding:.3em .6em;border:1px solid #d5dae0;border-radius:6px;overflow:hidden}
+.f{position:absolute;inset:0;opacity:0;background:rgba(10,160,70,.28);pointer-events:none}.f[data-d=down]{background:rgba(220,40,50,.28)}
 .c[data-d=up]{color:#080}.c[data-d=down]{color:#c00}</style>
 <div class="t"><span class="f"></span><span class="s"></span><span class="p">—</span><span class="c"></span></div>`;
     root.querySelector('.s')!.textContent = this.getAttribute('symbol');

@@ -7,12 +7,17 @@
 import { median } from '../lib/stats.js';
 import type { Figure } from '../lib/figure.js';
 import { browserMissing, withBrowser } from '../lib/browser-rig.js';
-import { relayMissing, withRelay, type RelayKind } from '../lib/relay-arms.js';
+import { onRig, relayMissing, withRelays, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
 import { alternate, sleep, type Scenario } from '../lib/scenario.js';
 import { openTabs, serveFeedPages } from '../lib/tabs.js';
 
 const TABS = 4;
 const SOURCES = ['src/client/connect-feed.ts', 'src/worker/shared-worker.ts', 'src/server/relay.ts'];
+
+/** Waits (bounded) until the previous repetition's sockets are gone from the relay's count. */
+async function settleToZero(rig: RelayRig): Promise<void> {
+  for (let i = 0; i < 50 && Number(await rig.server.call('connections')) > 0; i++) await sleep(100);
+}
 
 export const p1Sockets: Scenario = {
   id: 'P1',
@@ -24,22 +29,28 @@ export const p1Sockets: Scenario = {
     const modes = new Set<string>();
     const samples = await withBrowser(async ({ browser, server }) => {
       const urls = await serveFeedPages(server, !oursMissing);
-      const arm = (kind: RelayKind, page: string) => () =>
-        withRelay(kind, async (rig) => {
-          await rig.server.call('rate', { ticksPerSecond: 20, symbols: 1 });
-          const query = `?ws=${encodeURIComponent(rig.wsUrl)}&origin=${encodeURIComponent(rig.wsUrl.replace(/^ws/, 'http').replace(/\/socket\.io.*$/, ''))}`;
-          const tabs = await openTabs(browser, urls[page]! + query, TABS);
-          try {
-            tabs.modes.forEach((m) => modes.add(`${kind}: ${m}`));
-            await sleep(500);
-            return Number(await rig.server.call('connections'));
-          } finally {
-            await tabs.context.close();
-          }
-        });
-      const arms: Record<string, () => Promise<number>> = { socketio: arm('socketio', 'socketio'), websocket: arm('naive', 'websocket') };
-      if (!oursMissing) arms.ours = arm('ours', 'ours');
-      return alternate(context.options.tiny ? 1 : Math.min(context.options.reps, 3), arms);
+      const kinds: RelayKind[] = oursMissing ? ['socketio', 'naive'] : ['ours', 'socketio', 'naive'];
+      return withRelays(kinds, async (rigs) => {
+        const arm = (kind: RelayKind, page: string) => () =>
+          onRig(rigs[kind] as RelayRig, async (rig) => {
+            await settleToZero(rig);
+            await rig.server.call('rate', { ticksPerSecond: 20, symbols: 1 });
+            const origin = rig.wsUrl.replace(/^ws/, 'http').replace(/\/socket\.io.*$/, '');
+            const query = `?ws=${encodeURIComponent(rig.wsUrl)}&origin=${encodeURIComponent(origin)}`;
+            const tabs = await openTabs(browser, urls[page]! + query, TABS);
+            try {
+              tabs.modes.forEach((m) => modes.add(`${kind}: ${m}`));
+              await sleep(500);
+              return Number(await rig.server.call('connections'));
+            } finally {
+              await tabs.context.close();
+            }
+          });
+        const arms: Record<string, () => Promise<number>> = { socketio: arm('socketio', 'socketio'), websocket: arm('naive', 'websocket') };
+        if (!oursMissing) arms.ours = arm('ours', 'ours');
+        // A socket count barely varies: one repetition in --quick, three in a full run.
+        return alternate(context.options.quick ? 1 : Math.min(context.options.reps, 3), arms);
+      });
     });
     context.note(`tab modes seen: ${[...modes].join(', ')}`);
     const figures: Figure[] = [];

@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { median, quantile } from '../lib/stats.js';
 import type { Figure } from '../lib/figure.js';
 import { browserMissing, withBrowser } from '../lib/browser-rig.js';
-import { relayMissing, withRelay } from '../lib/relay-arms.js';
+import { onRig, relayMissing, withRelays, type RelayRig } from '../lib/relay-arms.js';
 import { alternate, sleep, type Scenario } from '../lib/scenario.js';
 import { openTabs, serveFeedPages } from '../lib/tabs.js';
 
@@ -23,8 +23,8 @@ interface LatencySample {
   rtt: number;
 }
 
-async function measure(browser: Browser, url: string, windowMs: number): Promise<LatencySample> {
-  return withRelay('ours', async (rig) => {
+async function measure(browser: Browser, rig: RelayRig, url: string, windowMs: number): Promise<LatencySample> {
+  return onRig(rig, async () => {
     await rig.server.call('rate', { ticksPerSecond: 100, symbols: 1 });
     const tabs = await openTabs(browser, `${url}?ws=${encodeURIComponent(rig.wsUrl)}`, TABS);
     try {
@@ -48,13 +48,16 @@ export const p2Latency: Scenario = {
     const missing = (await browserMissing(SOURCES)) ?? relayMissing('ours');
     if (missing) return names.map((name) => ({ id: 'P2', name, skipped: missing }));
     const { quick, tiny, reps } = context.options;
-    const windowMs = tiny ? 1000 : quick ? 2000 : 5000;
+    const windowMs = tiny ? 1000 : quick ? 1200 : 5000;
     const samples = await withBrowser(async ({ browser, server }) => {
       const urls = await serveFeedPages(server, true);
-      return alternate<LatencySample>(reps, {
-        ours: () => measure(browser, urls.ours!, windowMs),
-        websocket: () => measure(browser, urls.websocket!, windowMs),
-      });
+      // Both arms talk to the same relay process: the only difference is the worker hop.
+      return withRelays(['ours'], ({ ours: rig }) =>
+        alternate<LatencySample>(reps, {
+          ours: () => measure(browser, rig!, urls.ours!, windowMs),
+          websocket: () => measure(browser, rig!, urls.websocket!, windowMs),
+        }),
+      );
     });
     const med = (arm: string, key: keyof LatencySample) => median(samples[arm]!.map((s) => s[key]));
     context.note(`samples per run: ours ${med('ours', 'count')}, own socket ${med('websocket', 'count')}; clock alignment RTT ≤ ${Math.max(med('ours', 'rtt'), med('websocket', 'rtt')).toFixed(2)} ms`);

@@ -9,7 +9,7 @@
 import { median } from '../lib/stats.js';
 import type { Figure } from '../lib/figure.js';
 import { alternate, LOADGEN_CPU_FLAG, sleep, type Scenario, type ScenarioContext } from '../lib/scenario.js';
-import { measureWindow, RELAY_LABEL, relayMissing, withRelay, type Measurement, type RelayKind } from '../lib/relay-arms.js';
+import { measureWindow, onRig, RELAY_LABEL, relayMissing, withRelays, type Measurement, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
 import { benchSymbols, channelOf } from '../lib/ticks.js';
 
 const P99_LIMIT_MS = 100;
@@ -31,8 +31,9 @@ interface KneeResult {
 }
 
 /** Ramps the tick rate on one relay; `hint` (ticks/s) from an earlier repetition shortens the search. */
-async function findKnee(kind: RelayKind, plan: Plan, hint: number, context: ScenarioContext): Promise<KneeResult> {
-  return withRelay(kind, async (rig) => {
+async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: ScenarioContext): Promise<KneeResult> {
+  const kind = rig.kind;
+  return onRig(rig, async () => {
     const channels = benchSymbols(SYMBOLS).map(channelOf);
     const opened = await rig.loadgen.call<{ opened: number; failed: number }>('open', {
       url: rig.wsUrl, count: plan.clients, channels, kind: rig.dialect, concurrency: 100,
@@ -61,7 +62,6 @@ async function findKnee(kind: RelayKind, plan: Plan, hint: number, context: Scen
       if (Number.isFinite(fail) && fail / Math.max(pass, 1e-9) < 1.2) break;
       rate = Number.isFinite(fail) ? (pass > 0 ? Math.sqrt(pass * fail) : fail / 2) : rate * 2;
     }
-    await rig.server.call('rate', { ticksPerSecond: 0 });
     return best;
   });
 }
@@ -75,21 +75,20 @@ function summarize(samples: KneeResult[]) {
   };
 }
 
-async function runSize(clients: number, context: ScenarioContext): Promise<Figure[]> {
+async function runSize(rigs: Partial<Record<RelayKind, RelayRig>>, clients: number, context: ScenarioContext): Promise<Figure[]> {
   const { quick, tiny, reps } = context.options;
   const plan: Plan = {
     clients,
-    warmupMs: tiny ? 300 : quick ? 400 : 700,
-    windowMs: tiny ? 600 : quick ? 1000 : 1500,
-    maxSteps: tiny ? 4 : quick ? 7 : 9,
+    warmupMs: tiny ? 300 : quick ? 300 : 700,
+    windowMs: tiny ? 600 : quick ? 600 : 1500,
+    maxSteps: tiny ? 4 : quick ? 5 : 9,
   };
   const label = clients >= 1000 ? `${clients / 1000}k` : String(clients);
-  const kinds: RelayKind[] = ['ours', 'naive', 'socketio'];
-  const runnable = kinds.filter((k) => relayMissing(k) === null);
+  const runnable = Object.keys(rigs) as RelayKind[];
   const hints = new Map<RelayKind, number>();
   const arms = Object.fromEntries(
     runnable.map((kind) => [kind, async () => {
-      const result = await findKnee(kind, plan, hints.get(kind) ?? 0, context);
+      const result = await findKnee(rigs[kind]!, plan, hints.get(kind) ?? 0, context);
       if (result.ticksPerSecond > 0) hints.set(kind, result.ticksPerSecond);
       return result;
     }]),
@@ -124,8 +123,11 @@ export const p3Throughput: Scenario = {
   async run(context) {
     const { quick, tiny } = context.options;
     const sizes = tiny ? [50] : quick ? [300] : [1000, 5000];
-    const figures: Figure[] = [];
-    for (const clients of sizes) figures.push(...(await runSize(clients, context)));
-    return figures;
+    const kinds = (['ours', 'naive', 'socketio'] as RelayKind[]).filter((k) => relayMissing(k) === null);
+    return withRelays(kinds, async (rigs) => {
+      const figures: Figure[] = [];
+      for (const clients of sizes) figures.push(...(await runSize(rigs, clients, context)));
+      return figures;
+    });
   },
 };

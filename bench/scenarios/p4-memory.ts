@@ -7,7 +7,7 @@
 import { median } from '../lib/stats.js';
 import type { Figure } from '../lib/figure.js';
 import { alternate, sleep, type Scenario, type ScenarioContext } from '../lib/scenario.js';
-import { RELAY_LABEL, relayMissing, withRelay, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
+import { onRig, RELAY_LABEL, relayMissing, withRelays, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
 import { benchSymbols, channelOf } from '../lib/ticks.js';
 
 interface MemorySample {
@@ -17,14 +17,15 @@ interface MemorySample {
 }
 
 async function settledRss(rig: RelayRig): Promise<number> {
-  await sleep(300);
-  await rig.server.call('gc');
   await sleep(200);
+  await rig.server.call('gc');
+  await sleep(100);
   return rig.server.sample()?.rssBytes ?? Number.NaN;
 }
 
-async function measure(kind: RelayKind, count: number, context: ScenarioContext): Promise<MemorySample> {
-  return withRelay(kind, async (rig) => {
+async function measure(rig: RelayRig, count: number, context: ScenarioContext): Promise<MemorySample> {
+  const kind = rig.kind;
+  return onRig(rig, async () => {
     // Warm up code paths and allocator pools with a few clients first, so the baseline is not a cold process.
     await rig.loadgen.call('open', { url: rig.wsUrl, count: 20, channels: [channelOf('SYM000')], kind: rig.dialect });
     await rig.loadgen.call('close');
@@ -46,9 +47,11 @@ export const p4Memory: Scenario = {
   title: 'relay memory per connection',
   async run(context) {
     const { quick, tiny, reps } = context.options;
-    const count = tiny ? 200 : quick ? 2000 : 10_000;
+    const count = tiny ? 200 : quick ? 1000 : 10_000;
     const kinds: RelayKind[] = ['ours', 'naive', 'socketio'].filter((k) => relayMissing(k as RelayKind) === null) as RelayKind[];
-    const samples = await alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(k, count, context)])));
+    const samples = await withRelays(kinds, (rigs) =>
+      alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(rigs[k]!, count, context)]))),
+    );
     const kb = (kind: string, key: 'idleBytes' | 'subscribedBytes') => median((samples[kind] ?? []).map((s) => s[key])) / 1024;
     const label = count >= 1000 ? `${count / 1000}k` : String(count);
     const figures: Figure[] = [];

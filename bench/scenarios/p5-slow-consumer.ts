@@ -6,7 +6,7 @@
  */
 import { median } from '../lib/stats.js';
 import { alternate, sleep, type Scenario, type ScenarioContext } from '../lib/scenario.js';
-import { measureWindow, RELAY_LABEL, relayMissing, withRelay, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
+import { measureWindow, onRig, RELAY_LABEL, relayMissing, withRelays, type RelayKind, type RelayRig } from '../lib/relay-arms.js';
 import { benchSymbols, channelOf } from '../lib/ticks.js';
 
 const CLIENTS = 100;
@@ -25,18 +25,17 @@ async function gcRss(rig: RelayRig): Promise<number> {
   return rig.server.sample()?.rssBytes ?? Number.NaN;
 }
 
-async function measure(kind: RelayKind, baselineMs: number, pauseMs: number): Promise<SlowSample> {
-  return withRelay(kind, async (rig) => {
+async function measure(rig: RelayRig, baselineMs: number, pauseMs: number): Promise<SlowSample> {
+  return onRig(rig, async () => {
     await rig.loadgen.call('open', { url: rig.wsUrl, count: CLIENTS, channels: benchSymbols(SYMBOLS).map(channelOf), kind: rig.dialect });
     await rig.server.call('rate', { ticksPerSecond: TICKS_PER_SECOND, symbols: SYMBOLS });
-    await sleep(1000);
+    await sleep(500);
     const baseline = await measureWindow(rig, baselineMs);
     const before = await gcRss(rig);
     await rig.loadgen.call('pause', { index: 0 });
     const paused = await measureWindow(rig, pauseMs);
     const after = await gcRss(rig);
     const status = await rig.loadgen.call<{ open: number }>('status');
-    await rig.server.call('rate', { ticksPerSecond: 0 });
     return {
       rssGrowthMb: (after - before) / 2 ** 20,
       baselineP99: baseline.p99,
@@ -51,12 +50,14 @@ export const p5SlowConsumer: Scenario = {
   title: 'slow consumer',
   async run(context: ScenarioContext) {
     const { quick, tiny } = context.options;
-    const pauseMs = tiny ? 1500 : quick ? 4000 : 60_000;
-    const baselineMs = tiny ? 1000 : quick ? 2000 : 10_000;
+    const pauseMs = tiny ? 1500 : quick ? 2000 : 60_000;
+    const baselineMs = tiny ? 1000 : quick ? 1000 : 10_000;
     // A full repetition is ~75 s per relay: three alternating repetitions keep the run bounded.
     const reps = quick ? context.options.reps : Math.min(context.options.reps, 3);
     const kinds = (['ours', 'naive'] as RelayKind[]).filter((k) => relayMissing(k) === null);
-    const samples = await alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(k, baselineMs, pauseMs)])));
+    const samples = await withRelays(kinds, (rigs) =>
+      alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(rigs[k]!, baselineMs, pauseMs)]))),
+    );
     const med = (kind: string, key: keyof SlowSample) => median((samples[kind] ?? []).map((s) => Number(s[key])));
     for (const kind of kinds) {
       const closed = (samples[kind] ?? []).filter((s) => s.slowClientClosed).length;

@@ -17,18 +17,19 @@ export const p6Chart: Scenario = {
   title: '<realtime-chart> 6×600 points streaming',
   async run(context) {
     const { quick, tiny, reps } = context.options;
-    const windowMs = tiny ? 1000 : quick ? 2000 : 5000;
+    const windowMs = tiny ? 1000 : quick ? 1200 : 5000;
+    const warmupMs = quick ? 500 : 1000;
     const oursMissing = await browserMissing(SOURCES);
     const samples = await withBrowser(async ({ browser, server }) => {
       const arms: Record<string, () => Promise<PageMeasurement>> = {};
       if (!oursMissing) {
         const url = (await servePage(server, 'p6-ours')) + QUERY;
-        arms.ours = () => measurePage(browser, url, 1000, windowMs);
+        arms.ours = () => measurePage(browser, url, warmupMs, windowMs);
       }
       const uplot = (await servePage(server, 'p6-uplot')) + QUERY;
       const lightweight = (await servePage(server, 'p6-lightweight')) + QUERY;
-      arms.uPlot = () => measurePage(browser, uplot, 1000, windowMs);
-      arms['lightweight-charts'] = () => measurePage(browser, lightweight, 1000, windowMs);
+      arms.uPlot = () => measurePage(browser, uplot, warmupMs, windowMs);
+      arms['lightweight-charts'] = () => measurePage(browser, lightweight, warmupMs, windowMs);
       return alternate<PageMeasurement>(reps, arms);
     });
     const med = (arm: string, key: keyof PageMeasurement) => median((samples[arm] ?? []).map((s) => Number(s[key])));

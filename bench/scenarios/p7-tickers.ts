@@ -19,14 +19,15 @@ export const p7Tickers: Scenario = {
     const missing = await browserMissing(SOURCES);
     if (missing) return names.map((name) => ({ id: 'P7', name: `${name} vs vanilla custom element`, skipped: missing }));
     const { quick, tiny, reps } = context.options;
-    const windowMs = tiny ? 1000 : quick ? 2000 : 5000;
+    const windowMs = tiny ? 1000 : quick ? 1200 : 5000;
+    const warmupMs = quick ? 500 : 1000;
     const samples = await withBrowser(async ({ browser, server }) => {
       const query = '?tickers=100&symbols=200&rate=1000';
       const ours = (await servePage(server, 'p7-ours')) + query;
       const vanilla = (await servePage(server, 'p7-vanilla')) + query;
       return alternate<PageMeasurement>(reps, {
-        ours: () => measurePage(browser, ours, 1000, windowMs),
-        vanilla: () => measurePage(browser, vanilla, 1000, windowMs),
+        ours: () => measurePage(browser, ours, warmupMs, windowMs),
+        vanilla: () => measurePage(browser, vanilla, warmupMs, windowMs),
       });
     });
     const med = (arm: string, key: keyof PageMeasurement) => median(samples[arm]!.map((s) => Number(s[key])));
