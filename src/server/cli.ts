@@ -17,6 +17,8 @@ Options:
   --redis <url>      Redis URL for several relay nodes (env REDIS_URL; default: single node)
   --no-simulate      do not run the simulated market
   --rate <n>         simulated ticks per second per symbol (default 4)
+  --trust-proxy      count connections per X-Forwarded-For (behind one reverse proxy;
+                     env MARKET_PULSE_TRUST_PROXY=1)
   -h, --help         show this help
 
 Environment:
@@ -35,6 +37,7 @@ export interface ServeSettings {
   jwtSecret: string | undefined;
   publishToken: string | undefined;
   allowedOrigins: string[];
+  trustProxy: boolean;
 }
 
 /** Thrown for bad command lines; the message is shown with the usage. */
@@ -59,6 +62,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         host: { type: 'string' },
         redis: { type: 'string' },
         'no-simulate': { type: 'boolean' },
+        'trust-proxy': { type: 'boolean' },
         rate: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -79,6 +83,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     jwtSecret: blankToUndefined(env.MARKET_PULSE_JWT_SECRET),
     publishToken: blankToUndefined(env.MARKET_PULSE_PUBLISH_TOKEN),
     allowedOrigins: parseOrigins(env.MARKET_PULSE_ALLOWED_ORIGINS),
+    trustProxy: Boolean(values['trust-proxy']) || ['1', 'true', 'yes'].includes((env.MARKET_PULSE_TRUST_PROXY ?? '').toLowerCase()),
   };
 }
 
@@ -92,6 +97,7 @@ export async function serve(settings: ServeSettings): Promise<Relay> {
     jwtSecret: settings.jwtSecret,
     publishToken: settings.publishToken,
     allowedOrigins: settings.allowedOrigins,
+    trustProxy: settings.trustProxy,
   });
   const shown = ['0.0.0.0', '::'].includes(settings.host) ? `http://localhost:${relay.port}` : relay.httpUrl;
   console.log(`market-pulse relay listening on ${relay.wsUrl}`);

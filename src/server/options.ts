@@ -80,6 +80,12 @@ export interface RelayOptions {
   publishToken?: string;
   /** Allowed `Origin` values for WebSocket upgrades and CORS; unset or empty: any origin. */
   allowedOrigins?: string[];
+  /**
+   * The relay runs behind one reverse proxy that sets `X-Forwarded-For`: the per-IP connection cap
+   * then counts the address the proxy reports. Leave off when clients reach the relay directly
+   * (they could forge the header). Default false.
+   */
+  trustProxy?: boolean;
   /** Run the simulated market (`true` for defaults). Default false for the API, true for the CLI. */
   simulate?: boolean | SimulatorOptions;
   /** Channel backend; default in-process (or Redis when `redisUrl` is given). */

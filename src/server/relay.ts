@@ -110,7 +110,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   }
 
   const flusher = new Flusher(limits.flushIntervalMs);
-  gateway = new Gateway(server, { limits, backend, hub, flusher, metrics, verifier, log }, { allowedOrigins });
+  gateway = new Gateway(server, { limits, backend, hub, flusher, metrics, verifier, log }, { allowedOrigins, trustProxy: options.trustProxy ?? false });
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -61,6 +61,12 @@ describe('bad input', () => {
     assert.equal((await waitForClose(client)).code, 1003);
   });
 
+  test('a text frame that is not valid UTF-8 closes with 1007', async () => {
+    const client = await connect(relay.wsUrl);
+    client.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    assert.equal((await waitForClose(client)).code, 1007);
+  });
+
   test('a frame over maxPayload closes with 1009', async () => {
     const client = await connect(relay.wsUrl);
     client.send(JSON.stringify({ type: 'ping', t: 1, pad: 'x'.repeat(70 * 1024) }));

@@ -11,8 +11,12 @@ describe('market-pulse serve', () => {
   test('flags win over environment variables, which win over defaults', () => {
     assert.deepEqual(parseServeArgs([], {}), {
       port: 8080, host: '127.0.0.1', redisUrl: undefined, simulate: true, rate: undefined,
-      jwtSecret: undefined, publishToken: undefined, allowedOrigins: [],
+      jwtSecret: undefined, publishToken: undefined, allowedOrigins: [], trustProxy: false,
     });
+    const proxied = parseServeArgs(['--trust-proxy'], {});
+    assert.equal(proxied !== 'help' && proxied.trustProxy, true);
+    const proxiedEnv = parseServeArgs([], { MARKET_PULSE_TRUST_PROXY: '1' });
+    assert.equal(proxiedEnv !== 'help' && proxiedEnv.trustProxy, true);
     const env = { PORT: '9000', HOST: '0.0.0.0', REDIS_URL: 'redis://env', MARKET_PULSE_JWT_SECRET: 's', MARKET_PULSE_PUBLISH_TOKEN: 'p', MARKET_PULSE_ALLOWED_ORIGINS: 'https://a.example, https://b.example/' };
     const fromEnv = parseServeArgs([], env);
     assert.equal(fromEnv !== 'help' && fromEnv.port, 9000);

@@ -67,6 +67,22 @@ describe('limits', () => {
     }
   });
 
+  test('behind a trusted proxy the per-IP cap counts the X-Forwarded-For address the proxy reports', async () => {
+    const relay = await startRelay({ trustProxy: true, limits: { maxConnectionsPerIp: 1 } });
+    try {
+      const from = (address: string) => connect(relay.wsUrl, { headers: { 'x-forwarded-for': `6.6.6.6, ${address}` } });
+      const alice = await from('10.0.0.1');
+      const bob = await from('10.0.0.2'); // same TCP peer (127.0.0.1), other client
+      const aliceAgain = await from('10.0.0.1');
+      assert.equal((await waitForClose(aliceAgain)).code, 4003);
+      bob.send({ type: 'ping', t: 1 });
+      await bob.waitFor((m) => m.type === 'pong');
+      await Promise.all([alice.close(), bob.close()]);
+    } finally {
+      await relay.close();
+    }
+  });
+
   test('the Origin allow-list refuses other origins at the upgrade with HTTP 403', async () => {
     const relay = await startRelay({ allowedOrigins: ['https://good.example'] });
     try {

@@ -14,6 +14,21 @@ export const WS_PATH = '/ws';
 
 export interface GatewayOptions {
   allowedOrigins: string[];
+  /** Count connections per the address a trusted reverse proxy put last in `X-Forwarded-For`. */
+  trustProxy: boolean;
+}
+
+/**
+ * The client address for the per-IP cap. Behind a trusted proxy it is the rightmost
+ * `X-Forwarded-For` entry — the peer the proxy itself saw; entries further left come from the
+ * client and could be forged.
+ */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
+  const peer = request.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy) return peer;
+  const header = request.headers['x-forwarded-for'];
+  const last = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').pop()?.trim();
+  return last && last.length <= 64 ? last : peer;
 }
 
 export class Gateway {
@@ -82,7 +97,7 @@ export class Gateway {
 
   private accept(ws: WebSocket, request: IncomingMessage): void {
     const { metrics, limits, log } = this.ctx;
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(request, this.options.trustProxy);
     this.sockets.add(ws);
     ws.on('error', () => {
       // ws closes the socket itself (e.g. 1009 for an oversized frame); nothing may throw here.
