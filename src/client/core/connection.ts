@@ -6,55 +6,27 @@
  * Structure (after centrifuge-js): one `setState` that emits only on change, one `drop()` for
  * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
  */
-import { CloseCode, ErrorCode, isTerminalCloseCode, MAX_CHANNELS_PER_FRAME, parseServerMessage } from '../../protocol/index.js';
+import { CloseCode, ErrorCode, isTerminalCloseCode, parseServerMessage } from '../../protocol/index.js';
 import type { ChannelMessage, ClientMessage, ServerMessage } from '../../protocol/index.js';
-import type { ConnectionState, FeedError, FeedMode, FeedStatus, FeedUpdate } from '../types.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { FeedStatus, FeedUpdate } from '../types.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import type { ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
-import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
-import { RateMeter } from './rate-meter.js';
+import { subscribeFrames, unsubscribeFrames } from './frames.js';
 import { RefCounter } from './ref-counter.js';
 import { SnapshotPoller } from './snapshot-poller-loop.js';
 import { SocketSession, type WebSocketConstructor } from './socket-session.js';
-import { refreshDelay, resolveToken, tokenExpiry, type TokenSource } from './token.js';
+import { StatusReporter } from './status-reporter.js';
+import { resolveToken, scheduleTokenRefresh } from './token.js';
 
-/** Options of the connection core. Every timing is in ms. */
-export interface ConnectionOptions {
-  /** The relay's WebSocket URL, `ws://host:port/ws`. */
-  url: string;
-  /** A token, or a provider called before each connection and again before the token expires. */
-  token?: TokenSource;
-  /** The WebSocket constructor; defaults to the global one (pass `ws` under Node). */
-  WebSocket?: WebSocketConstructor;
-  /** `fetch` for the polling fallback; defaults to the global one. `null` disables polling. */
-  fetch?: typeof fetch | null;
-  /** Reported in `status.mode`. */
-  mode?: FeedMode;
-  backoff?: Partial<BackoffOptions>;
-  heartbeat?: Partial<HeartbeatOptions>;
-  /** A socket that does not open within this time counts as failed. Default 10 s. */
-  connectTimeoutMs?: number;
-  /** Open this long before the backoff resets. Default 5 s. */
-  stableAfterMs?: number;
-  /** Failed connects in a row before falling back to HTTP polling. Default 3. */
-  pollAfterFailures?: number;
-  /** Time between two snapshot polls. Default 2 s. */
-  pollingInterval?: number;
-  /** Updates kept per channel for `history()`. Default 500. */
-  historyLimit?: number;
-  /** Online/offline source; defaults to `navigator.onLine` and the global events. */
-  network?: NetworkMonitor;
-  /** Random source of the backoff jitter. */
-  random?: () => number;
-}
+export type { ConnectionOptions } from './connection-options.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 
 /** One relay connection shared by every user of a feed URL. */
 export class Connection {
-  private state: ConnectionState = 'idle';
-  private error: FeedError | null = null;
   private attempt = 0;
   private session: SocketSession | null = null;
   private failures = 0;
@@ -65,24 +37,20 @@ export class Connection {
   private flushQueued = false;
   private retryTimer: Timer | undefined;
   private stableTimer: Timer | undefined;
-  private tokenTimer: Timer | undefined;
-  private statsTimer: ReturnType<typeof setInterval> | undefined;
-  private lastStatsKey = '';
-  private latencyMs: number | null = null;
-  private lastMessageAt: number | null = null;
+  private stopTokenRefresh: () => void = () => {};
   private stopNetwork: () => void = () => {};
   private readonly refs = new RefCounter();
   private readonly recovering = new Set<string>();
   private readonly store: ChannelStore;
-  private readonly meter = new RateMeter();
+  private readonly reporter: StatusReporter;
   private readonly heartbeat: Heartbeat;
   private readonly poller: SnapshotPoller;
   private readonly network: NetworkMonitor;
   private readonly updateListeners = new Set<(update: CoreUpdate) => void>();
-  private readonly statusListeners = new Set<(status: FeedStatus) => void>();
 
   constructor(private readonly options: ConnectionOptions) {
     this.store = new ChannelStore(options.historyLimit ?? 500);
+    this.reporter = new StatusReporter(options.mode ?? 'direct');
     this.network = options.network ?? globalNetwork();
     this.heartbeat = new Heartbeat(
       { ...DEFAULT_HEARTBEAT, ...options.heartbeat },
@@ -101,19 +69,14 @@ export class Connection {
 
   /** The current status. */
   get status(): FeedStatus {
-    return {
-      state: this.state,
-      mode: this.options.mode ?? 'direct',
-      stats: { latencyMs: this.latencyMs, messagesPerSecond: this.meter.perSecond, lastMessageAt: this.lastMessageAt },
-      error: this.error,
-    };
+    return this.reporter.status;
   }
 
   /** Starts connecting (idempotent). */
   start(): void {
-    if (this.state !== 'idle') return;
+    if (this.reporter.current !== 'idle') return;
     this.stopNetwork = this.network.subscribe((online) => this.onNetworkChange(online));
-    this.statsTimer = setInterval(() => this.emitStatsIfChanged(), 1000);
+    this.reporter.startTicker();
     void this.connect();
   }
 
@@ -125,8 +88,7 @@ export class Connection {
 
   /** Status changes (state, error, and stats at most once a second). */
   onStatus(listener: (status: FeedStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.reporter.subscribe(listener);
   }
 
   /** Adds a user of `channel`; the relay sees one `subscribe` for the first. */
@@ -164,8 +126,8 @@ export class Connection {
 
   /** Connects now, skipping the backoff wait; also leaves a terminal `closed` state. */
   reconnect(): void {
-    if (this.closedByUser || this.state === 'open' || this.session?.connecting) return;
-    this.error = null;
+    if (this.closedByUser || this.reporter.current === 'open' || this.session?.connecting) return;
+    this.reporter.setError(null);
     this.failures = 0;
     void this.connect();
   }
@@ -177,18 +139,18 @@ export class Connection {
     this.drop(this.attempt, CloseCode.Normal, 'closed by the client');
     this.poller.stop();
     this.stopNetwork();
-    clearInterval(this.statsTimer);
-    this.setState('closed');
+    this.reporter.stopTicker();
+    this.reporter.setState('closed');
   }
 
   private async connect(): Promise<void> {
     clearTimeout(this.retryTimer);
     if (this.closedByUser) return;
-    if (!this.network.onLine) return this.setState('offline');
+    if (!this.network.onLine) return this.reporter.setState('offline');
     const id = ++this.attempt;
     this.session?.dispose(CloseCode.Normal, 'replaced');
     this.session = null;
-    if (!this.poller.running) this.setState(this.everOpened || this.failures > 0 ? 'reconnecting' : 'connecting');
+    if (!this.poller.running) this.reporter.setState(this.everOpened || this.failures > 0 ? 'reconnecting' : 'connecting');
     this.token = await resolveToken(this.options.token);
     if (id !== this.attempt || this.closedByUser) return;
     const WebSocketImpl = this.options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
@@ -202,16 +164,20 @@ export class Connection {
 
   private onOpen(id: number): void {
     this.everOpened = true;
-    this.error = null;
+    this.reporter.setError(null);
     this.poller.stop();
     this.recovering.clear();
     if (this.token) this.send({ type: 'auth', token: this.token });
     this.refs.takeChanges(); // the full subscription below covers every pending change
-    this.subscribe(this.refs.channels(), true);
-    this.setState('open');
+    this.subscribe(this.refs.channels());
+    this.reporter.setState('open');
     this.heartbeat.start();
     this.stableTimer = setTimeout(() => (this.failures = 0), this.options.stableAfterMs ?? 5000);
-    this.scheduleTokenRefresh(id);
+    this.stopTokenRefresh = scheduleTokenRefresh(this.options.token, this.token, (token) => {
+      if (id !== this.attempt) return;
+      this.token = token;
+      this.send({ type: 'auth', token });
+    });
   }
 
   private onMessage(raw: unknown): void {
@@ -224,7 +190,7 @@ export class Connection {
   private handle(message: ServerMessage): void {
     switch (message.type) {
       case 'pong':
-        if (message.t <= Date.now()) this.latencyMs = Date.now() - message.t;
+        if (message.t <= Date.now()) this.reporter.latency(Date.now() - message.t);
         return;
       case 'snapshot':
       case 'update':
@@ -247,8 +213,7 @@ export class Connection {
     if (result.kind === 'gap') return this.recover(message.channel, result.lastSeq);
     if (result.kind !== 'applied') return;
     this.recovering.delete(message.channel);
-    this.meter.add();
-    this.lastMessageAt = Date.now();
+    this.reporter.messageReceived();
     for (const listener of this.updateListeners) listener(result.update);
   }
 
@@ -257,7 +222,7 @@ export class Connection {
    * later frames are dropped as gaps until the missed ones arrive.
    */
   private recover(channel: string, lastSeq: number): void {
-    if (this.recovering.has(channel) || this.state !== 'open') return;
+    if (this.recovering.has(channel) || this.reporter.current !== 'open') return;
     this.recovering.add(channel);
     this.send({ type: 'subscribe', id: this.nextId++, channels: [channel], since: { [channel]: lastSeq } });
   }
@@ -270,54 +235,41 @@ export class Connection {
     this.session = null;
     this.heartbeat.stop();
     clearTimeout(this.stableTimer);
-    clearTimeout(this.tokenTimer);
+    this.stopTokenRefresh();
     if (this.closedByUser) return;
     if (code !== undefined && isTerminalCloseCode(code)) {
       this.poller.stop();
-      this.error = { code: `close:${code}`, message: reason || `closed with code ${code}` };
-      return this.setState('closed');
+      this.reporter.setError({ code: `close:${code}`, message: reason || `closed with code ${code}` });
+      return this.reporter.setState('closed');
     }
     this.failures++;
-    if (!this.network.onLine) return this.setState('offline');
+    if (!this.network.onLine) return this.reporter.setState('offline');
     const pollAfter = this.options.pollAfterFailures ?? 3;
     if (!this.poller.running && this.failures >= pollAfter && this.poller.available) {
       // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,
       // and keep probing the socket with backoff; the first probe that opens switches back.
-      this.error = { code: 'websocket_unavailable', message: `WebSocket failed ${this.failures} times in a row; polling /v1/snapshot` };
+      this.reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.failures} times in a row; polling /v1/snapshot` });
       this.poller.start();
-      this.setState('polling');
+      this.reporter.setState('polling');
     }
-    if (!this.poller.running) this.setState('reconnecting');
+    if (!this.poller.running) this.reporter.setState('reconnecting');
     const delay = backoffDelay(this.failures, { ...DEFAULT_BACKOFF, ...this.options.backoff }, this.options.random);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 
   private onNetworkChange(online: boolean): void {
-    if (this.closedByUser || this.state === 'closed') return;
+    if (this.closedByUser || this.reporter.current === 'closed') return;
     if (!online) {
       // No retry storm while offline: drop the socket and wait for the `online` event.
       clearTimeout(this.retryTimer);
       this.poller.stop();
       this.drop(this.attempt, CloseCode.GoingAway, 'offline');
       clearTimeout(this.retryTimer);
-      this.setState('offline');
-    } else if (this.state === 'offline') {
+      this.reporter.setState('offline');
+    } else if (this.reporter.current === 'offline') {
       this.failures = 0;
       void this.connect();
     }
-  }
-
-  private scheduleTokenRefresh(id: number): void {
-    if (typeof this.options.token !== 'function' || !this.token) return;
-    const expiresAt = tokenExpiry(this.token);
-    if (expiresAt === null) return;
-    this.tokenTimer = setTimeout(async () => {
-      const token = await resolveToken(this.options.token);
-      if (id !== this.attempt || !token) return;
-      this.token = token;
-      this.send({ type: 'auth', token });
-      this.scheduleTokenRefresh(id);
-    }, refreshDelay(expiresAt));
   }
 
   private queueFlush(): void {
@@ -326,47 +278,21 @@ export class Connection {
     // One microtask later: a page that mounts 50 tickers sends one `subscribe` frame, not 50.
     queueMicrotask(() => {
       this.flushQueued = false;
-      if (this.state !== 'open') {
+      if (this.reporter.current !== 'open') {
         if (this.poller.running) this.poller.pollSoon();
         return;
       }
       const { added, removed } = this.refs.takeChanges();
-      for (let i = 0; i < removed.length; i += MAX_CHANNELS_PER_FRAME) {
-        this.send({ type: 'unsubscribe', id: this.nextId++, channels: removed.slice(i, i + MAX_CHANNELS_PER_FRAME) });
-      }
-      this.subscribe(added, true);
+      for (const frame of unsubscribeFrames(removed, () => this.nextId++)) this.send(frame);
+      this.subscribe(added);
     });
   }
 
-  private subscribe(channels: string[], withSince: boolean): void {
-    for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_FRAME) {
-      const chunk = channels.slice(i, i + MAX_CHANNELS_PER_FRAME);
-      const since = withSince ? this.store.since(chunk) : {};
-      const frame: ClientMessage = { type: 'subscribe', id: this.nextId++, channels: chunk };
-      if (Object.keys(since).length > 0) frame.since = since;
-      this.send(frame);
-    }
+  private subscribe(channels: string[]): void {
+    for (const frame of subscribeFrames(channels, (chunk) => this.store.since(chunk), () => this.nextId++)) this.send(frame);
   }
 
   private send(message: ClientMessage): void {
     this.session?.send(JSON.stringify(message));
-  }
-
-  private setState(next: ConnectionState): void {
-    if (next === this.state) return;
-    this.state = next;
-    this.emitStatus();
-  }
-
-  private emitStatsIfChanged(): void {
-    const { stats } = this.status;
-    const key = `${stats.latencyMs}|${stats.messagesPerSecond}|${stats.lastMessageAt}`;
-    if (key !== this.lastStatsKey) this.emitStatus();
-  }
-
-  private emitStatus(): void {
-    const status = this.status;
-    this.lastStatsKey = `${status.stats.latencyMs}|${status.stats.messagesPerSecond}|${status.stats.lastMessageAt}`;
-    for (const listener of this.statusListeners) listener(status);
   }
 }

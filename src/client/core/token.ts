@@ -36,3 +36,26 @@ export function refreshDelay(expiresAt: number, now = Date.now()): number {
   const remaining = expiresAt - now;
   return Math.max(1000, Math.max(remaining - 30_000, remaining * 0.8));
 }
+
+/**
+ * Asks a provider for a new token ahead of the current one's expiry, again and again, and hands
+ * each one to `use`. Returns a canceller. Does nothing for fixed tokens and tokens without `exp`.
+ */
+export function scheduleTokenRefresh(source: TokenSource | undefined, token: string | undefined, use: (token: string) => void): () => void {
+  if (typeof source !== 'function' || !token) return () => {};
+  const expiresAt = tokenExpiry(token);
+  if (expiresAt === null) return () => {};
+  let cancelNext: () => void = () => {};
+  let cancelled = false;
+  const timer = setTimeout(async () => {
+    const fresh = await resolveToken(source);
+    if (cancelled || !fresh) return;
+    use(fresh);
+    cancelNext = scheduleTokenRefresh(source, fresh, use);
+  }, refreshDelay(expiresAt));
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+    cancelNext();
+  };
+}

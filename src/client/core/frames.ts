@@ -1,0 +1,24 @@
+/** Builds the core's client frames, split to the protocol's per-frame channel limit. */
+import { MAX_CHANNELS_PER_FRAME } from '../../protocol/index.js';
+import type { SubscribeMessage, UnsubscribeMessage } from '../../protocol/index.js';
+
+const chunks = (channels: string[]): string[][] => {
+  const out: string[][] = [];
+  for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_FRAME) out.push(channels.slice(i, i + MAX_CHANNELS_PER_FRAME));
+  return out;
+};
+
+/** `subscribe` frames for `channels`, each with the `since` of its channels that have one. */
+export function subscribeFrames(channels: string[], since: (chunk: string[]) => Record<string, number>, nextId: () => number): SubscribeMessage[] {
+  return chunks(channels).map((chunk) => {
+    const frame: SubscribeMessage = { type: 'subscribe', id: nextId(), channels: chunk };
+    const positions = since(chunk);
+    if (Object.keys(positions).length > 0) frame.since = positions;
+    return frame;
+  });
+}
+
+/** `unsubscribe` frames for `channels`. */
+export function unsubscribeFrames(channels: string[], nextId: () => number): UnsubscribeMessage[] {
+  return chunks(channels).map((chunk) => ({ type: 'unsubscribe', id: nextId(), channels: chunk }));
+}
