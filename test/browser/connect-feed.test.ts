@@ -129,3 +129,56 @@ describe('connectFeed fallbacks in Chromium', () => {
     }
   });
 });
+
+describe('connectFeed mode detection in Chromium', () => {
+  it('a hosted same-origin worker file that imports the kit’s worker gives shared-worker mode', async () => {
+    const { wsUrl } = await relayInfo();
+    const feed = connectFeed(wsUrl, { worker: new URL('./hosted-worker.js', import.meta.url).pathname });
+    try {
+      await roundTrip(feed, 'price:HOSTED-1');
+      expect(feed.status.mode).to.equal('shared-worker');
+    } finally {
+      feed.close();
+    }
+  });
+
+  /** Runs `body` with globals hidden, as in a browser that lacks them. */
+  async function without(names: Array<[object, string]>, body: () => Promise<void>): Promise<void> {
+    const saved = names.map(([owner, name]) => [owner, name, Object.getOwnPropertyDescriptor(owner, name)] as const);
+    for (const [owner, name] of names) Object.defineProperty(owner, name, { value: undefined, configurable: true, writable: true });
+    try {
+      await body();
+    } finally {
+      for (const [owner, name, descriptor] of saved) {
+        if (descriptor) Object.defineProperty(owner, name, descriptor);
+        else delete (owner as Record<string, unknown>)[name];
+      }
+    }
+  }
+
+  it('auto mode without SharedWorker elects a leader', async () => {
+    const { wsUrl } = await relayInfo();
+    await without([[globalThis, 'SharedWorker']], async () => {
+      const feed = connectFeed(wsUrl, { pollingInterval: 1001 });
+      try {
+        await roundTrip(feed, 'price:NOSW-1');
+        expect(feed.status.mode).to.equal('leader');
+      } finally {
+        feed.close();
+      }
+    });
+  });
+
+  it('auto mode without SharedWorker, Web Locks or BroadcastChannel connects directly', async () => {
+    const { wsUrl } = await relayInfo();
+    await without([[globalThis, 'SharedWorker'], [globalThis, 'BroadcastChannel'], [navigator, 'locks']], async () => {
+      const feed = connectFeed(wsUrl, { pollingInterval: 1002 });
+      try {
+        await roundTrip(feed, 'price:BARE-1');
+        expect(feed.status.mode).to.equal('direct');
+      } finally {
+        feed.close();
+      }
+    });
+  });
+});
