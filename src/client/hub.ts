@@ -97,6 +97,7 @@ export class Hub {
         return;
       case 'visibility':
         client.hidden = message.hidden;
+        if (!message.hidden) this.flush(client); // shown again: no need to wait for the slow tick
         return;
       case 'history':
         return client.send({ type: 'history', id: message.id, updates: core.history(message.channel, message.limit) });
