@@ -81,6 +81,15 @@ describe('<ticker-tape>', () => {
     expect(seconds()).to.be.closeTo(group.offsetWidth / 25, 0.02);
   });
 
+  it('moves the other way on a right-to-left page, so the loop has no gap', async () => {
+    const root = await fixture<HTMLElement>(html`<div dir="rtl"><ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape></div>`);
+    const el = root.querySelector('ticker-tape')!;
+    await el.updateComplete;
+    const [animation] = shadow(el).getAnimations() as CSSAnimation[];
+    expect(animation.animationName).to.equal('mp-tape-scroll-rtl');
+    expect((animation.effect as KeyframeEffect).getKeyframes().map((frame) => frame.transform)).to.deep.equal(['translateX(0px)', 'translateX(50%)']);
+  });
+
   it('is a static scrollable row under reduced motion', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD,ADA-USD,DOGE-USD,XRP-USD" style="width:200px"></ticker-tape>`);

@@ -75,6 +75,15 @@ export const priceTickerStyles = [
       display: inline-block;
       width: 1em;
     }
+    /* Numbers keep their own direction on right-to-left pages (no "(5.08%-)"). */
+    .price,
+    .change {
+      unicode-bidi: plaintext;
+    }
+    :host(:dir(rtl)) .price,
+    :host(:dir(rtl)) .change {
+      text-align: right;
+    }
     [data-state='stale'] .price,
     [data-state='loading'] .price {
       color: var(--_muted);

@@ -38,8 +38,10 @@ function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: Chart
   const step = niceTimeStep((extent.tMax - extent.tMin) / 4);
   for (let t = Math.ceil(extent.tMin / step) * step; t <= extent.tMax; t += step) {
     const x = scale.x(t);
-    if (x < left + 24 * ratio || x > right - 24 * ratio) continue;
-    ctx.fillText(format.time(t), x, bottom + Math.round(4 * ratio));
+    const label = format.time(t);
+    const half = ctx.measureText(label).width / 2;
+    if (x - half < left || x + half > right) continue; // never cut at the edges
+    ctx.fillText(label, x, bottom + Math.round(4 * ratio));
   }
   ctx.beginPath();
   ctx.moveTo(left, crisp(bottom, lineWidth));

@@ -41,6 +41,7 @@ export const realtimeChartStyles = [
       font-size: 0.75em;
       font-variant-numeric: tabular-nums;
       white-space: nowrap;
+      unicode-bidi: plaintext;
       pointer-events: none;
     }
     .tooltip[hidden] {

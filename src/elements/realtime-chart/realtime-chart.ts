@@ -236,8 +236,8 @@ export class RealtimeChart extends LitElement {
     const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.feeds.feed ? 'Waiting for feed' : !this.summary ? 'Waiting for data' : '';
     return html`<div part="base" class="base" role="img" aria-label=${name} aria-describedby="summary"
         @pointerenter=${this.onPointerEnter} @pointermove=${this.onPointerMove} @pointerleave=${this.onPointerLeave}>
-        <canvas class="main" aria-hidden="true"></canvas>
-        <canvas class="overlay" aria-hidden="true"></canvas>
+        <canvas class="main" aria-hidden="true" dir="ltr"></canvas>
+        <canvas class="overlay" aria-hidden="true" dir="ltr"></canvas>
         <div part="tooltip" class="tooltip" hidden></div>
         ${empty ? html`<div class="empty">${empty}</div>` : nothing}
       </div>

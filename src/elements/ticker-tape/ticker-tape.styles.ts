@@ -35,6 +35,18 @@ export const tickerTapeStyles = [
         transform: translateX(-50%);
       }
     }
+    /* Right to left: the copies are laid out leftwards, so the band moves rightwards. */
+    :host(:dir(rtl)) .track {
+      animation-name: mp-tape-scroll-rtl;
+    }
+    @keyframes mp-tape-scroll-rtl {
+      from {
+        transform: translateX(0);
+      }
+      to {
+        transform: translateX(50%);
+      }
+    }
     .group {
       display: flex;
       flex-shrink: 0;
@@ -70,6 +82,10 @@ export const tickerTapeStyles = [
     .price {
       min-width: var(--mp-tape-price-min-width, 7ch);
       text-align: end;
+    }
+    .price,
+    .change {
+      unicode-bidi: plaintext;
     }
     .change {
       min-width: 7ch;
