@@ -112,6 +112,10 @@ describe('<realtime-chart>', () => {
     };
     requestAnimationFrame(countFrames);
     const drawsBefore = el.drawCount;
+    // Colours are read once per theme change, never per frame.
+    const originalStyle = window.getComputedStyle;
+    let styleReads = 0;
+    window.getComputedStyle = (element, pseudo) => (element === el && styleReads++, originalStyle.call(window, element, pseudo));
     const started = performance.now();
     let price = 100;
     // ~1,000 ticks per 100 ms burst, for half a second, in separate tasks (as a socket would deliver).
@@ -121,6 +125,8 @@ describe('<realtime-chart>', () => {
     }
     await frames(2);
     counting = false;
+    window.getComputedStyle = originalStyle;
+    expect(styleReads, 'style reads during the flood').to.equal(0);
     const draws = el.drawCount - drawsBefore;
     expect(draws).to.be.greaterThan(0);
     expect(draws).to.be.at.most(frameCount);
