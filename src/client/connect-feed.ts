@@ -6,9 +6,7 @@
 import type { WebSocketConstructor } from './core/socket-session.js';
 import type { TokenSource } from './core/token.js';
 import { TabFeed, type LinkFactory } from './tab-feed.js';
-import { createHub, localLink } from './transports/direct.js';
-import { LeaderElection, leaderModeAvailable } from './transports/leader.js';
-import { watchTabLock, workerLockName } from './tab-lock.js';
+import { leaderModeAvailable, watchTabLock, workerLockName } from './tab-lock.js';
 import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
 
 /** Options of `connectFeed`. */
@@ -79,12 +77,17 @@ async function start(feed: TabFeed, key: string, options: ConnectOptions): Promi
     feed.onClose = stopWatching;
     return;
   }
+  // The in-tab transports carry the whole connection core: loaded only when a tab needs them, so
+  // pages served by the SharedWorker download the thin tab side alone (bundlers split them out).
   if (mode !== 'direct' && leaderModeAvailable()) {
+    const { LeaderElection } = await import('./transports/leader.js');
+    if (feed.isClosed) return;
     const election = new LeaderElection(key, feed, options);
     feed.onClose = () => election.stop();
     return election.start();
   }
-  void feed.attach(localLink(createHub('direct', options)), 'direct');
+  const { createHub, localLink } = await import('./transports/direct.js');
+  if (!feed.isClosed) void feed.attach(localLink(createHub('direct', options)), 'direct');
 }
 
 function sameOrigin(url: string | URL): boolean {

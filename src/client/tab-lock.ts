@@ -50,3 +50,8 @@ export function watchTabLock(name: string, onGone: () => void): () => void {
 export function workerLockName(workerName: string): string {
   return `market-pulse-worker:${workerName}`;
 }
+
+/** Whether leader mode can work here (Web Locks and BroadcastChannel). */
+export function leaderModeAvailable(): boolean {
+  return lockManager() !== undefined && typeof globalThis.BroadcastChannel === 'function';
+}

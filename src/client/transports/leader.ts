@@ -9,6 +9,8 @@ import type { Hub, HubPort } from '../hub.js';
 import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
 import type { LinkFactory, TabFeed } from '../tab-feed.js';
 import { lockManager, watchTabLock } from '../tab-lock.js';
+
+export { leaderModeAvailable } from '../tab-lock.js';
 import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
 
 /** Messages on the BroadcastChannel. */
@@ -17,11 +19,6 @@ type Envelope =
   | { kind: 'to-tab'; to: string; message: HubMessage }
   /** A new leader is ready: every tab says hello to it. */
   | { kind: 'leader'; id: string };
-
-/** Whether leader mode can work here (Web Locks and BroadcastChannel). */
-export function leaderModeAvailable(): boolean {
-  return lockManager() !== undefined && typeof globalThis.BroadcastChannel === 'function';
-}
 
 /** One tab's part in the election for one feed. */
 export class LeaderElection {
