@@ -36,6 +36,7 @@ before(async () => {
     </market-feed></body></html>`;
   writeFileSync(join(pageRoot, 'index.html'), body(''));
   writeFileSync(join(pageRoot, 'own-worker.html'), body('worker="/market-pulse-worker.js"'));
+  writeFileSync(join(pageRoot, 'missing-worker.html'), body('worker="/no-such-worker.js"'));
   // The one-line worker file of docs/embedding.md, on the page's origin.
   writeFileSync(join(pageRoot, 'market-pulse-worker.js'), `import '${cdn.url}/market-pulse-worker.js';\n`);
   page = await serveStatic(pageRoot);
@@ -80,4 +81,11 @@ test('with the one-line worker file on the page origin, it uses a SharedWorker',
   const { status, problems } = await openAndWait('/own-worker.html');
   assert.match(status, /shared worker/);
   assert.deepEqual(problems, []);
+});
+
+test('a worker file that does not load: the kit still connects, in leader mode', { timeout: 60_000 }, async () => {
+  const { status, problems } = await openAndWait('/missing-worker.html');
+  assert.match(status, /leader tab/);
+  // The browser itself reports the failed worker fetch; nothing else may go wrong.
+  assert.deepEqual(problems.filter((line) => !/no-such-worker\.js|404/.test(line)), []);
 });
