@@ -12,9 +12,9 @@ export interface SimulatorOptions {
   ticksPerSecond?: number;
   /** Instruments; default the built-in ~50. */
   symbols?: readonly SimulatedSymbol[];
-  /** Volatility multiplier, so a demo can look livelier than a real market. Default 20. */
+  /** Volatility multiplier, so a demo moves visibly within a minute. Default 4. */
   speed?: number;
-  /** Random source in [0, 1); default Math.random (tests pass a seeded one). */
+  /** Random source in [0, 1); default Math.random (pass a seeded generator for reproducible runs). */
   random?: () => number;
 }
 
@@ -42,7 +42,7 @@ export function startSimulator(
   onError: (error: unknown) => void = () => {},
 ): Simulator {
   const rate = options.ticksPerSecond && options.ticksPerSecond > 0 ? options.ticksPerSecond : 4;
-  const speed = options.speed && options.speed > 0 ? options.speed : 20;
+  const speed = options.speed && options.speed > 0 ? options.speed : 4;
   const random = options.random ?? Math.random;
   const gaussian = () => {
     // Box–Muller; 1 - random() keeps log away from 0.
