@@ -27,6 +27,9 @@ export interface PageMeasurement {
   taskMsPerFrame: number;
   /** Script time per frame, ms. */
   scriptMsPerFrame: number;
+  /** Main-thread and script time per second of wall clock (comparable when frame rates differ). */
+  taskMsPerSecond: number;
+  scriptMsPerSecond: number;
   p95FrameMs: number;
   p50FrameMs: number;
   longTasks: number;
@@ -57,6 +60,8 @@ export async function measurePage(browser: Browser, url: string, warmupMs: numbe
       frames: probe.frames,
       taskMsPerFrame: delta.taskDuration / frames,
       scriptMsPerFrame: delta.scriptDuration / frames,
+      taskMsPerSecond: delta.taskDuration / (probe.elapsedMs / 1000),
+      scriptMsPerSecond: delta.scriptDuration / (probe.elapsedMs / 1000),
       p95FrameMs: quantile(probe.frameIntervals, 0.95),
       p50FrameMs: quantile(probe.frameIntervals, 0.5),
       longTasks: probe.longTasks,

@@ -110,7 +110,7 @@ async function runSize(rigs: Partial<Record<RelayKind, RelayRig>>, clients: numb
     const peerValue = summary[peer]!.deliveries;
     figures.push({
       id: 'P3', name, unit: '/s', ours: ours.deliveries, peer: peerValue, peerName: RELAY_LABEL[peer],
-      target: `≥ ${factor}×`, met: ours.deliveries >= factor * peerValue,
+      target: `≥ ${factor}×`, met: ours.deliveries > 0 && ours.deliveries >= factor * peerValue,
       detail: { ours, peer: summary[peer] },
     });
   }

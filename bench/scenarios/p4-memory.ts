@@ -13,14 +13,17 @@ import { benchSymbols, channelOf } from '../lib/ticks.js';
 interface MemorySample {
   idleBytes: number;
   subscribedBytes: number;
+  /** V8 heap in use (after GC) per connection: the JS objects the relay keeps, without allocator slack. */
+  idleHeapBytes: number;
+  subscribedHeapBytes: number;
   opened: number;
 }
 
-async function settledRss(rig: RelayRig): Promise<number> {
+async function settled(rig: RelayRig): Promise<{ rss: number; heap: number }> {
   await sleep(200);
-  await rig.server.call('gc');
+  const memory = await rig.server.call<{ heapUsed: number }>('gc');
   await sleep(100);
-  return rig.server.sample()?.rssBytes ?? Number.NaN;
+  return { rss: rig.server.sample()?.rssBytes ?? Number.NaN, heap: memory.heapUsed };
 }
 
 async function measure(rig: RelayRig, count: number, context: ScenarioContext): Promise<MemorySample> {
@@ -29,16 +32,22 @@ async function measure(rig: RelayRig, count: number, context: ScenarioContext): 
     // Warm up code paths and allocator pools with a few clients first, so the baseline is not a cold process.
     await rig.loadgen.call('open', { url: rig.wsUrl, count: 20, channels: [channelOf('SYM000')], kind: rig.dialect });
     await rig.loadgen.call('close');
-    const before = await settledRss(rig);
+    const before = await settled(rig);
     const { opened, failed } = await rig.loadgen.call<{ opened: number; failed: number }>('open', {
       url: rig.wsUrl, count, channels: [], kind: rig.dialect, concurrency: 200,
     }, 300_000);
     if (failed > 0) context.note(`${RELAY_LABEL[kind]}: ${failed} of ${count} connections failed`);
-    const idle = await settledRss(rig);
+    const idle = await settled(rig);
     await rig.loadgen.call('subscribe', { channels: benchSymbols(10).map(channelOf), concurrency: 200 }, 300_000);
-    const subscribed = await settledRss(rig);
+    const subscribed = await settled(rig);
     await rig.loadgen.call('close');
-    return { idleBytes: (idle - before) / opened, subscribedBytes: (subscribed - before) / opened, opened };
+    return {
+      idleBytes: (idle.rss - before.rss) / opened,
+      subscribedBytes: (subscribed.rss - before.rss) / opened,
+      idleHeapBytes: (idle.heap - before.heap) / opened,
+      subscribedHeapBytes: (subscribed.heap - before.heap) / opened,
+      opened,
+    };
   });
 }
 
@@ -52,7 +61,10 @@ export const p4Memory: Scenario = {
     const samples = await withRelays(kinds, (rigs) =>
       alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(rigs[k]!, count, context)]))),
     );
-    const kb = (kind: string, key: 'idleBytes' | 'subscribedBytes') => median((samples[kind] ?? []).map((s) => s[key])) / 1024;
+    const kb = (kind: string, key: Exclude<keyof MemorySample, 'opened'>) => median((samples[kind] ?? []).map((s) => s[key])) / 1024;
+    for (const kind of kinds) {
+      context.note(`${RELAY_LABEL[kind]}: JS heap per connection ${kb(kind, 'idleHeapBytes').toFixed(1)} kB idle, ${kb(kind, 'subscribedHeapBytes').toFixed(1)} kB subscribed (RSS ${kb(kind, 'idleBytes').toFixed(1)} / ${kb(kind, 'subscribedBytes').toFixed(1)} kB)`);
+    }
     const label = count >= 1000 ? `${count / 1000}k` : String(count);
     const figures: Figure[] = [];
     for (const [key, what] of [['idleBytes', 'idle'], ['subscribedBytes', 'subscribed to 10 channels']] as const) {
