@@ -182,3 +182,32 @@ describe('connectFeed mode detection in Chromium', () => {
     });
   });
 });
+
+describe('connectFeed with a token in Chromium', () => {
+  it('shared-worker mode: the worker asks the tab’s token provider, and asks again before expiry', async function () {
+    this.timeout(30_000);
+    const { wsUrl } = (await (await fetch('/__relay/auth')).json()) as { wsUrl: string };
+    let calls = 0;
+    // 3-second tokens: the relay closes with 4004 unless a fresh one arrives in time.
+    const token = async () => {
+      calls++;
+      return (await fetch('/__relay/auth/token?ttl=3')).text();
+    };
+    const feed = connectFeed(wsUrl, { mode: 'shared-worker', token });
+    try {
+      const seen: FeedUpdate[] = [];
+      feed.subscribe('price:AUTH-1', (u) => seen.push(u));
+      await until(() => feed.status.state === 'open', 'open with a token');
+      expect(feed.status.mode).to.equal('shared-worker');
+      const statesAfterOpen: string[] = [];
+      feed.onStatus(({ state }) => statesAfterOpen.push(state));
+      await new Promise((resolve) => setTimeout(resolve, 4500)); // past the first token's expiry
+      expect(calls).to.be.greaterThan(1);
+      expect(statesAfterOpen.every((state) => state === 'open'), statesAfterOpen.join()).to.equal(true);
+      await fetch('/__relay/auth/publish', { method: 'POST', body: JSON.stringify({ channel: 'price:AUTH-1', data: tick('AUTH-1', 77) }) });
+      await until(() => seen.at(-1)?.data.price === 77, 'an update on the authenticated socket');
+    } finally {
+      feed.close();
+    }
+  });
+});

@@ -3,6 +3,9 @@
 //   POST /__relay/stop    → stops the relay (keeps its port)   POST /__relay/start → starts it on the same port
 //   POST /__relay/publish → body {channel,data} published on the relay → {channel,seq}
 //   GET /__relay/health   → the relay's /healthz JSON (the relay's own route has no CORS)
+//   GET /__relay/auth     → {"wsUrl"} of a second relay that requires a JWT (started on first use)
+//   GET /__relay/auth/token?ttl=S → a JWT for it, valid S seconds (default 60), channels `price:*`
+//   POST /__relay/auth/publish    → like /__relay/publish, on the JWT relay
 function readBody(req) {
   return new Promise((resolve, reject) => {
     let text = '';
@@ -16,7 +19,23 @@ function readBody(req) {
 export function relayPlugin() {
   let relay = null;
   let port = 0;
+  let authRelay = null;
   const publishToken = 'test-publish-token';
+  const jwtSecret = 'wtr-relay-plugin-secret-wtr-relay-plugin-secret';
+
+  async function startAuthRelay() {
+    const { createRelay } = await import('../../src/server/relay.ts');
+    authRelay ??= await createRelay({ host: '127.0.0.1', port: 0, simulate: false, publishToken, jwtSecret, quiet: true });
+    return authRelay;
+  }
+
+  async function mintToken(ttlSeconds) {
+    const { SignJWT } = await import('jose');
+    return new SignJWT({ channels: ['price:*'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+      .sign(new TextEncoder().encode(jwtSecret));
+  }
 
   async function start() {
     const { createRelay } = await import('../../src/server/relay.ts');
@@ -31,6 +50,7 @@ export function relayPlugin() {
     name: 'market-pulse-relay',
     async serverStop() {
       await relay?.close();
+      await authRelay?.close();
     },
     async serve(context) {
       if (!context.path.startsWith('/__relay')) return undefined;
@@ -53,6 +73,19 @@ export function relayPlugin() {
           if (!relay) return { body: JSON.stringify({ status: 'stopped', connections: 0, channels: 0, subscriptions: 0 }), type: 'json' };
           const response = await fetch(`${relay.httpUrl}/healthz`);
           return { body: await response.text(), type: 'json' };
+        }
+        if (context.path === '/__relay/auth') {
+          const auth = await startAuthRelay();
+          return { body: JSON.stringify({ wsUrl: auth.wsUrl, httpUrl: auth.httpUrl }), type: 'json' };
+        }
+        if (context.path === '/__relay/auth/token') {
+          const ttl = Number(new URL(context.url, 'http://x').searchParams.get('ttl') ?? 60);
+          return { body: await mintToken(Number.isFinite(ttl) ? ttl : 60), type: 'text' };
+        }
+        if (context.path === '/__relay/auth/publish') {
+          const auth = await startAuthRelay();
+          const { channel, data } = JSON.parse(await readBody(context.req));
+          return { body: JSON.stringify(await auth.publish(channel, data)), type: 'json' };
         }
         if (context.path === '/__relay/start') {
           if (!relay) await start();
