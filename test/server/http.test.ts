@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Relay } from '../../src/server/relay.js';
-import { connect, metricValue, startRelay, tick } from './helpers.js';
+import { connect, eventually, metricValue, signToken, startRelay, tick } from './helpers.js';
 
 const TOKEN = 'publish-token-for-tests';
 
@@ -152,7 +152,6 @@ describe('CORS with an origin allow-list', () => {
 
 describe('/v1/snapshot with JWT auth on', () => {
   test('needs a bearer JWT that allows every channel asked', async () => {
-    const { signToken } = await import('./helpers.js');
     const secret = 'snapshot-secret-long-enough-for-hs256!';
     const relay = await startRelay({ jwtSecret: secret });
     try {
@@ -167,6 +166,24 @@ describe('/v1/snapshot with JWT auth on', () => {
       const allowed = await fetch(url, { headers: { authorization: `Bearer ${await signToken(secret, ['portfolio:42'])}` } });
       assert.equal(allowed.status, 200);
       assert.deepEqual(await allowed.json(), { channels: { 'portfolio:42': { seq: 1, data: { value: 1 } } } });
+    } finally {
+      await relay.close();
+    }
+  });
+});
+
+describe('metrics stay bounded', () => {
+  test('close codes chosen by clients are not turned into new label values', async () => {
+    const relay = await startRelay();
+    try {
+      for (const code of [3001, 4321, 4999]) {
+        const client = await connect(relay.wsUrl);
+        client.ws.close(code);
+        await client.closed;
+      }
+      await eventually(async () => (await metricValue(relay.httpUrl, 'market_pulse_disconnects_total', '{code="other"}')) === 3);
+      const text = await (await fetch(`${relay.httpUrl}/metrics`)).text();
+      assert.ok(!/code="(3001|4321|4999)"/.test(text));
     } finally {
       await relay.close();
     }

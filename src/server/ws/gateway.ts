@@ -114,7 +114,7 @@ export class Gateway {
         this.sessions.delete(session);
         session.dispose();
       }
-      metrics.disconnects.inc({ code: String(session?.closeCode ?? code) });
+      metrics.disconnects.inc({ code: codeLabel(session?.closeCode ?? code) });
     });
     if (count > limits.maxConnectionsPerIp) {
       ws.close(CloseCode.TooManyConnections, 'too many connections from this address');
@@ -130,6 +130,14 @@ export class Gateway {
       ws.close(CloseCode.InternalError, 'internal error');
     }
   }
+}
+
+/** Close codes reported as themselves; any other (a peer may close with any code) is `other`. */
+const KNOWN_CODES = new Set<number>([...Object.values(CloseCode), 1002, 1005, 1006, 1007]);
+
+/** Metric label of a close code, from a bounded set. */
+function codeLabel(code: number): string {
+  return KNOWN_CODES.has(code) ? String(code) : 'other';
 }
 
 function reject(socket: Duplex, status: number, text: string): void {
