@@ -112,13 +112,22 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const flusher = new Flusher(limits.flushIntervalMs);
   gateway = new Gateway(server, { limits, backend, hub, flusher, metrics, verifier, log }, { allowedOrigins, trustProxy: options.trustProxy ?? false });
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', reject);
-      resolveListen();
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolveListen();
+      });
     });
-  });
+  } catch (error) {
+    // E.g. EADDRINUSE: release what was set up, so a failed start leaves nothing running.
+    await gateway.close();
+    flusher.stop();
+    metrics.close();
+    if (owned) await backend.close();
+    throw error;
+  }
   server.on('error', (error) => log.error('server error', error));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);

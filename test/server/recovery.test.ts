@@ -96,3 +96,16 @@ describe('since recovery', () => {
     }
   });
 });
+
+test('a relay that cannot listen (port taken) rejects and leaves the other relay serving', async () => {
+  const first = await startRelay();
+  try {
+    await assert.rejects(startRelay({ port: first.port }), /EADDRINUSE/);
+    const client = await connect(first.wsUrl);
+    client.send({ type: 'ping', t: 1 });
+    await client.waitFor((m) => m.type === 'pong');
+    await client.close();
+  } finally {
+    await first.close();
+  }
+});
