@@ -25,11 +25,11 @@ async function gcRss(rig: RelayRig): Promise<number> {
   return rig.server.sample()?.rssBytes ?? Number.NaN;
 }
 
-async function measure(rig: RelayRig, baselineMs: number, pauseMs: number): Promise<SlowSample> {
+async function measure(rig: RelayRig, warmupMs: number, baselineMs: number, pauseMs: number): Promise<SlowSample> {
   return onRig(rig, async () => {
     await rig.loadgen.call('open', { url: rig.wsUrl, count: CLIENTS, channels: benchSymbols(SYMBOLS).map(channelOf), kind: rig.dialect });
     await rig.server.call('rate', { ticksPerSecond: TICKS_PER_SECOND, symbols: SYMBOLS });
-    await sleep(500);
+    await sleep(warmupMs); // JIT and allocator warm-up, so the baseline is not the cold start
     const baseline = await measureWindow(rig, baselineMs);
     const before = await gcRss(rig);
     await rig.loadgen.call('pause', { index: 0 });
@@ -56,7 +56,7 @@ export const p5SlowConsumer: Scenario = {
     const reps = quick ? context.options.reps : Math.min(context.options.reps, 3);
     const kinds = (['ours', 'naive'] as RelayKind[]).filter((k) => relayMissing(k) === null);
     const samples = await withRelays(kinds, (rigs) =>
-      alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(rigs[k]!, baselineMs, pauseMs)]))),
+      alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(rigs[k]!, quick ? 1000 : 3000, baselineMs, pauseMs)]))),
     );
     const med = (kind: string, key: keyof SlowSample) => median((samples[kind] ?? []).map((s) => Number(s[key])));
     for (const kind of kinds) {

@@ -46,7 +46,7 @@ test('bench --tiny prints one well-formed line per figure and a JSON results fil
 });
 
 test('bench arguments: ids, --quick, --tiny, and bad input refused with usage', () => {
-  assert.deepEqual(parseArgs(['p3', '--quick']), { ids: ['P3'], quick: true, tiny: false, reps: 5, out: null });
+  assert.deepEqual(parseArgs(['p3', '--quick']), { ids: ['P3'], quick: true, tiny: false, reps: 3, out: null, priority: false });
   assert.equal(parseArgs(['--tiny']).quick, true);
   assert.throws(() => parseArgs(['--reps', '0']), /usage/);
   assert.throws(() => parseArgs(['--frobnicate']), /usage/);
