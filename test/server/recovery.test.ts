@@ -109,3 +109,22 @@ test('a relay that cannot listen (port taken) rejects and leaves the other relay
     await first.close();
   }
 });
+
+test('a recovery larger than the client queue is conflated into a snapshot, never into a false gap', async () => {
+  const relay = await startRelay({ limits: { historySize: 500, maxQueuedMessages: 50 } });
+  try {
+    for (let i = 1; i <= 300; i++) await relay.publish('price:BIG', tick('BIG', i));
+    const client = await connect(relay.wsUrl);
+    client.send({ type: 'subscribe', id: 1, channels: ['price:BIG'], since: { 'price:BIG': 0 } });
+    await client.waitFor((m) => (m.type === 'update' || m.type === 'snapshot') && m.seq === 300);
+    let last = 0;
+    for (const message of client.received) {
+      if (message.type === 'update') assert.equal(message.seq, last + 1, 'updates follow each other');
+      if (message.type === 'update' || message.type === 'snapshot') last = message.seq;
+    }
+    assert.equal(last, 300);
+    await client.close();
+  } finally {
+    await relay.close();
+  }
+});

@@ -62,7 +62,7 @@ export class Outbox {
     this.push({ channel: delivery.envelope.channel, text: delivery.updateText, delivery });
   }
 
-  /** Queues a snapshot (or a recovered update) built for this client only. */
+  /** Queues a snapshot built for this client only (kept as is by conflation). */
   pushText(channel: string, text: string): void {
     this.push({ channel, text });
   }

@@ -5,8 +5,7 @@
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { Envelope, Recovery } from '../backend/types.js';
-import type { Delivery } from './delivery.js';
-import { snapshotText } from './delivery.js';
+import { Delivery, snapshotText } from './delivery.js';
 import type { Outbox } from './outbox.js';
 import type { SessionContext } from './session.js';
 
@@ -88,7 +87,7 @@ export class Subscriptions {
       if (answer && 'recovered' in answer) {
         if (answer.recovered) {
           subscription.lastSeq = from ?? 0;
-          for (const update of answer.updates) this.queueUpdateText(channel, subscription, update);
+          for (const update of answer.updates) this.queueRecovered(subscription, update);
         } else {
           this.outbox.pushText(channel, snapshotText(channel, answer.latest, false));
           subscription.lastSeq = answer.latest?.seq ?? 0;
@@ -147,8 +146,9 @@ export class Subscriptions {
     this.outbox.pushUpdate(delivery);
   }
 
-  private queueUpdateText(channel: string, subscription: Subscription, update: Envelope): void {
-    this.outbox.pushText(channel, JSON.stringify({ type: 'update', channel, seq: update.seq, data: update.data }));
+  /** A recovered update: a Delivery of its own, so that conflation can turn it into a snapshot. */
+  private queueRecovered(subscription: Subscription, update: Envelope): void {
+    this.outbox.pushUpdate(new Delivery(update));
     subscription.lastSeq = update.seq;
   }
 }
