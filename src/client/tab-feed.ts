@@ -105,6 +105,8 @@ export class TabFeed implements Feed {
   attach(open: LinkFactory, mode: FeedMode, timeoutMs = 4000): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     const generation = ++this.generation;
+    // A hub that was merely slow must not keep this tab's channels: say goodbye before leaving.
+    this.link?.send({ type: 'bye' });
     this.link?.close();
     this.greeted = false;
     this.mode = mode;
