@@ -6,7 +6,7 @@
  */
 import { isValidChannel } from '../protocol/index.js';
 import { resolveToken, type TokenSource } from './core/token.js';
-import { holdTabLock } from './tab-lock.js';
+import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
 import type { Feed, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
 
@@ -75,7 +75,7 @@ export class TabFeed implements Feed {
    */
   async holdLock(): Promise<void> {
     if (this.lock) return;
-    const name = `market-pulse-tab:${this.tab}`;
+    const name = tabLockName(this.tab);
     const held = await holdTabLock(name);
     if (held && !this.closed) this.lock = { name, release: held.release };
     else held?.release();
@@ -122,6 +122,13 @@ export class TabFeed implements Feed {
         resolve(true);
       };
     });
+  }
+
+  /** The hub went away (its tab or worker died): show `reconnecting` until a new one welcomes us. */
+  hubLost(): void {
+    if (this.closed) return;
+    this.greeted = false;
+    this.setStatus({ ...this.currentStatus, state: 'reconnecting' });
   }
 
   /** Says hello again to the same link (a new leader took over behind a BroadcastChannel). */

@@ -55,3 +55,8 @@ export function workerLockName(workerName: string): string {
 export function leaderModeAvailable(): boolean {
   return lockManager() !== undefined && typeof globalThis.BroadcastChannel === 'function';
 }
+
+/** Name of the lock a tab holds for its lifetime. */
+export function tabLockName(tab: string): string {
+  return `market-pulse-tab:${tab}`;
+}

@@ -81,3 +81,8 @@ export function statusOf(page: Page): Promise<{ state: string; mode: string }> {
 export function historySeqs(page: Page, channel: string): Promise<number[]> {
   return page.evaluate(`feed.history(${JSON.stringify(channel)}).then((list) => list.map((u) => u.seq))`) as Promise<number[]>;
 }
+
+/** The states a tab's feed went through (consecutive repeats folded). */
+export function statesOf(page: Page): Promise<string[]> {
+  return page.evaluate('states.slice()') as Promise<string[]>;
+}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../src/server/relay.js';
-import { openBrowser, openTab, received, serveTestSite, statusOf, type TestSite } from './multi-tab-harness.js';
+import { openBrowser, openTab, received, serveTestSite, statesOf, statusOf, type TestSite } from './multi-tab-harness.js';
 
 let site: TestSite;
 let browser: Browser;
@@ -48,27 +48,31 @@ after(async () => {
   await site?.close();
 });
 
-test('leader mode: one socket for 3 tabs; when the leader closes, then crashes, another tab takes over', async () => {
+test('leader mode: one socket for 4 tabs; when the leader closes, then crashes, another tab takes over', async () => {
   const open = (): Promise<Page> => openTab(context, site, relay.wsUrl, ['price:LEAD'], 'leader');
   const first = await open(); // alone, so it wins the election
   await eventually('the first tab to be open', async () => (await statusOf(first)).state === 'open');
   const second = await open();
   const third = await open();
-  for (const tab of [second, third]) await eventually('followers open', async () => (await statusOf(tab)).state === 'open');
-  for (const tab of [first, second, third]) assert.equal((await statusOf(tab)).mode, 'leader');
+  const fourth = await open();
+  for (const tab of [second, third, fourth]) await eventually('followers open', async () => (await statusOf(tab)).state === 'open');
+  for (const tab of [first, second, third, fourth]) assert.equal((await statusOf(tab)).mode, 'leader');
   assert.equal(await connections(), 1);
-  await allGet([first, second, third], 1);
+  await allGet([first, second, third, fourth], 1);
 
   await first.close();
   await eventually('a new leader with one socket', async () => (await connections()) === 1 && (await statusOf(second)).state === 'open');
-  await allGet([second, third], 2);
+  await allGet([second, third, fourth], 2);
 
   // The second tab queued first, so it leads now; crash it: only the released lock can tell.
+  const fourthStatesBefore = (await statesOf(fourth)).length;
   let didCrash = false;
   second.once('crash', () => (didCrash = true));
   await second.goto('chrome://crash').catch(() => {});
   await eventually('the leader to crash', () => didCrash, 5000);
-  await eventually('the last tab to take over', async () => (await connections()) === 1 && (await statusOf(third)).state === 'open');
-  await allGet([third], 3);
+  await eventually('the next tab to take over', async () => (await connections()) === 1 && (await statusOf(third)).state === 'open');
+  await allGet([third, fourth], 3);
+  // A follower learns of the dead leader from its lock, not from a successor's first words.
+  assert.equal((await statesOf(fourth)).slice(fourthStatesBefore)[0], 'reconnecting');
   await second.close().catch(() => {});
 });

@@ -1,6 +1,7 @@
 /**
  * The page opened in every tab of the multi-tab tests (bundled by multi-tab-harness.ts). Query:
- * `feed` (ws URL), `mode`, `channels` (comma-separated). It records what each channel receives.
+ * `feed` (ws URL), `mode`, `channels` (comma-separated). It records what each channel receives,
+ * and the states the feed went through.
  */
 import { connectFeed, type ConnectOptions } from '../../src/client/index.js';
 
@@ -11,4 +12,8 @@ for (const channel of (params.get('channels') ?? '').split(',').filter(Boolean))
   const list: Array<{ seq: number; price: unknown }> = (seen[channel] = []);
   feed.subscribe(channel, (update) => list.push({ seq: update.seq, price: update.data.price }));
 }
-Object.assign(globalThis, { feed, seen });
+const states: string[] = [];
+feed.onStatus(({ state }) => {
+  if (states.at(-1) !== state) states.push(state);
+});
+Object.assign(globalThis, { feed, seen, states });

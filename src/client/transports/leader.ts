@@ -8,7 +8,7 @@
 import type { Hub, HubPort } from '../hub.js';
 import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
 import type { LinkFactory, TabFeed } from '../tab-feed.js';
-import { lockManager, watchTabLock } from '../tab-lock.js';
+import { lockManager, tabLockName, watchTabLock } from '../tab-lock.js';
 
 export { leaderModeAvailable } from '../tab-lock.js';
 import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
@@ -18,7 +18,9 @@ type Envelope =
   | { kind: 'to-leader'; from: string; message: TabMessage }
   | { kind: 'to-tab'; to: string; message: HubMessage }
   /** A new leader is ready: every tab says hello to it. */
-  | { kind: 'leader'; id: string };
+  | { kind: 'leader'; id: string }
+  /** Who leads, for a tab that joined after the announcement (no hello needed). */
+  | { kind: 'leader-is'; id: string };
 
 /** One tab's part in the election for one feed. */
 export class LeaderElection {
@@ -28,6 +30,8 @@ export class LeaderElection {
   private receiveAsFollower: ((message: unknown) => void) | null = null;
   private resign: () => void = () => {};
   private stopped = false;
+  private leaderId: string | null = null;
+  private stopWatchingLeader: () => void = () => {};
 
   /** Whether this tab is the leader now. */
   get leading(): boolean {
@@ -57,15 +61,31 @@ export class LeaderElection {
   stop(): void {
     this.stopped = true;
     this.resign();
+    this.stopWatchingLeader();
     for (const port of this.followers.values()) port.disconnect();
     this.followers.clear();
     this.channel.close();
   }
 
   private lead(): void {
+    this.stopWatchingLeader();
+    this.leaderId = this.feed.tab;
     this.hub = createHub('leader', this.coreOptions, watchTabLock);
     void this.feed.attach(localLink(this.hub), 'leader');
     this.post({ kind: 'leader', id: this.feed.tab });
+  }
+
+  /**
+   * Watches the leader tab's liveness lock: when it dies, this tab's status says `reconnecting`
+   * at once, instead of showing the dead leader's last status until a successor announces itself.
+   */
+  private follow(id: string): void {
+    if (id === this.leaderId) return;
+    this.stopWatchingLeader();
+    this.leaderId = id;
+    this.stopWatchingLeader = watchTabLock(tabLockName(id), () => {
+      if (this.leaderId === id && !this.leading) this.feed.hubLost();
+    });
   }
 
   private followerLink(): LinkFactory {
@@ -83,7 +103,11 @@ export class LeaderElection {
   private onEnvelope(data: unknown): void {
     if (!data || typeof data !== 'object') return;
     const envelope = data as Partial<Envelope>;
-    if (envelope.kind === 'leader' && !this.leading) return this.feed.rehello();
+    if ((envelope.kind === 'leader' || envelope.kind === 'leader-is') && !this.leading && typeof envelope.id === 'string') {
+      this.follow(envelope.id);
+      if (envelope.kind === 'leader') this.feed.rehello();
+      return;
+    }
     if (envelope.kind === 'to-tab') {
       const { to, message } = envelope as Extract<Envelope, { kind: 'to-tab' }>;
       if (to === this.feed.tab && !this.leading) this.receiveAsFollower?.(message);
@@ -103,6 +127,7 @@ export class LeaderElection {
       if (message.type !== 'hello') return this.post({ kind: 'leader', id: this.feed.tab });
       port = hub.connect((reply) => this.post({ kind: 'to-tab', to: from, message: reply }));
       this.followers.set(from, port);
+      this.post({ kind: 'leader-is', id: this.feed.tab });
     }
     port.receive(message);
     if (message.type === 'bye') {
