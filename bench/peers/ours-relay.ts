@@ -56,4 +56,17 @@ export async function startOurRelay(): Promise<RelayUnderTest & { httpUrl: strin
  * The relay's defaults except the per-IP connection cap: the benchmark opens thousands of sockets
  * from 127.0.0.1 on purpose. Flush interval, conflation and slow-consumer limits stay default.
  */
-export const BENCH_LIMITS: Record<string, number> = { maxConnectionsPerIp: 1_000_000 };
+export const BENCH_LIMITS: Record<string, number> = { maxConnectionsPerIp: 1_000_000, ...limitsFromEnv() };
+
+/**
+ * `BENCH_OURS_LIMITS='{"flushIntervalMs":20}'` tries other relay limits (an experiment knob, e.g.
+ * to see what a setting would change; reported runs leave it unset). Bad JSON is ignored.
+ */
+function limitsFromEnv(): Record<string, number> {
+  try {
+    const parsed = JSON.parse(process.env.BENCH_OURS_LIMITS ?? '{}') as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, number] => typeof entry[1] === 'number'));
+  } catch {
+    return {};
+  }
+}

@@ -48,7 +48,7 @@ export const p2Latency: Scenario = {
     const missing = (await browserMissing(SOURCES)) ?? relayMissing('ours');
     if (missing) return names.map((name) => ({ id: 'P2', name, skipped: missing }));
     const { quick, tiny, reps } = context.options;
-    const windowMs = tiny ? 1000 : quick ? 1200 : 5000;
+    const windowMs = tiny ? 1000 : quick ? 1200 : 4000;
     const samples = await withBrowser(async ({ browser, server }) => {
       const urls = await serveFeedPages(server, true);
       // Both arms talk to the same relay process: the only difference is the worker hop.

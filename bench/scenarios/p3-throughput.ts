@@ -28,6 +28,8 @@ interface KneeResult {
   loadgenCpu: number;
   serverCpu: number;
   ticksPerSecond: number;
+  /** Every window of the ramp: offered ticks/s, received deliveries/s, p99 ms, pass. */
+  steps: Array<[number, number, number, boolean]>;
 }
 
 /** Ramps the tick rate on one relay; `hint` (ticks/s) from an earlier repetition shortens the search. */
@@ -39,7 +41,8 @@ async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: Scenar
       url: rig.wsUrl, count: plan.clients, channels, kind: rig.dialect, concurrency: 100,
     }, 180_000);
     if (opened.failed > 0) context.note(`${RELAY_LABEL[kind]}: ${opened.failed} of ${plan.clients} clients failed to connect`);
-    let best: KneeResult = { deliveriesPerSecond: 0, p99: Number.NaN, loadgenCpu: Number.NaN, serverCpu: Number.NaN, ticksPerSecond: 0 };
+    const steps: KneeResult['steps'] = [];
+    let best: KneeResult = { deliveriesPerSecond: 0, p99: Number.NaN, loadgenCpu: Number.NaN, serverCpu: Number.NaN, ticksPerSecond: 0, steps };
     let pass = 0;
     let fail = Number.POSITIVE_INFINITY;
     let rate = hint > 0 ? hint / 2 : Math.max(1, 5000 / opened.opened);
@@ -49,8 +52,10 @@ async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: Scenar
       const m: Measurement = await measureWindow(rig, plan.windowMs);
       const offered = rate * opened.opened;
       const ok = m.deliveries > 0 && m.p99 <= P99_LIMIT_MS && m.perSecond >= 0.8 * offered;
+      steps.push([Math.round(rate * 10) / 10, Math.round(m.perSecond), Math.round(m.p99 * 10) / 10, ok]);
+      if (process.env.BENCH_VERBOSE) context.note(`${RELAY_LABEL[kind]} ${rate.toFixed(1)} ticks/s → ${Math.round(m.perSecond)}/s of ${Math.round(offered)}, p99 ${m.p99.toFixed(1)} ms, CPU relay ${m.serverCpu.toFixed(0)} % load ${m.loadgenCpu.toFixed(0)} %`);
       if (ok && m.perSecond > best.deliveriesPerSecond) {
-        best = { deliveriesPerSecond: m.perSecond, p99: m.p99, loadgenCpu: m.loadgenCpu, serverCpu: m.serverCpu, ticksPerSecond: rate };
+        best = { deliveriesPerSecond: m.perSecond, p99: m.p99, loadgenCpu: m.loadgenCpu, serverCpu: m.serverCpu, ticksPerSecond: rate, steps };
       }
       if (ok) pass = Math.max(pass, rate);
       else fail = Math.min(fail, rate);
@@ -79,9 +84,9 @@ async function runSize(rigs: Partial<Record<RelayKind, RelayRig>>, clients: numb
   const { quick, tiny, reps } = context.options;
   const plan: Plan = {
     clients,
-    warmupMs: tiny ? 300 : quick ? 300 : 700,
-    windowMs: tiny ? 600 : quick ? 600 : 1500,
-    maxSteps: tiny ? 4 : quick ? 5 : 9,
+    warmupMs: tiny ? 300 : quick ? 300 : 500,
+    windowMs: tiny ? 600 : quick ? 600 : 1000,
+    maxSteps: tiny ? 4 : quick ? 5 : 8,
   };
   const label = clients >= 1000 ? `${clients / 1000}k` : String(clients);
   const runnable = Object.keys(rigs) as RelayKind[];

@@ -55,7 +55,9 @@ export const p4Memory: Scenario = {
   id: 'P4',
   title: 'relay memory per connection',
   async run(context) {
-    const { quick, tiny, reps } = context.options;
+    const { quick, tiny } = context.options;
+    // Opening and subscribing 10k sockets takes ~20 s per relay: three alternating repetitions in a full run.
+    const reps = quick ? context.options.reps : Math.min(context.options.reps, 3);
     const count = tiny ? 200 : quick ? 1000 : 10_000;
     const kinds: RelayKind[] = ['ours', 'naive', 'socketio'].filter((k) => relayMissing(k as RelayKind) === null) as RelayKind[];
     const samples = await withRelays(kinds, (rigs) =>

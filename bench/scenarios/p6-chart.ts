@@ -17,7 +17,7 @@ export const p6Chart: Scenario = {
   title: '<realtime-chart> 6×600 points streaming',
   async run(context) {
     const { quick, tiny, reps } = context.options;
-    const windowMs = tiny ? 1000 : quick ? 1200 : 5000;
+    const windowMs = tiny ? 1000 : quick ? 1200 : 4000;
     const warmupMs = quick ? 500 : 1000;
     const oursMissing = await browserMissing(SOURCES);
     const samples = await withBrowser(async ({ browser, server }) => {

@@ -19,7 +19,7 @@ export const p7Tickers: Scenario = {
     const missing = await browserMissing(SOURCES);
     if (missing) return names.map((name) => ({ id: 'P7', name: `${name} vs vanilla custom element`, skipped: missing }));
     const { quick, tiny, reps } = context.options;
-    const windowMs = tiny ? 1000 : quick ? 1200 : 5000;
+    const windowMs = tiny ? 1000 : quick ? 1200 : 4000;
     const warmupMs = quick ? 500 : 1000;
     const samples = await withBrowser(async ({ browser, server }) => {
       const query = '?tickers=100&symbols=200&rate=1000';
