@@ -3,7 +3,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHub } from '../../src/client/transports/direct.js';
 import { PORT_PROTOCOL_VERSION, type HubMessage, type TabMessage } from '../../src/client/port-protocol.js';
-import { health, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
+import { health, NodeWebSocket, startRelay, waitFor } from './support.js';
 
 const ports: Array<{ disconnect(): void }> = [];
 afterEach(() => {
@@ -113,10 +113,10 @@ test('the hub asks a tab for the token, and status carries latency and message s
       const { stats } = hub.core!.status;
       return stats.latencyMs !== null && stats.lastMessageAt !== null;
     });
-    await sleep(1100);
-    const statuses = a.inbox.filter((m): m is Extract<HubMessage, { type: 'status' }> => m.type === 'status');
-    assert.ok(statuses.some((m) => m.status.stats.messagesPerSecond > 0), 'messages per second reported to the tab');
-    assert.ok(statuses.every((m) => m.status.mode === 'direct'));
+    const statuses = () => a.inbox.filter((m): m is Extract<HubMessage, { type: 'status' }> => m.type === 'status');
+    // The rate counts whole seconds, pushed by a once-a-second tick: allow a few ticks.
+    await waitFor('messages per second reported to the tab', () => statuses().some((m) => m.status.stats.messagesPerSecond > 0), 5000);
+    assert.ok(statuses().every((m) => m.status.mode === 'direct'));
   } finally {
     await relay.close();
   }
