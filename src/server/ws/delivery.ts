@@ -1,13 +1,21 @@
 /**
  * A channel message serialized once, however many clients receive it: every client's frame is
- * assembled from the same strings (see Outbox), so fan-out costs one JSON.stringify per message.
+ * assembled from the same strings, and identical frames share one encoded Buffer (see Outbox).
  */
 import type { Envelope } from '../backend/types.js';
 
+/** The two wire forms of a channel message. */
+export type Form = 'update' | 'snapshot';
+
+let nextId = 0;
+
 /** One envelope and its lazily built wire forms. */
 export class Delivery {
+  /** Identifies this delivery within the process (to recognize identical frames cheaply). */
+  readonly id = nextId++;
   private updateJson: string | undefined;
   private snapshotJson: string | undefined;
+  private readonly encoded: Partial<Record<Form, Buffer>> = {};
 
   constructor(readonly envelope: Envelope) {}
 
@@ -17,10 +25,20 @@ export class Delivery {
     return (this.updateJson ??= JSON.stringify({ type: 'update', channel, seq, data }));
   }
 
-  /** `{"type":"snapshot",…}` — the form sent on subscribe and when a lagging client is conflated. */
+  /** `{"type":"snapshot",…}` — the form sent when a lagging client is conflated. */
   get snapshotText(): string {
     const { channel, seq, data } = this.envelope;
     return (this.snapshotJson ??= JSON.stringify({ type: 'snapshot', channel, seq, data }));
+  }
+
+  /** The text of a form. */
+  text(form: Form): string {
+    return form === 'update' ? this.updateText : this.snapshotText;
+  }
+
+  /** The UTF-8 bytes of a form, encoded once and shared by every client sent this frame alone. */
+  bytes(form: Form): Buffer {
+    return (this.encoded[form] ??= Buffer.from(this.text(form)));
   }
 }
 

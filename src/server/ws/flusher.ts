@@ -2,11 +2,11 @@
  * Flush scheduling: sessions with something to send register here, and one timer per flush
  * interval flushes them all — so a burst of updates becomes one frame per client.
  */
-import type { FlushResult } from './outbox.js';
+import type { FlushResult, FrameCache } from './outbox.js';
 
 /** A session as the flusher sees it. */
 export interface Flushable {
-  flush(now: number): FlushResult;
+  flush(now: number, frames: FrameCache): FlushResult;
 }
 
 export class Flusher {
@@ -37,10 +37,12 @@ export class Flusher {
     const now = Date.now();
     const sessions = [...this.dirty];
     this.dirty.clear();
+    // Sessions with the same subscriptions get the same batch this round: encode it once.
+    const frames: FrameCache = new Map();
     for (const session of sessions) {
       // Held (lagging) sessions stay scheduled so they are sent to as soon as they drain, and
       // so their time behind keeps being measured; sessions that are slow close themselves.
-      if (session.flush(now) === 'held') this.dirty.add(session);
+      if (session.flush(now, frames) === 'held') this.dirty.add(session);
     }
     if (this.dirty.size > 0) this.timer = setTimeout(() => this.run(), this.intervalMs);
   }

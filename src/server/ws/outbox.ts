@@ -3,23 +3,22 @@
  * latest value per channel when the client falls behind, and detects slow consumers. Its size is
  * bounded by max(maxQueuedMessages, subscriptions), whatever the client does.
  */
-import type { Delivery } from './delivery.js';
+import type { Delivery, Form } from './delivery.js';
 
-/** Where an outbox writes: a WebSocket in the relay. */
+/** Where an outbox writes: a WebSocket in the relay. Buffers are UTF-8 JSON, sent as text frames. */
 export interface OutboxSink {
-  send(text: string): void;
+  send(frame: string | Buffer): void;
   /** Bytes accepted by `send` but not yet written to the network. */
   readonly bufferedAmount: number;
 }
 
-/** One queued channel message. */
-interface Item {
-  channel: string;
-  /** Serialized frame of this message, shared with other clients when `delivery` is set. */
-  text: string;
-  /** The shared delivery, so a conflated item can switch to its snapshot form. */
-  delivery?: Delivery;
-}
+/** One queued channel message: a shared delivery in one of its forms, or text for this client only. */
+type Item = { channel: string; delivery: Delivery; form: Form } | { channel: string; text: string; delivery?: undefined };
+
+/** Frames built in one flush round, by the deliveries they hold: clients sent the same frame share its bytes. */
+export type FrameCache = Map<string, Buffer>;
+
+const itemText = (item: Item): string => (item.delivery ? item.delivery.text(item.form) : item.text);
 
 /** Outcome of a flush. */
 export type FlushResult =
@@ -59,7 +58,12 @@ export class Outbox {
 
   /** Queues a live update. */
   pushUpdate(delivery: Delivery): void {
-    this.push({ channel: delivery.envelope.channel, text: delivery.updateText, delivery });
+    this.push({ channel: delivery.envelope.channel, delivery, form: 'update' });
+  }
+
+  /** Queues the snapshot form of a shared delivery. */
+  pushSnapshot(delivery: Delivery): void {
+    this.push({ channel: delivery.envelope.channel, delivery, form: 'snapshot' });
   }
 
   /** Queues a snapshot built for this client only (kept as is by conflation). */
@@ -77,7 +81,7 @@ export class Outbox {
    * threshold): then the queue is conflated and held, and 'slow' is returned once the client has
    * been behind for longer than the grace period.
    */
-  flush(now: number): FlushResult {
+  flush(now: number, frames?: FrameCache): FlushResult {
     if (this.sink.bufferedAmount > this.limits.slowConsumerBytes) {
       this.behindSince ??= now;
       this.conflate();
@@ -87,13 +91,24 @@ export class Outbox {
     const { items } = this;
     if (items.length === 0) return 'idle';
     this.items = [];
-    const frame =
-      items.length === 1
-        ? (items[0] as Item).text
-        : `{"type":"batch","messages":[${items.map((item) => item.text).join(',')}]}`;
-    this.sink.send(frame);
+    this.sink.send(this.frame(items, frames));
     this.stats.sent(items.length);
     return 'idle';
+  }
+
+  /**
+   * The frame for `items`. A lone shared message is sent as its shared bytes; a batch made only of
+   * shared messages is encoded once per flush round for every client that gets the same batch.
+   */
+  private frame(items: Item[], frames: FrameCache | undefined): string | Buffer {
+    const first = items[0] as Item;
+    if (items.length === 1) return first.delivery ? first.delivery.bytes(first.form) : first.text;
+    const batch = () => `{"type":"batch","messages":[${items.map(itemText).join(',')}]}`;
+    if (!frames || !items.every((item) => item.delivery)) return batch();
+    const key = items.map((item) => (item.delivery ? `${item.delivery.id}${item.form === 'update' ? 'u' : 's'}` : '')).join(',');
+    let bytes = frames.get(key);
+    if (!bytes) frames.set(key, (bytes = Buffer.from(batch())));
+    return bytes;
   }
 
   private push(item: Item): void {
@@ -112,9 +127,7 @@ export class Outbox {
       latest.set(item.channel, item);
     }
     const removed = this.items.length - latest.size;
-    this.items = [...latest.values()].map((item) =>
-      item.delivery ? { channel: item.channel, text: item.delivery.snapshotText } : item,
-    );
+    this.items = [...latest.values()].map((item): Item => (item.delivery ? { ...item, form: 'snapshot' as const } : item));
     if (removed > 0) this.stats.conflated(removed);
   }
 }

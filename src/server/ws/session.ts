@@ -13,7 +13,7 @@ import { grantAllows, type Grant, type TokenVerifier } from './auth.js';
 import type { Delivery } from './delivery.js';
 import type { Flusher } from './flusher.js';
 import type { Hub } from './hub.js';
-import { Outbox, type FlushResult } from './outbox.js';
+import { Outbox, type FlushResult, type FrameCache } from './outbox.js';
 import { RateLimiter } from './rate-limit.js';
 import { Subscriptions } from './subscriptions.js';
 
@@ -52,7 +52,9 @@ export class Session {
   constructor(private readonly ws: WebSocket, private readonly ctx: SessionContext) {
     const { limits, metrics } = ctx;
     this.authRequired = ctx.verifier !== null;
-    this.outbox = new Outbox(ws, limits, {
+    // Buffers hold UTF-8 JSON shared between clients: send them as text frames.
+    const sink = { send: (frame: string | Buffer) => ws.send(frame, { binary: false }), get bufferedAmount() { return ws.bufferedAmount; } };
+    this.outbox = new Outbox(sink, limits, {
       sent: (n) => {
         metrics.messagesOut.inc(n);
         metrics.framesOut.inc();
@@ -96,9 +98,9 @@ export class Session {
   }
 
   /** Sends queued messages (called by the flusher). */
-  flush(now: number): FlushResult {
+  flush(now: number, frames?: FrameCache): FlushResult {
     if (this.closeCode !== null) return 'idle';
-    const result = this.outbox.flush(now);
+    const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
     return result;
   }

@@ -102,7 +102,7 @@ export class Subscriptions {
         // Too much arrived during the read: the newest value, as a snapshot, avoids a false gap.
         const newest = pending.at(-1);
         if (newest && newest.envelope.seq > subscription.lastSeq) {
-          this.outbox.pushText(channel, newest.snapshotText);
+          this.outbox.pushSnapshot(newest);
           subscription.lastSeq = newest.envelope.seq;
         }
       } else for (const delivery of pending) this.queueLive(subscription, delivery);
