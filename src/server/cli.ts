@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parseOrigins } from './http/origins.js';
 import { createRelay, type Relay } from './relay.js';
 
+/** Help text of the `market-pulse` command. */
 export const USAGE = `Usage: market-pulse serve [options]
 
 Starts the relay: WebSocket feed on /ws, demo page on /, /healthz, /metrics,

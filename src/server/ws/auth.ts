@@ -16,6 +16,7 @@ export interface Grant {
   expiresAt: number;
 }
 
+/** Outcome of verifying a token: the grant, or why it was refused (`expired` tells 4004 from 4501). */
 export type AuthResult = { ok: true; grant: Grant } | { ok: false; expired: boolean; reason: string };
 
 /** Verifies tokens against one HS256 secret. */

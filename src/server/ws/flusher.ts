@@ -9,6 +9,7 @@ export interface Flushable {
   flush(now: number, frames: FrameCache): FlushResult;
 }
 
+/** One timer for all sessions: flushes every session that asked, once per interval. */
 export class Flusher {
   private readonly dirty = new Set<Flushable>();
   private timer: NodeJS.Timeout | null = null;

@@ -12,6 +12,7 @@ import { Session, type SessionContext } from './session.js';
 /** Path of the WebSocket endpoint. */
 export const WS_PATH = '/ws';
 
+/** Options of the gateway that come from the relay options. */
 export interface GatewayOptions {
   allowedOrigins: string[];
   /** Count connections per the address a trusted reverse proxy put last in `X-Forwarded-For`. */
@@ -31,6 +32,7 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
   return last && last.length <= 64 ? last : peer;
 }
 
+/** Accepts WebSocket connections on `/ws` and owns their sessions. */
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();

@@ -10,6 +10,7 @@ export interface HubSubscriber {
   receive(delivery: Delivery): void;
 }
 
+/** Channel → local subscribers, and the fan-out of backend deliveries to them. */
 export class Hub {
   private readonly channels = new Map<string, Set<HubSubscriber>>();
   private subscriptionCount = 0;

@@ -35,12 +35,14 @@ export interface OutboxStats {
   conflated(messages: number): void;
 }
 
+/** The limits an outbox applies (a subset of RelayLimits). */
 export interface OutboxLimits {
   slowConsumerBytes: number;
   slowConsumerGraceMs: number;
   maxQueuedMessages: number;
 }
 
+/** The send queue of one client. */
 export class Outbox {
   private items: Item[] = [];
   private behindSince: number | null = null;

@@ -12,6 +12,7 @@ export type RateDecision =
   /** The flood goes on: close the connection. */
   | 'close';
 
+/** Token bucket of one connection, plus the per-second count of dropped frames. */
 export class RateLimiter {
   private tokens: number;
   private refilledAt: number;

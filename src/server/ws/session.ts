@@ -34,6 +34,7 @@ const CLOSE_GRACE_MS = 2_000;
 /** setTimeout's longest delay; longer token lifetimes are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The relay's side of one WebSocket connection. */
 export class Session {
   /** Set once the peer is authenticated (always, when auth is off). */
   private grant: Grant | null = null;

@@ -27,6 +27,7 @@ interface Subscription {
   overflowed: boolean;
 }
 
+/** The channels one session is subscribed to, and their subscribe sequence. */
 export class Subscriptions {
   private readonly byChannel = new Map<string, Subscription>();
 
