@@ -66,6 +66,8 @@ export function isTabMessage(value: unknown): value is TabMessage {
   switch (value.type) {
     case 'hello':
       return typeof value.tab === 'string' && isPlainObject(value.config) && typeof value.config.url === 'string'
+        && (value.config.pollingInterval === undefined || typeof value.config.pollingInterval === 'number')
+        && (value.lock === undefined || typeof value.lock === 'string') && typeof value.hasToken === 'boolean'
         && isChannelList(value.channels) && isPlainObject(value.since) && typeof value.hidden === 'boolean';
     case 'subscribe':
     case 'unsubscribe':

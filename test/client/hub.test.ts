@@ -89,7 +89,9 @@ test('garbage from a tab is ignored; the hub keeps serving', async () => {
   const hub = createHub('direct', { WebSocket: NodeWebSocket });
   try {
     const a = tab(hub, relay.wsUrl, ['price:G']);
-    for (const junk of [null, 42, 'hello', { type: 'subscribe', channels: ['<img onerror=x>'] }, { type: 'history', id: 'x' }, { type: '__proto__' }]) {
+    for (const junk of [null, 42, 'hello', { type: 'subscribe', channels: ['<img onerror=x>'] }, { type: 'history', id: 'x' }, { type: '__proto__' },
+      { type: 'hello', v: PORT_PROTOCOL_VERSION, tab: 'x', config: { url: relay.wsUrl, pollingInterval: 'fast' }, hidden: false, hasToken: false, channels: [], since: {} },
+      { type: 'hello', v: PORT_PROTOCOL_VERSION, tab: 'x', config: { url: relay.wsUrl }, lock: {}, hidden: false, hasToken: false, channels: [], since: {} }]) {
       assert.doesNotThrow(() => a.port.receive(junk));
     }
     await relay.publish('price:G', { symbol: 'G', price: 1, ts: 1 });

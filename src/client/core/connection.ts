@@ -25,6 +25,11 @@ export type { ConnectionOptions } from './connection-options.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** The polling interval in ms: 2 s by default, never under 250 ms whatever a caller passes. */
+function pollingIntervalOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(250, value) : 2000;
+}
+
 /** One relay connection shared by every user of a feed URL. */
 export class Connection {
   private attempt = 0;
@@ -61,7 +66,7 @@ export class Connection {
     this.poller = new SnapshotPoller({
       url: options.url,
       fetch: fetchImpl ?? null,
-      intervalMs: options.pollingInterval ?? 2000,
+      intervalMs: pollingIntervalOf(options.pollingInterval),
       channels: () => this.refs.channels(),
       onSnapshot: (message) => this.applyFrame(message),
     });
