@@ -2,6 +2,7 @@
 //   GET /__relay          → {"wsUrl","httpUrl","port"} of the running relay (starts one if none)
 //   POST /__relay/stop    → stops the relay (keeps its port)   POST /__relay/start → starts it on the same port
 //   POST /__relay/publish → body {channel,data} published on the relay → {channel,seq}
+//   POST /__relay/flood   → body {channel,count}: publishes `count` ticks (price 1…count) as fast as it can
 //   GET /__relay/health   → the relay's /healthz JSON (the relay's own route has no CORS)
 //   GET /__relay/auth     → {"wsUrl"} of a second relay that requires a JWT (started on first use)
 //   GET /__relay/auth/token?ttl=S → a JWT for it, valid S seconds (default 60), channels `price:*`
@@ -68,6 +69,15 @@ export function relayPlugin() {
           if (!relay) await start();
           const { channel, data } = JSON.parse(await readBody(context.req));
           return { body: JSON.stringify(await relay.publish(channel, data)), type: 'json' };
+        }
+        if (context.path === '/__relay/flood') {
+          if (!relay) await start();
+          const { channel, count } = JSON.parse(await readBody(context.req));
+          const symbol = String(channel).split(':')[1];
+          const started = Date.now();
+          const n = Math.min(Math.max(Number(count) || 0, 0), 100_000);
+          for (let price = 1; price <= n; price++) await relay.publish(channel, { symbol, price, ts: Date.now() });
+          return { body: JSON.stringify({ published: n, ms: Date.now() - started }), type: 'json' };
         }
         if (context.path === '/__relay/health') {
           if (!relay) return { body: JSON.stringify({ status: 'stopped', connections: 0, channels: 0, subscriptions: 0 }), type: 'json' };
