@@ -142,3 +142,33 @@ test('a token provider is asked again before expiry, and after an expired token'
     await relay.close();
   }
 });
+
+test('the backoff resets once a connection has been stable, not on every open', async () => {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve)); // nothing listens yet: attempts fail
+  const control = instrumentedWebSocket();
+  // random() = 0.99 makes each delay the top of its range: 199, 397, 793, 1585 ms…
+  const connection = new Connection({
+    url: `ws://127.0.0.1:${port}/ws`, WebSocket: control.WebSocket, fetch: null, random: () => 0.99,
+    backoff: { minMs: 100, maxMs: 100_000 }, stableAfterMs: 300,
+  });
+  connection.start();
+  await waitFor('three failed attempts', () => control.attempts >= 3, 10_000);
+  let relay = await startRelay({ port });
+  try {
+    await waitFor('open', () => connection.status.state === 'open', 10_000);
+    await sleep(600); // stable for longer than stableAfterMs: the failure count is back to 0
+    const dropped = Date.now();
+    await relay.close();
+    relay = await startRelay({ port });
+    await waitFor('open again', () => connection.status.state === 'open', 10_000);
+    const back = Date.now() - dropped;
+    assert.ok(back < 1000, `back after ${back} ms: the first retry after a stable connection waits ~199 ms, not ~1585 ms`);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
