@@ -49,6 +49,14 @@ describe('<ticker-tape>', () => {
     expect(itemText(items(el)[0])).to.contain('+0,02 %');
   });
 
+  it('shows FX pairs with 4 digits and a tiny fall as flat, as displayed', async () => {
+    feed.push('price:EUR-USD', tick('EUR-USD', 1.07123, 1.0712301));
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="EUR-USD" locale="en-US"></ticker-tape>`);
+    await until(() => itemText(items(el)[0]).includes('1.0712'), 'FX price');
+    expect(itemText(items(el)[0])).to.equal('EUR-USD 1.0712 0.00%');
+    expect(items(el)[0].closest('li')!.dataset.direction).to.equal('flat');
+  });
+
   it('scrolls with a transform animation that pauses on hover and keyboard focus', async () => {
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD" style="width:300px"></ticker-tape>`);
     const [animation] = shadow(el).getAnimations() as CSSAnimation[];

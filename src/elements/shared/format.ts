@@ -36,10 +36,13 @@ export interface PriceFormatOptions {
   compact?: boolean;
 }
 
-/** Fraction digits that keep a price readable: 2 for 1 and above, up to 8 for tiny prices. */
+/**
+ * Fraction digits that keep a price readable: 2 from 10 up (stocks, crypto, USD-JPY), 4 from 1 to 10
+ * (FX majors such as EUR-USD 1.0712 move in the 4th digit), up to 8 for tiny prices.
+ */
 export function autoPrecision(value: number): number {
   const abs = Math.abs(value);
-  if (abs >= 1 || abs === 0) return 2;
+  if (abs >= 10 || abs === 0) return 2;
   if (abs >= 0.01) return 4;
   return Math.min(8, 2 - Math.floor(Math.log10(abs)) + 2);
 }

@@ -45,8 +45,12 @@ export function toQuote(data: ChannelData | null | undefined, seq = 0): Quote | 
 /** Direction of a change: `up`, `down` or `flat`. */
 export type Direction = 'up' | 'down' | 'flat';
 
-/** The direction of a signed number. */
-export function directionOf(value: number | undefined): Direction {
+/**
+ * The direction of a signed number. With `shownDigits`, the number is first rounded as it is shown,
+ * so a change displayed as `0.00%` is flat rather than a red ▼.
+ */
+export function directionOf(value: number | undefined, shownDigits?: number): Direction {
+  if (value !== undefined && shownDigits !== undefined) value = Number(value.toFixed(shownDigits));
   if (value === undefined || value === 0) return 'flat';
   return value > 0 ? 'up' : 'down';
 }

@@ -108,7 +108,8 @@ export class TickerTape extends LitElement {
 
   private renderItem(symbol: string, copy: boolean) {
     const quote = this.tape.quotes.get(symbol);
-    const direction = directionOf(quote?.changePct ?? quote?.change);
+    // The tape shows the percentage with 2 digits: its arrow follows what is shown.
+    const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
     const change = quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
