@@ -78,11 +78,6 @@ export class Session {
     return this.outbox.size;
   }
 
-  /** Channels this session is subscribed to. */
-  get subscriptionCount(): number {
-    return this.subscriptions.size;
-  }
-
   /** Whether the token (if any) allows `channel`. */
   allows(channel: string): boolean {
     return !this.authRequired || (this.grant !== null && grantAllows(this.grant, channel));
@@ -244,10 +239,5 @@ export class Session {
       run();
     }, ms);
     this.timers.add(timer);
-  }
-
-  /** Time of the last frame or pong from the peer (ms). */
-  get lastSeenAt(): number {
-    return this.lastSeen;
   }
 }
