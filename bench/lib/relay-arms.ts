@@ -78,5 +78,15 @@ export async function measureWindow(rig: RelayRig, ms: number): Promise<Measurem
   const result = await rig.loadgen.call<Omit<Measurement, 'loadgenCpu' | 'serverCpu' | 'serverRssBytes'>>('measure', { ms }, ms + 60_000);
   const l1 = rig.loadgen.sample();
   const s1 = rig.server.sample();
-  return { ...result, loadgenCpu: cpuPercent(l0, l1), serverCpu: cpuPercent(s0, s1), serverRssBytes: s1?.rssBytes ?? Number.NaN };
+  // NaN crosses IPC as null: turn empty-window quantiles back into NaN so no comparison passes them.
+  const num = (value: unknown) => (typeof value === 'number' ? value : Number.NaN);
+  return {
+    ...result,
+    p50: num(result.p50),
+    p99: num(result.p99),
+    max: num(result.max),
+    loadgenCpu: cpuPercent(l0, l1),
+    serverCpu: cpuPercent(s0, s1),
+    serverRssBytes: s1?.rssBytes ?? Number.NaN,
+  };
 }

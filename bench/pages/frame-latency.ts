@@ -1,16 +1,19 @@
 /**
- * Tick → next animation frame latency in a page. The page's clock is aligned to the benchmark's
- * Node clock (GET /clock, NTP-style: the round trip with the smallest RTT gives the offset), so
- * `now − tick.ts` compares a Chromium timestamp with the relay process's preciseNow() stamp.
+ * Tick → next animation frame latency in a page: `now − tick.ts` compares the page's wall clock
+ * (performance.timeOrigin + performance.now()) with the relay process's preciseNow() stamp. Both
+ * read the same system clock; GET /clock checks it NTP-style (the round trip with the smallest RTT
+ * gives the offset). An offset within ±RTT/2 cannot be told from zero, so it is applied only when
+ * it is larger than that (a skewed clock), else the raw clocks are compared.
  */
 
 declare global {
   interface Window {
-    __latency?: { start(): void; stop(): { samples: number[]; offset: number; rtt: number } };
+    __latency?: { start(): void; stop(): { samples: number[]; offset: number; measuredOffset: number; rtt: number } };
   }
 }
 
 let offset = 0;
+let measuredOffset = 0;
 let bestRtt = Number.POSITIVE_INFINITY;
 let collecting = false;
 let samples: number[] = [];
@@ -27,9 +30,10 @@ export async function alignClock(rounds = 12): Promise<void> {
     const t1 = pageNow();
     if (t1 - t0 < bestRtt) {
       bestRtt = t1 - t0;
-      offset = now - (t0 + t1) / 2;
+      measuredOffset = now - (t0 + t1) / 2;
     }
   }
+  offset = Math.abs(measuredOffset) > bestRtt / 2 ? measuredOffset : 0;
 }
 
 function onFrame(): void {
@@ -57,6 +61,6 @@ window.__latency = {
   },
   stop() {
     collecting = false;
-    return { samples, offset, rtt: bestRtt };
+    return { samples, offset, measuredOffset, rtt: bestRtt };
   },
 };

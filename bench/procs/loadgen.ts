@@ -121,8 +121,12 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<voi
 }
 
 serveCommands({
-  /** Opens `count` clients (adds to the open ones); `channels` non-empty also subscribes them. */
-  async open({ url, count, channels, kind, concurrency }) {
+  /**
+   * Opens `count` clients (adds to the open ones); `channels` non-empty also subscribes them.
+   * With `spread: k`, client i subscribes to only k of the channels, i, i+n/k, i+2n/k… (mod n):
+   * every channel gets the same share of clients, like watchlists over a market.
+   */
+  async open({ url, count, channels, kind, concurrency, spread }) {
     dialect = kind === 'socketio' ? 'socketio' : 'v1';
     const start = clients.length;
     const indexes = Array.from({ length: Number(count) }, (_, i) => start + i);
@@ -130,7 +134,12 @@ serveCommands({
     const failed = await pool(indexes, Number(concurrency ?? 200), async (index) => {
       const client = await connect(index, String(url), 30_000);
       opened.push(client);
-      if (Array.isArray(channels) && channels.length > 0) await subscribeOne(client, channels as string[], 30_000);
+      if (Array.isArray(channels) && channels.length > 0) {
+        const all = channels as string[];
+        const k = Number(spread ?? 0);
+        const mine = k > 0 && k < all.length ? Array.from({ length: k }, (_, j) => all[(index + (j * all.length) / k) % all.length]!) : all;
+        await subscribeOne(client, mine, 30_000);
+      }
     });
     clients.push(...opened.sort((a, b) => a.index - b.index));
     return { opened: opened.length, failed };

@@ -1,9 +1,10 @@
 /**
- * P3 — relay deliveries/s while p99 latency stays ≤ 100 ms, with 1k and 5k clients each
- * subscribed to all 100 symbols. The relay process publishes ticks round-robin over the symbols
- * (same source for every relay); the load-generator process holds the clients and measures
- * receive time − tick ts. The tick rate ramps up (×2 until a window fails, then two bisection
- * steps); a window fails when p99 > 100 ms or fewer than 80 % of the offered deliveries arrive.
+ * P3 — relay deliveries/s while p99 latency stays ≤ 100 ms, with 1k and 5k clients over 100
+ * symbols, each client watching 10 of them (every symbol has a tenth of the clients). The relay
+ * process publishes ticks round-robin over the symbols (same source for every relay); the
+ * load-generator process holds the clients and measures receive time − tick ts. The tick rate
+ * ramps up (×2 until a window fails, then bisection to 20 %); a window fails when p99 > 100 ms or
+ * fewer than 80 % of the offered deliveries arrive, and a rate fails when two windows fail.
  * The figure is the most deliveries/s received in a passing window.
  */
 import { median } from '../lib/stats.js';
@@ -14,6 +15,8 @@ import { benchSymbols, channelOf } from '../lib/ticks.js';
 
 const P99_LIMIT_MS = 100;
 const SYMBOLS = 100;
+/** Symbols each client subscribes to: a tick reaches clients × PER_CLIENT / SYMBOLS of them. */
+const PER_CLIENT = 10;
 
 interface Plan {
   clients: number;
@@ -32,26 +35,56 @@ interface KneeResult {
   steps: Array<[number, number, number, boolean]>;
 }
 
+/** A window passes when p99 ≤ 100 ms and at least 80 % of the offered deliveries arrived. */
+function passes(m: Measurement, offered: number): boolean {
+  return m.deliveries > 0 && m.p99 <= P99_LIMIT_MS && m.perSecond >= 0.8 * offered;
+}
+
+/**
+ * Waits until the clients have read everything subscribing caused (snapshots: 100 per client for
+ * ours) so the first window does not measure that backlog. Bounded to ~15 s.
+ */
+async function drain(rig: RelayRig): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const quiet = await rig.loadgen.call<{ framesPerSecond: number }>('measure', { ms: 300 });
+    if (quiet.framesPerSecond < 1) return;
+  }
+}
+
 /** Ramps the tick rate on one relay; `hint` (ticks/s) from an earlier repetition shortens the search. */
 async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: ScenarioContext): Promise<KneeResult> {
   const kind = rig.kind;
   return onRig(rig, async () => {
     const channels = benchSymbols(SYMBOLS).map(channelOf);
     const opened = await rig.loadgen.call<{ opened: number; failed: number }>('open', {
-      url: rig.wsUrl, count: plan.clients, channels, kind: rig.dialect, concurrency: 100,
+      url: rig.wsUrl, count: plan.clients, channels, kind: rig.dialect, concurrency: 100, spread: PER_CLIENT,
     }, 180_000);
     if (opened.failed > 0) context.note(`${RELAY_LABEL[kind]}: ${opened.failed} of ${plan.clients} clients failed to connect`);
+    await drain(rig);
     const steps: KneeResult['steps'] = [];
     let best: KneeResult = { deliveriesPerSecond: 0, p99: Number.NaN, loadgenCpu: Number.NaN, serverCpu: Number.NaN, ticksPerSecond: 0, steps };
     let pass = 0;
     let fail = Number.POSITIVE_INFINITY;
-    let rate = hint > 0 ? hint / 2 : Math.max(1, 5000 / opened.opened);
+    const fanOut = (opened.opened * PER_CLIENT) / SYMBOLS; // deliveries per tick
+    let rate = hint > 0 ? hint / 2 : Math.max(10, 20_000 / fanOut);
     for (let step = 0; step < plan.maxSteps; step++) {
       await rig.server.call('rate', { ticksPerSecond: rate, symbols: SYMBOLS });
-      await sleep(plan.warmupMs);
-      const m: Measurement = await measureWindow(rig, plan.windowMs);
-      const offered = rate * opened.opened;
-      const ok = m.deliveries > 0 && m.p99 <= P99_LIMIT_MS && m.perSecond >= 0.8 * offered;
+      await sleep(step === 0 ? plan.warmupMs * 3 : plan.warmupMs);
+      const offered = rate * fanOut;
+      // At least ~20 ticks per window, so that slow rates are not judged on two or three ticks.
+      const windowMs = Math.min(5000, Math.max(plan.windowMs, 20_000 / rate));
+      let m: Measurement = await measureWindow(rig, windowMs);
+      let ok = passes(m, offered);
+      if (!ok) {
+        // One retry after a pause: on a shared machine a single window can fail for reasons
+        // that have nothing to do with the relay; a rate fails when it fails twice.
+        await rig.server.call('rate', { ticksPerSecond: 0 });
+        await drain(rig);
+        await rig.server.call('rate', { ticksPerSecond: rate, symbols: SYMBOLS });
+        await sleep(plan.warmupMs);
+        m = await measureWindow(rig, windowMs);
+        ok = passes(m, offered);
+      }
       steps.push([Math.round(rate * 10) / 10, Math.round(m.perSecond), Math.round(m.p99 * 10) / 10, ok]);
       if (process.env.BENCH_VERBOSE) context.note(`${RELAY_LABEL[kind]} ${rate.toFixed(1)} ticks/s → ${Math.round(m.perSecond)}/s of ${Math.round(offered)}, p99 ${m.p99.toFixed(1)} ms, CPU relay ${m.serverCpu.toFixed(0)} % load ${m.loadgenCpu.toFixed(0)} %`);
       if (ok && m.perSecond > best.deliveriesPerSecond) {
@@ -62,7 +95,7 @@ async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: Scenar
       // Let a failed step's backlog drain before the next, lower one.
       if (!ok) {
         await rig.server.call('rate', { ticksPerSecond: 0 });
-        await sleep(Math.min(3000, plan.warmupMs * 3));
+        await drain(rig);
       }
       if (Number.isFinite(fail) && fail / Math.max(pass, 1e-9) < 1.2) break;
       rate = Number.isFinite(fail) ? (pass > 0 ? Math.sqrt(pass * fail) : fail / 2) : rate * 2;
