@@ -18,6 +18,20 @@ const H = 2;
 const L = 3;
 const C = 4;
 
+/** Candle slots shown at least, so a few first candles are not drawn as wide as the chart. */
+const MIN_CANDLES_SHOWN = 12;
+
+/**
+ * Start of the time axis. While the data covers less than the window (a fresh feed), the axis
+ * starts at the first point instead of showing an empty left part; it never spans less than
+ * `minSpan` (so two ticks a second apart are not stretched over the whole width), nor more than
+ * the window. Once the data fills the window, the axis is the window, scrolling.
+ */
+export function visibleStart(firstTime: number, lastTime: number, windowMs: number, minSpan: number): number {
+  const span = Math.min(windowMs, Math.max(minSpan, lastTime - firstTime));
+  return lastTime - span;
+}
+
 /** The series a chart type draws. */
 export type SeriesKind = 'line' | 'candles';
 
@@ -139,7 +153,7 @@ export class ChartModel {
     return { time: r.get(index, T), open: r.get(index, O), high: r.get(index, H), low: r.get(index, L), close: r.get(index, C) };
   }
 
-  /** Bounds of the held data (the low/high of candles), or `null` when empty. */
+  /** Bounds to show: the low/high of the held data, and the time axis of `visibleStart`; `null` when empty. */
   extent(kind: SeriesKind): Extent | null {
     const n = this.count(kind);
     if (n === 0) return null;
@@ -152,7 +166,8 @@ export class ChartModel {
       if (high > vMax) vMax = high;
     }
     const tMax = kind === 'line' ? this.lastTime : this.candles.get(n - 1, T) + this.intervalMs;
-    return { tMin: tMax - this.windowMs, tMax, vMin, vMax };
+    const minSpan = kind === 'line' ? this.windowMs / 10 : this.intervalMs * MIN_CANDLES_SHOWN;
+    return { tMin: visibleStart(this.time(kind, 0), tMax, this.windowMs, minSpan), tMax, vMin, vMax };
   }
 
   /** Index of the point or candle nearest to `time` (binary search), or -1 when empty. */

@@ -2,7 +2,8 @@
  * Draws the main canvas of a chart: grid and labels, the series (line, area or candles) and a
  * marker of the last price. Pure drawing from a model and a scale, in bitmap coordinates.
  */
-import type { ChartModel, SeriesKind } from './chart-model.js';
+import { layoutPriceLabels, layoutTimeLabels, priceTickCount, type LabelBox } from './axis-layout.js';
+import type { ChartModel } from './chart-model.js';
 import { crisp, niceTicks, type ChartScale } from './chart-scale.js';
 import type { ChartTheme } from './chart-theme.js';
 
@@ -15,73 +16,111 @@ export interface ChartFormatters {
 /** Series styles of the `type` attribute. */
 export type SeriesStyle = 'line' | 'area' | 'candles';
 
-function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters, lastPriceY: number): void {
-  const { ratio, left, right, bottom, extent } = scale;
+/** Width of the line of line and area charts, in CSS pixels. */
+export const SERIES_LINE_WIDTH = 2;
+/** Size of axis labels, in CSS pixels. */
+const LABEL_FONT_SIZE = 11;
+/** Height of the last-price marker, in CSS pixels. */
+const MARKER_HEIGHT = 16;
+
+/** The series line width in bitmap pixels: a whole number, so the line is as crisp at 1.5× as at 2×. */
+export function seriesLineWidth(ratio: number): number {
+  return Math.max(1, Math.round(SERIES_LINE_WIDTH * ratio));
+}
+
+/** What a frame put where (bitmap pixels): the axis labels drawn and the last-price marker. */
+export interface ChartLayout {
+  time: LabelBox[];
+  price: LabelBox[];
+  marker: LabelBox | null;
+}
+
+function markerBox(model: ChartModel, scale: ChartScale, format: ChartFormatters): LabelBox | null {
+  if (!Number.isFinite(model.lastPrice)) return null;
+  const y = Math.round(scale.y(model.lastPrice));
+  const half = Math.round((MARKER_HEIGHT * scale.ratio) / 2);
+  const text = format.price(model.lastPrice);
+  return { text, value: model.lastPrice, left: scale.right, right: scale.width, top: y - half, bottom: y + half };
+}
+
+function boxesTouch(a: LabelBox, b: LabelBox): boolean {
+  return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+}
+
+function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters, marker: LabelBox | null): ChartLayout {
+  const { ratio, left, right, top, bottom, extent } = scale;
   const lineWidth = Math.max(1, Math.floor(ratio));
+  const labelHeight = Math.round(LABEL_FONT_SIZE * ratio * 1.2);
+  const measure = (text: string) => ctx.measureText(text).width;
   ctx.lineWidth = lineWidth;
   ctx.strokeStyle = theme.grid;
   ctx.fillStyle = theme.text;
-  ctx.font = `${Math.round(11 * ratio)}px ${theme.font}`;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
+  const ticks = niceTicks(extent.vMin, extent.vMax, priceTickCount(bottom - top, labelHeight));
   ctx.beginPath();
-  for (const value of niceTicks(extent.vMin, extent.vMax, 4)) {
+  for (const value of ticks) {
     const y = crisp(scale.y(value), lineWidth);
     ctx.moveTo(left, y);
     ctx.lineTo(right, y);
-    // The last-price marker covers labels near it.
-    if (Math.abs(y - lastPriceY) > 14 * ratio) ctx.fillText(format.price(value), right + Math.round(6 * ratio), y);
   }
-  ctx.stroke();
-  ctx.textBaseline = 'top';
-  ctx.textAlign = 'center';
-  const step = niceTimeStep((extent.tMax - extent.tMin) / 4);
-  for (let t = Math.ceil(extent.tMin / step) * step; t <= extent.tMax; t += step) {
-    const x = scale.x(t);
-    const label = format.time(t);
-    const half = ctx.measureText(label).width / 2;
-    if (x - half < left || x + half > right) continue; // never cut at the edges
-    ctx.fillText(label, x, bottom + Math.round(4 * ratio));
-  }
-  ctx.beginPath();
   ctx.moveTo(left, crisp(bottom, lineWidth));
   ctx.lineTo(right, crisp(bottom, lineWidth));
   ctx.stroke();
+  const price = layoutPriceLabels({
+    ticks, left: right + Math.round(6 * ratio), top: 0, bottom: scale.height, height: labelHeight, gap: Math.round(2 * ratio),
+    y: scale.y, format: format.price, measure, marker,
+  });
+  for (const label of price) ctx.fillText(label.text, label.left, (label.top + label.bottom) / 2);
+  const time = layoutTimeLabels({
+    // The newest label may reach under the price axis: that corner is free (the marker stays above it).
+    tMin: extent.tMin, tMax: extent.tMax, left, right: scale.width - Math.round(2 * ratio), top: bottom + Math.round(4 * ratio), height: labelHeight,
+    gap: Math.round(12 * ratio), x: scale.x, format: format.time, measure,
+  });
+  // On a very short chart the marker can reach the time row: it wins there too.
+  const shown = time.filter((label) => !marker || !boxesTouch(label, marker));
+  ctx.textBaseline = 'top';
+  for (const label of shown) ctx.fillText(label.text, label.left, label.top);
+  return { time: shown, price, marker };
 }
 
-const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400].map((s) => s * 1000);
-
-function niceTimeStep(raw: number): number {
-  return TIME_STEPS.find((step) => step >= raw) ?? TIME_STEPS[TIME_STEPS.length - 1];
+/** Traces the series through crisp pixel positions (flat stretches stay sharp). */
+function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, lineWidth: number): void {
+  const n = model.count('line');
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) {
+    const x = crisp(scale.x(model.time('line', i)), lineWidth);
+    const y = crisp(scale.y(model.value(i)), lineWidth);
+    if (i === 0) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+  }
+  if (n === 1) ctx.lineTo(scale.right, crisp(scale.y(model.value(0)), lineWidth));
 }
 
 function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme, area: boolean): void {
   const n = model.count('line');
   if (n === 0) return;
-  ctx.beginPath();
-  for (let i = 0; i < n; i++) {
-    const x = scale.x(model.time('line', i));
-    const y = scale.y(model.value(i));
-    if (i === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
+  const lineWidth = seriesLineWidth(scale.ratio);
+  if (area) {
+    // The fill goes below the line, so the line looks the same in line and area charts.
+    traceLine(ctx, model, scale, lineWidth);
+    ctx.lineTo(n === 1 ? scale.right : scale.x(model.time('line', n - 1)), scale.bottom);
+    ctx.lineTo(scale.x(model.time('line', 0)), scale.bottom);
+    ctx.closePath();
+    const gradient = ctx.createLinearGradient(0, scale.top, 0, scale.bottom);
+    gradient.addColorStop(0, theme.area);
+    gradient.addColorStop(1, 'transparent');
+    ctx.globalAlpha = 0.25;
+    ctx.fillStyle = gradient;
+    ctx.fill();
+    ctx.globalAlpha = 1;
   }
-  if (n === 1) ctx.lineTo(scale.right, scale.y(model.value(0)));
+  traceLine(ctx, model, scale, lineWidth);
   ctx.lineJoin = 'round';
-  ctx.lineWidth = Math.max(1, Math.round(1.5 * scale.ratio));
+  ctx.lineCap = 'round';
+  ctx.lineWidth = lineWidth;
   ctx.strokeStyle = theme.line;
   ctx.stroke();
-  if (!area) return;
-  const lastX = n === 1 ? scale.right : scale.x(model.time('line', n - 1));
-  ctx.lineTo(lastX, scale.bottom);
-  ctx.lineTo(scale.x(model.time('line', 0)), scale.bottom);
-  ctx.closePath();
-  const gradient = ctx.createLinearGradient(0, scale.top, 0, scale.bottom);
-  gradient.addColorStop(0, theme.area);
-  gradient.addColorStop(1, 'transparent');
-  ctx.globalAlpha = 0.25;
-  ctx.fillStyle = gradient;
-  ctx.fill();
-  ctx.globalAlpha = 1;
 }
 
 function drawCandles(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme): void {
@@ -103,19 +142,16 @@ function drawCandles(ctx: CanvasRenderingContext2D, model: ChartModel, scale: Ch
   }
 }
 
-function drawLastPrice(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme, format: ChartFormatters): void {
-  if (!Number.isFinite(model.lastPrice)) return;
-  const y = Math.round(scale.y(model.lastPrice));
-  const height = Math.round(16 * scale.ratio);
+function drawMarker(ctx: CanvasRenderingContext2D, marker: LabelBox, scale: ChartScale, theme: ChartTheme): void {
   ctx.fillStyle = theme.line;
-  ctx.fillRect(scale.right, y - height / 2, scale.width - scale.right, height);
+  ctx.fillRect(marker.left, marker.top, marker.right - marker.left, marker.bottom - marker.top);
   ctx.fillStyle = theme.background;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  ctx.fillText(format.price(model.lastPrice), scale.right + Math.round(6 * scale.ratio), y);
+  ctx.fillText(marker.text, scale.right + Math.round(6 * scale.ratio), (marker.top + marker.bottom) / 2);
 }
 
-/** Draws one frame of the main canvas. */
+/** Draws one frame of the main canvas; returns where its labels went (empty without a scale). */
 export function renderChart(
   ctx: CanvasRenderingContext2D,
   model: ChartModel,
@@ -123,17 +159,19 @@ export function renderChart(
   scale: ChartScale | null,
   theme: ChartTheme,
   format: ChartFormatters,
-): void {
+): ChartLayout {
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-  if (!scale) return;
-  const kind: SeriesKind = style === 'candles' ? 'candles' : 'line';
-  drawGrid(ctx, scale, theme, format, Number.isFinite(model.lastPrice) ? scale.y(model.lastPrice) : -Infinity);
+  if (!scale) return { time: [], price: [], marker: null };
+  ctx.font = `${Math.round(LABEL_FONT_SIZE * scale.ratio)}px ${theme.font}`;
+  const marker = markerBox(model, scale, format);
+  const layout = drawGrid(ctx, scale, theme, format, marker);
   ctx.save();
   ctx.beginPath();
   ctx.rect(scale.left, 0, scale.right - scale.left, scale.bottom);
   ctx.clip();
-  if (kind === 'candles') drawCandles(ctx, model, scale, theme);
+  if (style === 'candles') drawCandles(ctx, model, scale, theme);
   else drawLine(ctx, model, scale, theme, style === 'area');
   ctx.restore();
-  drawLastPrice(ctx, model, scale, theme, format);
+  if (marker) drawMarker(ctx, marker, scale, theme);
+  return layout;
 }
