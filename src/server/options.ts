@@ -34,7 +34,7 @@ export interface RelayLimits {
   maxConnectionsPerIp: number;
   /** Invalid frames a connection may send before it is closed with 4502. */
   maxBadFrames: number;
-  /** Updates kept per channel for `since` recovery. */
+  /** Updates kept per channel for `since` recovery and `GET /v1/history` (1,200: 5 minutes at 4 ticks/s). */
   historySize: number;
   /** Most channels the in-process backend keeps (publishes to new channels beyond are refused). */
   maxChannels: number;
@@ -61,7 +61,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxSubscriptionsPerConnection: 500,
   maxConnectionsPerIp: 100,
   maxBadFrames: 20,
-  historySize: 100,
+  historySize: 1_200,
   maxChannels: 10_000,
   maxPayload: MAX_FRAME_BYTES,
   maxHttpBodyBytes: 256 * 1024,

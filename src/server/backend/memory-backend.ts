@@ -1,13 +1,14 @@
 /**
  * The in-process channel backend: `seq`, last value and a bounded history ring per channel, for a
- * relay running as a single node. Memory is bounded by `historySize × maxChannels`.
+ * relay running as a single node. Memory is bounded by `historySize × maxChannels` envelopes
+ * (docs/server.md gives the bytes per stored update).
  */
 import type { ChannelData } from '../../protocol/messages.js';
 import type { BackendHealth, ChannelBackend, Envelope, Recovery } from './types.js';
 
 /** Options of the in-process backend. */
 export interface MemoryBackendOptions {
-  /** Updates kept per channel for `since` recovery. Default 100. */
+  /** Updates kept per channel for `since` recovery and `/v1/history`. Default 1,200. */
   historySize?: number;
   /** Most channels kept; a publish to a new channel beyond this throws. Default 10,000. */
   maxChannels?: number;
@@ -21,32 +22,41 @@ export class ChannelLimitError extends Error {
   }
 }
 
-/** A fixed-size ring of the latest envelopes of one channel, oldest first. */
+/**
+ * A bounded ring of the latest envelopes of one channel. It grows with use up to `capacity`, so a
+ * channel with few updates costs few slots (a large `historySize` is paid only where used).
+ */
 class History {
-  private readonly ring: Array<Envelope | undefined>;
+  private readonly ring: Envelope[] = [];
   private next = 0;
-  private size = 0;
 
-  constructor(private readonly capacity: number) {
-    this.ring = new Array<Envelope | undefined>(capacity);
-  }
+  constructor(private readonly capacity: number) {}
 
   push(envelope: Envelope): void {
+    if (this.ring.length < this.capacity) {
+      this.ring.push(envelope);
+      return;
+    }
     this.ring[this.next] = envelope;
     this.next = (this.next + 1) % this.capacity;
-    this.size = Math.min(this.size + 1, this.capacity);
+  }
+
+  /** The newest `count` envelopes (at most what is kept), oldest first. */
+  newest(count: number): Envelope[] {
+    const size = this.ring.length;
+    const n = Math.max(0, Math.min(Math.floor(count), size));
+    const out: Envelope[] = [];
+    // While growing, `next` is 0 and the ring is in order; once full, `next` is the oldest slot.
+    for (let i = size - n; i < size; i++) out.push(this.ring[(this.next + i) % size] as Envelope);
+    return out;
   }
 
   /** Envelopes with `seq > since`, or null when the oldest kept one is already past `since + 1`. */
   after(since: number, latestSeq: number): Envelope[] | null {
     const missed = latestSeq - since;
     if (missed <= 0) return [];
-    if (missed > this.size) return null;
-    const out: Envelope[] = [];
-    for (let i = missed; i >= 1; i--) {
-      out.push(this.ring[(this.next - i + this.capacity) % this.capacity] as Envelope);
-    }
-    return out;
+    if (missed > this.ring.length) return null;
+    return this.newest(missed);
   }
 }
 
@@ -57,7 +67,7 @@ interface ChannelState {
 
 /** Creates an in-process backend. */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): ChannelBackend {
-  const historySize = Math.max(1, Math.floor(options.historySize ?? 100));
+  const historySize = Math.max(1, Math.floor(options.historySize ?? 1_200));
   const maxChannels = Math.max(1, Math.floor(options.maxChannels ?? 10_000));
   const channels = new Map<string, ChannelState>();
   const watched = new Set<string>();
@@ -93,6 +103,10 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
       if (since > latestSeq) return { recovered: false, updates: [], latest };
       const updates = state ? state.history.after(since, latestSeq) : [];
       return updates ? { recovered: true, updates, latest } : { recovered: false, updates: [], latest };
+    },
+
+    async history(channel: string, limit: number): Promise<Envelope[]> {
+      return channels.get(channel)?.history.newest(limit) ?? [];
     },
 
     watch(channel: string): void {

@@ -26,7 +26,7 @@ import { WatchedChannel } from './redis-watched-channel.js';
 export interface RedisBackendOptions {
   /** Redis URL, e.g. `redis://127.0.0.1:6379/0` (`rediss://` for TLS). */
   url: string;
-  /** Updates kept per channel for `since` recovery. Default 100. */
+  /** Updates kept per channel for `since` recovery and `/v1/history`. Default 1,200. */
   historySize?: number;
   /** Prefix of every key and pub/sub channel, so several deployments can share one Redis. Default `mp:`. */
   keyPrefix?: string;
@@ -51,7 +51,7 @@ const RETRY_CHECK_MS = 1_000;
  * const backend = await createRedisBackend({ url: 'redis://127.0.0.1:6379' });
  */
 export async function createRedisBackend(options: RedisBackendOptions): Promise<ChannelBackend> {
-  const historySize = Math.max(1, Math.floor(options.historySize ?? 100));
+  const historySize = Math.max(1, Math.floor(options.historySize ?? 1_200));
   const prefix = options.keyPrefix ?? 'mp:';
   const log = options.logger ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
   const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -210,6 +210,21 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
         const current = latest?.seq ?? 0;
         return since >= current ? { recovered: true, updates: [], latest } : { recovered: false, updates: [], latest };
       }
+    },
+
+    async history(channel: string, limit: number): Promise<Envelope[]> {
+      const count = Math.max(0, Math.min(Math.floor(limit), historySize));
+      if (count === 0) return [];
+      if (!isReady(command)) throw new BackendUnavailableError('Redis is unavailable');
+      // The capped list is oldest first; its tail holds the newest `count` envelopes.
+      const entries = await command.lrange(channelKeys(prefix, channel).hist, -count, -1);
+      const out: Envelope[] = [];
+      for (const entry of entries) {
+        const envelope = parseEnvelope(entry);
+        // Skip anything foreign or out of order rather than hand a client a broken sequence.
+        if (envelope && envelope.channel === channel && envelope.seq > (out.at(-1)?.seq ?? 0)) out.push(envelope);
+      }
+      return out;
     },
 
     watch(channel: string): void {

@@ -60,6 +60,12 @@ export interface ChannelBackend {
   latest(channel: string): Promise<Envelope | null>;
   /** Updates after `since`, when history still holds them all. */
   recover(channel: string, since: number): Promise<Recovery>;
+  /**
+   * The newest `limit` stored updates of a channel, oldest first (fewer when history holds fewer;
+   * empty for an unknown channel). Serves `GET /v1/history`. Optional for backends of your own:
+   * the relay then derives it from `latest` and `recover`.
+   */
+  history?(channel: string, limit: number): Promise<Envelope[]>;
   /** This node wants deliveries of `channel` (it has local subscribers). Idempotent. */
   watch(channel: string): void;
   /** This node no longer needs `channel`. Idempotent. */

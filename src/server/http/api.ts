@@ -1,6 +1,6 @@
 /**
- * The relay's HTTP API: `/healthz`, `/metrics`, `/v1/snapshot` (CORS, for the polling fallback)
- * and `/v1/publish` (bearer token). docs/protocol.md shows each request and response.
+ * The relay's HTTP API: `/healthz`, `/metrics`, `/v1/snapshot` (CORS, for the polling fallback),
+ * `/v1/history` (CORS, chart backfill; history.ts) and `/v1/publish` (bearer token). docs/protocol.md shows each request and response.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,9 +9,10 @@ import type { ChannelBackend } from '../backend/types.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';
 import type { RelayLimits } from '../options.js';
-import { grantAllows, type TokenVerifier } from '../ws/auth.js';
-import { isOriginAllowed } from './origins.js';
+import type { TokenVerifier } from '../ws/auth.js';
+import { handleHistory } from './history.js';
 import { parsePublishBody, type PublishItem } from './publish-validation.js';
+import { acceptRead, authorizeRead, corsHeaders } from './read-access.js';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './respond.js';
 
 /** What the API reads from the relay. */
@@ -22,7 +23,7 @@ export interface ApiContext {
   log: Logger;
   allowedOrigins: string[];
   publishToken: string | undefined;
-  /** Set when JWT auth is on: `/v1/snapshot` then needs a bearer JWT allowing every channel asked. */
+  /** Set when JWT auth is on: `/v1/snapshot` and `/v1/history` then need a bearer JWT allowing every channel asked. */
   verifier: TokenVerifier | null;
   nodeId: string;
   startedAt: number;
@@ -44,6 +45,9 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
       return true;
     case '/v1/snapshot':
       await snapshot(req, res, ctx);
+      return true;
+    case '/v1/history':
+      await handleHistory(req, res, { ...ctx, historySize: ctx.limits.historySize });
       return true;
     case '/v1/publish':
       if (allow(req, res, ['POST'])) await publish(req, res, ctx);
@@ -70,35 +74,15 @@ function health(res: ServerResponse, ctx: ApiContext): void {
   });
 }
 
-/** CORS headers for the snapshot endpoint: `*` without an allow-list, else the allowed origin. */
-function corsHeaders(req: IncomingMessage, allowed: string[]): Record<string, string> {
-  const base = { 'Access-Control-Allow-Methods': 'GET, OPTIONS', 'Access-Control-Allow-Headers': 'Authorization', 'Access-Control-Max-Age': '600' };
-  if (allowed.length === 0 || allowed.includes('*')) return { ...base, 'Access-Control-Allow-Origin': '*' };
-  const origin = req.headers.origin;
-  if (origin !== undefined && isOriginAllowed(origin, allowed)) return { ...base, 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
-  return { Vary: 'Origin' };
-}
-
 async function snapshot(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
   const cors = corsHeaders(req, ctx.allowedOrigins);
-  if (req.method === 'OPTIONS') {
-    res.writeHead(204, cors);
-    res.end();
-    return;
-  }
-  if (req.method !== 'GET') return sendError(res, 405, 'method not allowed', { ...cors, Allow: 'GET, OPTIONS' });
+  if (!acceptRead(req, res, cors)) return;
   const query = new URL(req.url ?? '/', 'http://relay').searchParams.get('channels') ?? '';
   const channels = [...new Set(query.split(',').filter((channel) => channel.length > 0))];
   if (channels.length === 0) return sendError(res, 400, '`channels` query parameter is required', cors);
   if (channels.length > ctx.limits.maxHttpItems) return sendError(res, 400, `at most ${ctx.limits.maxHttpItems} channels`, cors);
   if (!channels.every(isValidChannel)) return sendError(res, 400, 'invalid channel name', cors);
-  if (ctx.verifier) {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const result = token ? await ctx.verifier.verify(token) : null;
-    if (!result?.ok) return sendError(res, 401, result ? result.reason : 'a bearer JWT is required', { ...cors, 'WWW-Authenticate': 'Bearer' });
-    const forbidden = channels.filter((channel) => !grantAllows(result.grant, channel));
-    if (forbidden.length > 0) return sendError(res, 403, `the token does not allow: ${forbidden.join(',')}`, cors);
-  }
+  if (!(await authorizeRead(req, res, ctx.verifier, channels, cors))) return;
   const latest = await Promise.all(channels.map((channel) => ctx.backend.latest(channel)));
   // A null-prototype object: channel names come from the query string.
   const body: Record<string, { seq: number; data: unknown } | null> = Object.create(null);

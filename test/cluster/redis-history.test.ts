@@ -1,0 +1,65 @@
+/**
+ * The Redis backend's `history()` (what `GET /v1/history` reads): the tail of the capped list,
+ * oldest first, the same on every node; refused while Redis is away.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
+import { BackendUnavailableError, type ChannelBackend } from '../../src/server/backend/types.js';
+import { createRelay } from '../../src/server/relay.js';
+import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
+import { quietLogger, range, uniquePrefix, waitFor } from './helpers.js';
+
+if (SKIP_REASON) console.log(`# skipping Redis history tests: ${SKIP_REASON}`);
+
+describe('Redis backend: history', { skip: SKIP_REASON }, () => {
+  let redis: TestRedis;
+  const open: ChannelBackend[] = [];
+
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(async () => {
+    await Promise.all(open.map((b) => b.close()));
+    await redis?.stop();
+  });
+
+  test('both nodes answer the newest updates of the capped list, oldest first', async () => {
+    const options = { url: redis.url, keyPrefix: uniquePrefix(), logger: quietLogger(), historySize: 50 };
+    const [a, b] = await Promise.all([createRedisBackend(options), createRedisBackend(options)]);
+    open.push(a, b);
+    for (const i of range(1, 80)) await (i % 2 ? a : b).publish('price:H', { price: i });
+    assert.deepEqual((await a.history!('price:H', 5)).map((e) => e.seq), range(76, 80));
+    assert.deepEqual((await b.history!('price:H', 5)).map((e) => e.data.price), range(76, 80));
+    const all = await b.history!('price:H', 1000);
+    assert.deepEqual(all.map((e) => e.seq), range(31, 80), 'capped at historySize');
+    assert.deepEqual(await a.history!('price:UNKNOWN', 10), []);
+  });
+
+  test('GET /v1/history on a relay with a Redis backend answers from Redis', async () => {
+    const prefix = uniquePrefix();
+    const backend = await createRedisBackend({ url: redis.url, keyPrefix: prefix, logger: quietLogger() });
+    open.push(backend);
+    const relay = await createRelay({ host: '127.0.0.1', port: 0, quiet: true, simulate: false, backend });
+    try {
+      for (const i of range(1, 30)) await relay.publish('price:RH', { price: i });
+      const body = (await (await fetch(`${relay.httpUrl}/v1/history?channel=price:RH&limit=600`)).json()) as { updates: Array<{ seq: number }> };
+      assert.deepEqual(body.updates.map((u) => u.seq), range(1, 30));
+    } finally {
+      await relay.close();
+    }
+  });
+
+  test('while Redis is away, history() rejects with BackendUnavailableError (the endpoint answers 503)', async () => {
+    const backend = await createRedisBackend({ url: redis.url, keyPrefix: uniquePrefix(), logger: quietLogger(), commandTimeoutMs: 500 });
+    open.push(backend);
+    await backend.publish('price:GONE', { price: 1 });
+    await redis.stop();
+    try {
+      await waitFor('degraded', () => backend.health() === 'degraded');
+      await assert.rejects(backend.history!('price:GONE', 10), BackendUnavailableError);
+    } finally {
+      await redis.start();
+    }
+  });
+});
