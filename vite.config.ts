@@ -11,10 +11,13 @@
  * In both library builds the SharedWorker, created in the client as
  * `new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url))`, is emitted as its own
  * file `market-pulse-worker.js` next to the bundle; `base: './'` keeps its URL relative to the
- * bundle, so the kit works from any folder or CDN path.
+ * bundle, so the kit works from any folder or CDN path. Both builds minify the text of Lit's
+ * css``/html`` literals (scripts/minify-literals.mjs), which no minifier touches.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig, type UserConfig } from 'vite';
+// @ts-expect-error: a plain ES module of the build scripts, without type declarations
+import { minifyLiteralsPlugin } from './scripts/minify-literals.mjs';
 
 /** File name of the worker in every build; the docs tell site owners to host a file of that name. */
 export const WORKER_FILE = 'market-pulse-worker.js';
@@ -41,6 +44,8 @@ function libraryConfig(target: 'esm' | 'cdn'): UserConfig {
   const cdn = target === 'cdn';
   return {
     base: './',
+    // Lit's css``/html`` text is written indented for people; esbuild leaves it alone.
+    plugins: [minifyLiteralsPlugin()],
     // The production condition selects Lit's production build (no dev-mode warnings, smaller).
     resolve: { conditions: ['module', 'browser', 'production'] },
     define: { 'process.env.NODE_ENV': '"production"' },

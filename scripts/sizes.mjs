@@ -1,86 +1,136 @@
-// Size budgets of the browser kit, measured the way a user pays for them: esbuild-bundled from
-// source, minified, production Lit, then gzipped. (Vite's library mode keeps whitespace even with
-// `minify`, so its raw output would overstate what a site downloads.)
+// Size budgets of the browser kit, measured the way a page pays for them: the elements bundled by
+// esbuild from source with code splitting (as an app's bundler would), minified, production Lit,
+// Lit literals minified like the shipped build (scripts/minify-literals.mjs), and every file
+// gzipped on its own (each file is its own HTTP response), then summed.
+//
+// A page with <market-feed> downloads, in shared-worker mode:
+//   page files    the entry chunk and every chunk it loads, except the in-tab transports
+//   worker        market-pulse-worker.js (the socket and the connection core, once per origin)
+// and only without a SharedWorker (or with the kit on a CDN and no hosted worker):
+//   fallback      the leader/direct transports with their own copy of the connection core
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { minifyLiteralsEsbuild } from './minify-literals.mjs';
 
 const KB = 1024;
+const CORE = ['market-feed', 'price-ticker', 'ticker-tape', 'connection-status'];
+const WORKER = 'src/worker/shared-worker.ts';
+/** Lazy entries that only the fallback modes load. */
+const FALLBACK = /src\/client\/transports\//;
 
-/** Budgets from the issue: what a page with tickers, tape and status pays, and the chart alone. */
-export const BUDGETS = [
-  {
-    name: 'core: Lit + client + worker + feed + ticker + tape + status',
-    defines: ['market-feed', 'price-ticker', 'ticker-tape', 'connection-status'],
-    withWorker: true,
-    limit: 12 * KB,
-  },
-  { name: 'chart: realtime-chart + Lit (standalone)', defines: ['realtime-chart'], withWorker: false, limit: 20 * KB },
-];
+/** Budgets from issue 4. */
+export const CORE_LIMIT = 12 * KB;
+export const CHART_LIMIT = 20 * KB;
 
-async function minified(options) {
-  const result = await build({
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-    conditions: ['production'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    ...options,
-  });
-  return result.outputFiles[0].contents;
-}
+const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-/** Minified and gzipped size of bundling `imports` (paths relative to the project root). */
-async function measureImports(imports) {
-  const contents = imports.map((path) => `import './${path}';`).join('\n');
-  return minified({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' } });
+const common = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  write: false,
+  logLevel: 'silent',
+  conditions: ['production'],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  legalComments: 'none',
+  plugins: [minifyLiteralsEsbuild()],
+};
+
+/** Sum of files: their count, minified bytes and gzipped bytes (each file gzipped alone). */
+function total(files) {
+  return {
+    files: files.length,
+    min: files.reduce((sum, file) => sum + file.min, 0),
+    gzip: files.reduce((sum, file) => sum + file.gzip, 0),
+  };
 }
 
 /**
- * Measures every budget whose elements exist.
- * @returns {Promise<Array<{name: string, min: number, gzip: number, limit: number|null, over: boolean, missing: string[]}>>}
+ * Bundles a page that registers `elements` and splits its output into what the page loads in
+ * shared-worker mode and what only the fallback transports load.
+ */
+async function measurePage(elements) {
+  const contents = elements.map((name) => `import './src/elements/${name}/define.ts';`).join('\n');
+  const result = await build({
+    ...common,
+    stdin: { contents, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'page.ts' },
+    splitting: true,
+    outdir: 'size-check',
+    metafile: true,
+  });
+  const outputs = result.metafile.outputs;
+  const sizes = new Map(result.outputFiles.map((file) => [
+    join('size-check', file.path.split('/size-check/')[1]),
+    { min: file.contents.length, gzip: gzip(file.contents) },
+  ]));
+  const page = new Set();
+  const visit = (name) => {
+    if (page.has(name)) return;
+    page.add(name);
+    for (const { path, kind } of outputs[name].imports) {
+      if (kind === 'dynamic-import' && FALLBACK.test(outputs[path]?.entryPoint ?? '')) continue;
+      visit(path);
+    }
+  };
+  visit(Object.keys(outputs).find((name) => outputs[name].entryPoint === 'page.ts'));
+  const files = (names) => names.map((name) => ({ name, ...sizes.get(name) }));
+  const all = Object.keys(outputs);
+  return { page: total(files(all.filter((name) => page.has(name)))), fallback: total(files(all.filter((name) => !page.has(name)))) };
+}
+
+async function measureWorker() {
+  const result = await build({ ...common, entryPoints: [WORKER] });
+  const code = result.outputFiles[0].contents;
+  return { files: 1, min: code.length, gzip: gzip(code) };
+}
+
+const row = (name, size, limit = null) => ({ name, ...size, limit, over: limit !== null && size.gzip > limit });
+const plus = (a, b) => ({ files: a.files + b.files, min: a.min + b.min, gzip: a.gzip + b.gzip });
+const minus = (a, b) => ({ files: a.files - b.files, min: a.min - b.min, gzip: a.gzip - b.gzip });
+
+/**
+ * Measures what pages pay, with the budgets of issue 4 on the two rows it names.
+ * @returns {Promise<Array<{name: string, files: number, min: number, gzip: number, limit: number|null, over: boolean}>>}
  */
 export async function measureBudgets() {
+  const present = (names) => names.filter((name) => existsSync(`src/elements/${name}/define.ts`));
   const rows = [];
-  const worker = 'src/worker/shared-worker.ts';
-  for (const budget of BUDGETS) {
-    const present = budget.defines.filter((name) => existsSync(`src/elements/${name}/define.ts`));
-    const missing = budget.defines.filter((name) => !present.includes(name));
-    if (present.length === 0) continue;
-    const main = await measureImports(present.map((name) => `src/elements/${name}/define.ts`));
-    let min = main.length;
-    let gzip = gzipSync(main, { level: 9 }).length;
-    if (budget.withWorker && existsSync(worker)) {
-      const code = await minified({ entryPoints: [worker] });
-      min += code.length;
-      gzip += gzipSync(code, { level: 9 }).length;
+  const core = present(CORE);
+  if (core.length > 0) {
+    const { page, fallback } = await measurePage(core);
+    const worker = existsSync(WORKER) ? await measureWorker() : total([]);
+    rows.push(
+      row('page: Lit + feed + ticker + tape + status', page),
+      row(`worker: ${WORKER_NAME} (once per origin)`, worker),
+      row('budget: page + worker (shared-worker mode)', plus(page, worker), CORE_LIMIT),
+      row('lazy fallback: leader/direct + connection core', fallback),
+      row('page in leader/direct mode: page + fallback', plus(page, fallback)),
+    );
+    if (present(['realtime-chart']).length === 1) {
+      const withChart = await measurePage([...core, 'realtime-chart']);
+      rows.push(row('chart added to that page', minus(withChart.page, page)));
     }
-    rows.push({ name: budget.name, min, gzip, limit: budget.limit, over: gzip > budget.limit, missing });
   }
-  // What a page that already has the core pays for adding a chart (information, no budget).
-  const core = BUDGETS[0].defines.filter((name) => existsSync(`src/elements/${name}/define.ts`));
-  if (core.length > 0 && existsSync('src/elements/realtime-chart/define.ts')) {
-    const defines = (names) => names.map((name) => `src/elements/${name}/define.ts`);
-    const without = await measureImports(defines(core));
-    const withChart = await measureImports(defines([...core, 'realtime-chart']));
-    const gz = (code) => gzipSync(code, { level: 9 }).length;
-    rows.push({ name: 'chart added to a page with the core', min: withChart.length - without.length, gzip: gz(withChart) - gz(without), limit: null, over: false, missing: [] });
+  if (present(['realtime-chart']).length === 1) {
+    const chart = await measurePage(['realtime-chart']);
+    rows.push(row('chart: realtime-chart + Lit (standalone page)', chart.page, CHART_LIMIT));
   }
   return rows;
 }
 
-/** min/gzip of each built file under `dir` (already minified CDN output, for information). */
+const WORKER_NAME = 'market-pulse-worker.js';
+
+/** min/gzip of each built file under `dir` (the shipped CDN files, for information). */
 export function measureFiles(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.js') && statSync(join(dir, name)).isFile())
     .map((name) => {
       const code = readFileSync(join(dir, name));
-      return { name: join(dir, name), min: code.length, gzip: gzipSync(code, { level: 9 }).length, limit: null, over: false, missing: [] };
+      return row(join(dir, name), { files: 1, min: code.length, gzip: gzip(code) });
     });
 }
 
@@ -88,12 +138,11 @@ const kb = (bytes) => `${(bytes / KB).toFixed(1)} kB`;
 
 /** Prints rows as a table; returns true when any row is over its budget. */
 export function printSizeTable(rows) {
-  const width = Math.max(40, ...rows.map((row) => row.name.length));
-  console.log(`\n${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'gzip'.padStart(9)}  budget`);
-  for (const row of rows) {
-    const budget = row.limit === null ? '' : `${kb(row.limit)} ${row.over ? 'OVER BUDGET' : 'ok'}`;
-    const note = row.missing.length > 0 ? `  (not yet written: ${row.missing.join(', ')})` : '';
-    console.log(`${row.name.padEnd(width)}  ${kb(row.min).padStart(9)}  ${kb(row.gzip).padStart(9)}  ${budget}${note}`);
+  const width = Math.max(40, ...rows.map((r) => r.name.length));
+  console.log(`\n${'what a page downloads'.padEnd(width)}  files  ${'min'.padStart(9)}  ${'gzip'.padStart(9)}  budget (gzip)`);
+  for (const r of rows) {
+    const budget = r.limit === null ? '' : `${kb(r.limit)} ${r.over ? `OVER by ${kb(r.gzip - r.limit)}` : 'ok'}`;
+    console.log(`${r.name.padEnd(width)}  ${String(r.files).padStart(5)}  ${kb(r.min).padStart(9)}  ${kb(r.gzip).padStart(9)}  ${budget}`);
   }
-  return rows.some((row) => row.over);
+  return rows.some((r) => r.over);
 }
