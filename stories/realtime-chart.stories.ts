@@ -76,3 +76,9 @@ export const Dark: Story = {
   args: { theme: 'dark', type: 'area' },
   render: (args) => withMarket({ ticksPerSecond: 16, symbols: [args.symbol], background: '#0b0e12' }, chart(args)),
 };
+
+/** Phone width, in Japanese: time labels are spaced by their measured width, none overlap or get cut. */
+export const Narrow: Story = {
+  args: { locale: 'ja-JP', window: '1m', type: 'candles', interval: '5s' },
+  render: (args) => withMarket({ ticksPerSecond: 16, symbols: [args.symbol] }, html`<div style="width: 330px">${chart(args)}</div>`),
+};

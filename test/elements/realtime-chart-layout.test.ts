@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { layoutPriceLabels, layoutTimeLabels, type LabelBox } from '../../src/elements/realtime-chart/axis-layout.js';
 import { ChartModel, visibleStart } from '../../src/elements/realtime-chart/chart-model.js';
-import { renderChart, seriesLineWidth, type ChartFormatters, type SeriesStyle } from '../../src/elements/realtime-chart/chart-renderer.js';
+import { fitScale, renderChart, seriesLineWidth, type ChartFormatters, type SeriesStyle } from '../../src/elements/realtime-chart/chart-renderer.js';
 import { AXIS_WIDTH, createScale } from '../../src/elements/realtime-chart/chart-scale.js';
 import type { ChartTheme } from '../../src/elements/realtime-chart/chart-theme.js';
 import { formatPrice } from '../../src/elements/shared/format.js';
@@ -100,6 +100,29 @@ describe('<realtime-chart> layout', () => {
       }
     });
   }
+
+  it('widens the price axis for long prices instead of cutting them', () => {
+    const model = new ChartModel(60_000, 5_000);
+    for (let i = 0; i <= 60; i++) model.ingest(1_000_000 + i * 1000, 1_234_000 + i * 100);
+    for (const ratio of [1, 2]) {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 330 * ratio, height: 200 * ratio });
+      const ctx = canvas.getContext('2d')!;
+      for (const locale of LOCALES) {
+        const format = formatters(locale);
+        const scale = fitScale(ctx, canvas.width, canvas.height, ratio, model.extent('line')!, model.lastPrice, THEME, format);
+        const layout = renderChart(ctx, model, 'line', scale, THEME, format);
+        const context = `${locale} at ${ratio}×`;
+        expect(layout.price.length, context).to.be.at.least(2);
+        layout.price.forEach((label) => expect(label.right, `${context}: "${label.text}"`).to.be.at.most(scale.width));
+        expect(scale.right + 6 * ratio + ctx.measureText(layout.marker!.text).width, `${context}: marker text`).to.be.at.most(scale.width);
+      }
+    }
+    // Short prices keep the default axis.
+    const small = new ChartModel(60_000, 5_000);
+    small.ingest(1_000_000, 1.2345);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    expect(fitScale(ctx, 330, 200, 1, small.extent('line')!, small.lastPrice, THEME, formatters('en-US')).right).to.equal(330 - AXIS_WIDTH);
+  });
 
   it('draws line and area charts with the same line width, in whole bitmap pixels, at any devicePixelRatio', () => {
     const model = new ChartModel(60_000, 5_000);

@@ -3,8 +3,8 @@
  * marker of the last price. Pure drawing from a model and a scale, in bitmap coordinates.
  */
 import { layoutPriceLabels, layoutTimeLabels, priceTickCount, type LabelBox } from './axis-layout.js';
-import type { ChartModel } from './chart-model.js';
-import { crisp, niceTicks, type ChartScale } from './chart-scale.js';
+import type { ChartModel, Extent } from './chart-model.js';
+import { AXIS_WIDTH, createScale, crisp, niceTicks, type ChartScale } from './chart-scale.js';
 import type { ChartTheme } from './chart-theme.js';
 
 /** Formats the labels need. */
@@ -26,6 +26,26 @@ const MARKER_HEIGHT = 16;
 /** The series line width in bitmap pixels: a whole number, so the line is as crisp at 1.5× as at 2×. */
 export function seriesLineWidth(ratio: number): number {
   return Math.max(1, Math.round(SERIES_LINE_WIDTH * ratio));
+}
+
+function labelFont(ratio: number, theme: ChartTheme): string {
+  return `${Math.round(LABEL_FONT_SIZE * ratio)}px ${theme.font}`;
+}
+
+/**
+ * The scale of a frame, with room on the right for the widest price label it may show (the
+ * default 64 CSS px fits "97,062.15"; a price of seven digits widens the axis rather than being cut).
+ */
+export function fitScale(
+  ctx: CanvasRenderingContext2D, width: number, height: number, ratio: number, extent: Extent, lastPrice: number, theme: ChartTheme, format: ChartFormatters,
+): ChartScale {
+  ctx.font = labelFont(ratio, theme);
+  // Ticks can lie a little beyond the data (the scale pads it): measure with that margin.
+  const margin = (extent.vMax - extent.vMin) * 0.1;
+  const values = [extent.vMin - margin, extent.vMax + margin, lastPrice].filter(Number.isFinite);
+  const widest = Math.max(0, ...values.map((value) => ctx.measureText(format.price(value)).width)) / ratio;
+  const axisWidth = Math.min(Math.max(AXIS_WIDTH, Math.ceil(widest) + 12), width / ratio / 2);
+  return createScale(width, height, ratio, extent, axisWidth);
 }
 
 /** What a frame put where (bitmap pixels): the axis labels drawn and the last-price marker. */
@@ -162,7 +182,7 @@ export function renderChart(
 ): ChartLayout {
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   if (!scale) return { time: [], price: [], marker: null };
-  ctx.font = `${Math.round(LABEL_FONT_SIZE * scale.ratio)}px ${theme.font}`;
+  ctx.font = labelFont(scale.ratio, theme);
   const marker = markerBox(model, scale, format);
   const layout = drawGrid(ctx, scale, theme, format, marker);
   ctx.save();

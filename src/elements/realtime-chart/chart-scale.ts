@@ -29,11 +29,14 @@ export interface ChartScale {
   timeAt(x: number): number;
 }
 
-/** The geometry of a canvas of `width`×`height` bitmap pixels showing `extent`. */
-export function createScale(width: number, height: number, ratio: number, data: Extent): ChartScale {
+/**
+ * The geometry of a canvas of `width`×`height` bitmap pixels showing `extent`, with `axisWidth`
+ * CSS pixels on the right for the price labels.
+ */
+export function createScale(width: number, height: number, ratio: number, data: Extent, axisWidth = AXIS_WIDTH): ChartScale {
   const left = 0;
   const top = Math.round(PAD_TOP * ratio);
-  const right = Math.max(left + 1, width - Math.round(AXIS_WIDTH * ratio));
+  const right = Math.max(left + 1, width - Math.round(axisWidth * ratio));
   const bottom = Math.max(top + 1, height - Math.round(AXIS_HEIGHT * ratio));
   let { vMin, vMax } = data;
   if (vMax - vMin < Math.abs(vMax) * 1e-9 || vMax === vMin) {

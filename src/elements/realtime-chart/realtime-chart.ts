@@ -5,8 +5,8 @@ import { emit } from '../shared/events.js';
 import { formatPrice } from '../shared/format.js';
 import { ChartFeedController } from './chart-feed-controller.js';
 import { ChartModel } from './chart-model.js';
-import { renderChart, type ChartFormatters, type SeriesStyle } from './chart-renderer.js';
-import { createScale, type ChartScale } from './chart-scale.js';
+import { fitScale, renderChart, type ChartFormatters, type SeriesStyle } from './chart-renderer.js';
+import type { ChartScale } from './chart-scale.js';
 import { ChartSurface, DIRTY_MAIN, DIRTY_OVERLAY } from './chart-surface.js';
 import { readChartTheme, type ChartTheme } from './chart-theme.js';
 import { renderCrosshair } from './crosshair-renderer.js';
@@ -176,7 +176,7 @@ export class RealtimeChart extends LitElement {
       const ctx = this.mainCanvas?.getContext('2d');
       if (ctx) {
         const extent = this.model.extent(kind);
-        this.scale = extent ? createScale(this.surface.width, this.surface.height, this.surface.ratio, extent) : null;
+        this.scale = extent ? fitScale(ctx, this.surface.width, this.surface.height, this.surface.ratio, extent, this.model.lastPrice, this.chartTheme, format) : null;
         renderChart(ctx, this.model, this.type, this.scale, this.chartTheme, format);
         this.draws++;
       }
