@@ -100,7 +100,7 @@ export class Hub {
         if (!message.hidden) this.flush(client); // shown again: no need to wait for the slow tick
         return;
       case 'history':
-        return client.send({ type: 'history', id: message.id, updates: core.history(message.channel, message.limit) });
+        return this.answerHistory(client, core, message);
       case 'token':
         this.tokenRequests.get(message.id)?.(message.token ?? '');
         this.tokenRequests.delete(message.id);
@@ -110,6 +110,19 @@ export class Hub {
       case 'bye':
         return this.remove(client);
     }
+  }
+
+  /**
+   * Answers a tab's `history` from the core's ring, backfilled over HTTP when the ring is short
+   * (see `Connection.loadHistory`); a tab that left meanwhile gets nothing.
+   */
+  private answerHistory(client: Client, core: Connection, message: Extract<TabMessage, { type: 'history' }>): void {
+    void core.loadHistory(message.channel, message.limit).then((found) => {
+      if (!this.clients.has(client)) return;
+      // Plain updates only: a `reset` mark is meant for live delivery, not for a backfill.
+      const updates = found.map(({ channel, seq, data }) => ({ channel, seq, data }));
+      this.post(client, { type: 'history', id: message.id, updates });
+    });
   }
 
   private hello(client: Client, message: Extract<TabMessage, { type: 'hello' }>): void {

@@ -4,7 +4,7 @@
  * that speaks the port protocol. The link can be swapped (SharedWorker failed, leader changed):
  * the new hub gets a `hello` with every channel and the last `seq` seen, so nothing is lost.
  */
-import { isValidChannel } from '../protocol/index.js';
+import { isValidChannel } from '../protocol/channels.js';
 import { resolveToken, type TokenSource } from './core/token.js';
 import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
@@ -23,7 +23,10 @@ export type LinkFactory = (receive: (message: unknown) => void) => HubLink;
 export interface TabFeedOptions {
   config: HubConfig;
   token?: TokenSource;
-  /** How long `history()` waits for the hub, in ms. Default 5000. */
+  /**
+   * How long `history()` waits for the hub (including a hub not yet connected and its HTTP
+   * backfill), in ms. Default 10000; it then answers `[]`.
+   */
   historyTimeoutMs?: number;
 }
 
@@ -62,7 +65,8 @@ export class TabFeed implements Feed {
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly values = new Map<string, FeedUpdate>();
   private readonly statusListeners = new Set<StatusListener>();
-  private readonly historyRequests = new Map<number, (updates: FeedUpdate[]) => void>();
+  /** `history()` calls awaiting an answer; each is (re)sent to whichever hub welcomes this tab. */
+  private readonly historyRequests = new Map<number, { request: TabMessage; answer(updates: FeedUpdate[]): void }>();
 
   constructor(readonly url: string, private readonly options: TabFeedOptions) {
     globalThis.document?.addEventListener('visibilitychange', this.onVisibility);
@@ -159,21 +163,30 @@ export class TabFeed implements Feed {
     return this.values.get(channel);
   }
 
+  /**
+   * Recent updates of `channel`, oldest first. The hub answers from its ring and backfills from
+   * the relay's `/v1/history` when the ring is short. Asked before the hub welcomed this tab (a
+   * chart mounting on a fresh page), the request waits for the welcome instead of answering `[]`.
+   */
   history(channel: string, limit?: number): Promise<FeedUpdate[]> {
-    if (!this.link || !this.greeted || !isValidChannel(channel)) return Promise.resolve([]);
+    if (this.closed || !isValidChannel(channel)) return Promise.resolve([]);
     const id = this.nextHistory++;
     const request: TabMessage = { type: 'history', id, channel };
     if (limit !== undefined) request.limit = limit;
-    this.link.send(request);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.historyRequests.delete(id);
         resolve([]);
-      }, this.options.historyTimeoutMs ?? 5000);
-      this.historyRequests.set(id, (updates) => {
-        clearTimeout(timer);
-        resolve(updates);
+      }, this.options.historyTimeoutMs ?? 10_000);
+      this.historyRequests.set(id, {
+        request,
+        answer: (updates) => {
+          clearTimeout(timer);
+          this.historyRequests.delete(id);
+          resolve(updates);
+        },
       });
+      if (this.greeted) this.link?.send(request);
     });
   }
 
@@ -193,6 +206,7 @@ export class TabFeed implements Feed {
     this.link?.close();
     this.link = null;
     this.closed = true;
+    for (const pending of [...this.historyRequests.values()]) pending.answer([]);
     this.lock?.release();
     globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
@@ -221,6 +235,8 @@ export class TabFeed implements Feed {
         this.welcome?.();
         this.welcome = null;
         this.syncAfterWelcome();
+        // Asked before this hub knew us (or of a hub that went away): ask this one.
+        for (const pending of this.historyRequests.values()) this.link?.send(pending.request);
         return this.setStatus({ ...message.status, mode: this.mode });
       case 'status':
         return this.setStatus({ ...message.status, mode: this.mode });
@@ -228,8 +244,7 @@ export class TabFeed implements Feed {
         for (const update of message.updates) this.deliver(update);
         return;
       case 'history':
-        this.historyRequests.get(message.id)?.(message.updates);
-        this.historyRequests.delete(message.id);
+        this.historyRequests.get(message.id)?.answer(message.updates);
         return;
       case 'token-request':
         void resolveToken(this.options.token).then((token) => this.link?.send({ type: 'token', id: message.id, token: token ?? null }));

@@ -37,7 +37,7 @@ export class ChannelStore {
   private readonly channels = new Map<string, ChannelState>();
 
   /** @param historyLimit updates kept per channel for `history()`. */
-  constructor(private readonly historyLimit = 500) {}
+  constructor(private readonly historyLimit = 1200) {}
 
   /** The last value of a channel. */
   get(channel: string): CoreUpdate | undefined {

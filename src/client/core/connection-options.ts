@@ -14,7 +14,7 @@ export interface ConnectionOptions {
   token?: TokenSource;
   /** The WebSocket constructor; defaults to the global one (pass `ws` under Node). */
   WebSocket?: WebSocketConstructor;
-  /** `fetch` for the polling fallback; defaults to the global one. `null` disables polling. */
+  /** `fetch` for the polling fallback and history backfill; defaults to the global one. `null` disables both. */
   fetch?: typeof fetch | null;
   /** Reported in `status.mode`. */
   mode?: FeedMode;
@@ -28,7 +28,7 @@ export interface ConnectionOptions {
   pollAfterFailures?: number;
   /** Time between two snapshot polls. Default 2 s. */
   pollingInterval?: number;
-  /** Updates kept per channel for `history()`. Default 500. */
+  /** Updates kept per channel for `history()`. Default 1,200 (5 minutes at 4 ticks/s). */
   historyLimit?: number;
   /** Online/offline source; defaults to `navigator.onLine` and the global events. */
   network?: NetworkMonitor;

@@ -13,6 +13,7 @@ import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
+import { fetchHistory, MAX_HISTORY_REQUEST, mergeBySeq } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
 import { subscribeFrames, unsubscribeFrames } from './frames.js';
 import { RefCounter } from './ref-counter.js';
@@ -29,6 +30,12 @@ type Timer = ReturnType<typeof setTimeout>;
 function pollingIntervalOf(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? Math.max(250, value) : 2000;
 }
+
+/** Updates kept per channel for `history()` by default: 5 minutes at the simulator's 4 ticks/s. */
+export const DEFAULT_HISTORY_LIMIT = 1200;
+
+/** How long a `/v1/history` backfill may take before the local ring answers alone. */
+const HISTORY_FETCH_TIMEOUT_MS = 4000;
 
 /** One relay connection shared by every user of a feed URL. */
 export class Connection {
@@ -52,9 +59,12 @@ export class Connection {
   private readonly poller: SnapshotPoller;
   private readonly network: NetworkMonitor;
   private readonly updateListeners = new Set<(update: CoreUpdate) => void>();
+  private readonly historyLimit: number;
+  private readonly fetchImpl: typeof fetch | null;
 
   constructor(private readonly options: ConnectionOptions) {
-    this.store = new ChannelStore(options.historyLimit ?? 500);
+    this.historyLimit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+    this.store = new ChannelStore(this.historyLimit);
     this.reporter = new StatusReporter(options.mode ?? 'direct');
     this.network = options.network ?? globalNetwork();
     this.heartbeat = new Heartbeat(
@@ -62,10 +72,11 @@ export class Connection {
       (t) => this.send({ type: 'ping', t }),
       () => this.drop(this.attempt, CloseCode.HeartbeatTimeout, 'no answer to ping (heartbeat timeout)'),
     );
-    const fetchImpl = options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch;
+    this.fetchImpl = (options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch) ?? null;
     this.poller = new SnapshotPoller({
       url: options.url,
-      fetch: fetchImpl ?? null,
+      fetch: this.fetchImpl,
+      token: () => this.token,
       intervalMs: pollingIntervalOf(options.pollingInterval),
       channels: () => this.refs.channels(),
       onSnapshot: (message) => this.applyFrame(message),
@@ -124,9 +135,29 @@ export class Connection {
     return this.store.get(channel);
   }
 
-  /** Recent updates of a channel, oldest first. */
+  /** Recent updates of a channel that this core saw itself, oldest first. */
   history(channel: string, limit?: number): CoreUpdate[] {
     return this.store.history(channel, limit);
+  }
+
+  /**
+   * Recent updates of a channel, oldest first, up to `limit` (default: the ring size). When the
+   * local ring holds fewer (the page opened a moment ago), the relay's `GET /v1/history` fills in
+   * the older ones, merged by `seq`; on any error the local ring answers alone.
+   */
+  async loadHistory(channel: string, limit?: number): Promise<Array<CoreUpdate | FeedUpdate>> {
+    const wanted = Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, MAX_HISTORY_REQUEST) : this.historyLimit;
+    const local = this.store.history(channel, wanted);
+    // Nothing older exists when the ring starts at seq 1; without fetch there is nowhere to ask.
+    if (local.length >= wanted || local[0]?.seq === 1 || !this.fetchImpl) return local;
+    try {
+      const token = this.token ?? (await resolveToken(this.options.token));
+      const fetched = await fetchHistory(this.fetchImpl, this.options.url, channel, wanted, token, HISTORY_FETCH_TIMEOUT_MS);
+      // Read the ring again: updates that arrived during the fetch belong in the answer.
+      return mergeBySeq(fetched, this.store.history(channel, wanted), wanted);
+    } catch {
+      return this.store.history(channel, wanted);
+    }
   }
 
   /** Connects now, skipping the backoff wait; also leaves a terminal `closed` state. */

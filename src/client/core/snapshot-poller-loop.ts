@@ -7,6 +7,8 @@ export interface SnapshotPollerOptions {
   url: string;
   fetch: typeof fetch | null;
   intervalMs: number;
+  /** The bearer token to send, if any (the relay requires one on `/v1/snapshot` when auth is on). */
+  token?(): string | undefined;
   channels(): string[];
   onSnapshot(message: SnapshotMessage): void;
 }
@@ -57,7 +59,7 @@ export class SnapshotPoller {
     if (channels.length > 0 && this.options.fetch) {
       this.inFlight = true;
       try {
-        const snapshots = await fetchSnapshots(this.options.fetch, this.options.url, channels, Math.max(1000, this.options.intervalMs * 2));
+        const snapshots = await fetchSnapshots(this.options.fetch, this.options.url, channels, Math.max(1000, this.options.intervalMs * 2), this.options.token?.());
         if (run !== this.run) return;
         for (const snapshot of snapshots) this.options.onSnapshot(snapshot);
       } catch {

@@ -56,21 +56,24 @@ export function parseSnapshotBody(body: unknown): SnapshotMessage[] {
 
 /**
  * Fetches the current values of `channels`. Throws on network errors and non-2xx answers so the
- * caller can count failures. No token is sent: snapshots are public last values, and an
- * `Authorization` header would need a CORS preflight that the relay does not offer.
+ * caller can count failures. With a token, sends `Authorization: Bearer <token>`: a relay with
+ * auth on refuses snapshots without it (the relay answers the CORS preflight this needs).
  */
 export async function fetchSnapshots(
   fetchImpl: typeof fetch,
   feedUrl: string,
   channels: readonly string[],
   timeoutMs: number,
+  token?: string,
 ): Promise<SnapshotMessage[]> {
   const out: SnapshotMessage[] = [];
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
   for (const url of snapshotUrls(feedUrl, channels)) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      const response = await fetchImpl(url, { headers: { accept: 'application/json' }, signal: controller.signal, cache: 'no-store' });
+      const response = await fetchImpl(url, { headers, signal: controller.signal, cache: 'no-store' });
       if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
       out.push(...parseSnapshotBody(await response.json()));
     } finally {

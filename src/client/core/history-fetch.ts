@@ -1,0 +1,74 @@
+/**
+ * History backfill over HTTP: `GET /v1/history?channel=…&limit=…` on the relay, merged with what
+ * the core's own ring saw. A chart on a freshly opened page thus draws its whole window at once
+ * instead of only what arrived since it subscribed.
+ */
+import { isPlainObject, isSafeData, isValidChannel } from '../../protocol/index.js';
+import type { FeedUpdate } from '../types.js';
+import { httpBaseOf } from './snapshot-poller.js';
+
+/** Largest `limit` the relay accepts; larger asks are clamped to it. */
+export const MAX_HISTORY_REQUEST = 100_000;
+
+/** The history URL of one channel (`http(s)://host:port/v1/history?channel=…&limit=…`). */
+export function historyUrl(feedUrl: string, channel: string, limit: number): string {
+  return `${httpBaseOf(feedUrl)}/v1/history?channel=${encodeURIComponent(channel)}&limit=${limit}`;
+}
+
+/**
+ * Reads a history body `{channel, updates: [{seq, data}, …]}` into updates of `channel`. Entries
+ * that are malformed, or not strictly after the previous one, are skipped: the result is always
+ * in ascending `seq` without duplicates.
+ */
+export function parseHistoryBody(body: unknown, channel: string): FeedUpdate[] {
+  if (!isPlainObject(body) || !Array.isArray(body.updates)) return [];
+  if (body.channel !== undefined && body.channel !== channel) return [];
+  const out: FeedUpdate[] = [];
+  for (const item of body.updates) {
+    if (!isPlainObject(item)) continue;
+    const { seq, data } = item;
+    if (!Number.isSafeInteger(seq) || (seq as number) < 1 || !isSafeData(data)) continue;
+    if (out.length > 0 && (seq as number) <= (out[out.length - 1] as FeedUpdate).seq) continue;
+    out.push({ channel, seq: seq as number, data });
+  }
+  return out;
+}
+
+/**
+ * Fetches the newest `limit` stored updates of `channel`. Sends `Authorization: Bearer <token>`
+ * when a token is given (the relay requires it when auth is on). Throws on network errors,
+ * timeouts and non-2xx answers, so the caller can fall back to what it has.
+ */
+export async function fetchHistory(
+  fetchImpl: typeof fetch,
+  feedUrl: string,
+  channel: string,
+  limit: number,
+  token: string | undefined,
+  timeoutMs: number,
+): Promise<FeedUpdate[]> {
+  if (!isValidChannel(channel)) return [];
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    const response = await fetchImpl(historyUrl(feedUrl, channel, limit), { headers, signal: controller.signal, cache: 'no-store' });
+    if (!response.ok) throw new Error(`history answered ${response.status}`);
+    return parseHistoryBody(await response.json(), channel);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Merges fetched and local updates by `seq`: ascending, one per `seq` (the local one wins — it is
+ * the one listeners were given), the newest `limit`.
+ */
+export function mergeBySeq<T extends FeedUpdate>(fetched: readonly FeedUpdate[], local: readonly T[], limit: number): Array<T | FeedUpdate> {
+  const bySeq = new Map<number, T | FeedUpdate>();
+  for (const update of fetched) bySeq.set(update.seq, update);
+  for (const update of local) bySeq.set(update.seq, update);
+  const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  return merged.slice(Math.max(0, merged.length - limit));
+}
