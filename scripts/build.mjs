@@ -5,7 +5,9 @@
 //   dist/cdn/               market-pulse.js (one file, minified, production Lit) + market-pulse-worker.js
 //   dist/types/             .d.ts
 //   dist/custom-elements.json
-// then a table of min+gzip sizes against the budgets. `--strict-size` fails the build over budget.
+// then a table of min+gzip sizes against the budgets (scripts/sizes.mjs: what a page downloads in
+// shared-worker mode, the worker, the lazy fallback, the chart). Over budget the plain build warns;
+// `--strict-size` fails it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { transform } from 'esbuild';
@@ -80,7 +82,7 @@ if (!existsSync('src/index.ts')) {
 step('custom-elements.json');
 run(bin('cem'), ['analyze', '--config', 'custom-elements-manifest.config.mjs']);
 
-step('sizes (esbuild-minified, gzip -9)');
+step('sizes (bundled with code splitting, minified, each file gzip -9; sums over files)');
 const rows = [...(await measureBudgets()), ...measureFiles('dist/cdn')];
 const over = printSizeTable(rows);
 if (over) console.warn(`\n⚠ over budget${strictSize ? '' : ' (pass --strict-size to fail the build)'}`);

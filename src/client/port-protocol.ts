@@ -4,7 +4,9 @@
  * BroadcastChannel (leader mode, wrapped in an envelope that names the tab) or a direct call.
  * Every message is checked on arrival with the guards below; anything else is ignored.
  */
-import { isPlainObject, isValidChannel } from '../protocol/index.js';
+// Direct imports, not the barrel: the page bundles these guards without the frame validators.
+import { isValidChannel } from '../protocol/channels.js';
+import { isPlainObject } from '../protocol/guards.js';
 import type { FeedStatus, FeedUpdate } from './types.js';
 
 /** Version of this protocol; a tab and a worker of different builds refuse each other. */

@@ -4,18 +4,16 @@
  */
 import { ErrorCode } from './codes.js';
 import { isValidChannel } from './channels.js';
+import { isPlainObject, type Json } from './guards.js';
 import { MAX_BATCH_MESSAGES, MAX_CHANNELS_PER_FRAME, MAX_TOKEN_LENGTH } from './limits.js';
 import type { ChannelData, ChannelMessage, ClientMessage, ServerMessage } from './messages.js';
+
+export { isPlainObject };
 
 /** Outcome of validating a frame. */
 export type Validated<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; reason: string; id?: number };
-
-type Json = { [key: string]: unknown };
-
-/** Keys that must never appear in a frame: they would be a prototype-pollution gadget downstream. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const fail = (code: ErrorCode, reason: string, id?: number): Validated<never> =>
   id === undefined ? { ok: false, code, reason } : { ok: false, code, reason, id };
@@ -30,13 +28,6 @@ function parseObject(raw: unknown): Json | string {
   }
   if (!isPlainObject(value)) return 'frame is not a JSON object';
   return value;
-}
-
-/** Whether `value` is a JSON object (not null, not an array) with no forbidden keys at its top. */
-export function isPlainObject(value: unknown): value is Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const key of Object.keys(value)) if (FORBIDDEN_KEYS.has(key)) return false;
-  return true;
 }
 
 /**
