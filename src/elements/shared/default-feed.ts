@@ -1,9 +1,12 @@
 /**
  * The page's default feed, for elements that have no `<market-feed>` ancestor. It comes from a
  * `configureFeed()` call, else from `<meta name="market-pulse-feed" content="wss://…/ws">`.
- * The transport is imported lazily, so pages that never need a default feed never load it.
+ * The client's tab side is imported statically, like `<market-feed>` does: every page that shows
+ * live data needs it, and a lazy import would cost a round trip before the first connection (and
+ * makes bundlers warn, since `<market-feed>` imports it anyway). The heavy part, the leader/direct
+ * transports with the connection core, stays a lazy chunk inside `connectFeed`.
  */
-import type { ConnectOptions } from '../../client/connect-feed.js';
+import { connectFeed, type ConnectOptions } from '../../client/connect-feed.js';
 import type { Feed } from '../../client/types.js';
 
 /** Options of a feed connection: those of `connectFeed` (token, mode, worker, pollingInterval). */
@@ -18,7 +21,6 @@ const watchers = new Set<Watcher>();
 let current: Feed | undefined;
 let ownsCurrent = false;
 let configured = false;
-let generation = 0;
 
 function publish(feed: Feed | undefined): void {
   current = feed;
@@ -26,14 +28,13 @@ function publish(feed: Feed | undefined): void {
 }
 
 function connect(url: string, options: FeedConnectOptions): void {
-  const mine = ++generation;
-  import('../../client/connect-feed.js')
-    .then(({ connectFeed }) => {
-      if (mine !== generation) return; // configured again meanwhile
-      ownsCurrent = true;
-      publish(connectFeed(url, options));
-    })
-    .catch((error: unknown) => console.error('[market-pulse] cannot load the feed transport', error));
+  try {
+    const feed = connectFeed(url, options);
+    ownsCurrent = true;
+    publish(feed);
+  } catch (error) {
+    console.error('[market-pulse] cannot connect the default feed to', url, error);
+  }
 }
 
 /**
@@ -45,7 +46,6 @@ function connect(url: string, options: FeedConnectOptions): void {
  */
 export function configureFeed(urlOrFeed: string | Feed | null, options: FeedConnectOptions = {}): void {
   configured = true;
-  generation++;
   if (ownsCurrent) current?.close();
   ownsCurrent = false;
   if (typeof urlOrFeed === 'string') {
