@@ -81,6 +81,17 @@ async function measurePage(elements) {
   return { page: total(files(all.filter((name) => page.has(name)))), fallback: total(files(all.filter((name) => !page.has(name)))) };
 }
 
+/** The floor under every page: Lit and @lit/context as the elements use them. */
+async function measureLit() {
+  const contents = `import { LitElement, css, html, nothing } from 'lit';
+    import { property, query, state } from 'lit/decorators.js';
+    import { ContextConsumer, ContextProvider, createContext } from '@lit/context';
+    export { LitElement, css, html, nothing, property, query, state, ContextConsumer, ContextProvider, createContext };`;
+  const result = await build({ ...common, stdin: { contents, resolveDir: process.cwd(), loader: 'ts' } });
+  const code = result.outputFiles[0].contents;
+  return { files: 1, min: code.length, gzip: gzip(code) };
+}
+
 async function measureWorker() {
   const result = await build({ ...common, entryPoints: [WORKER] });
   const code = result.outputFiles[0].contents;
@@ -104,6 +115,7 @@ export async function measureBudgets() {
     const worker = existsSync(WORKER) ? await measureWorker() : total([]);
     rows.push(
       row('page: Lit + feed + ticker + tape + status', page),
+      row('  of which Lit + @lit/context alone', await measureLit()),
       row(`worker: ${WORKER_NAME} (once per origin)`, worker),
       row('budget: page + worker (shared-worker mode)', plus(page, worker), CORE_LIMIT),
       row('lazy fallback: leader/direct + connection core', fallback),
