@@ -21,7 +21,8 @@ const { machine } = run;
 console.log(`Run of ${machine.date} (${run.options.quick ? 'quick' : 'full'}, ${run.options.reps} repetitions, ${Math.round(run.seconds)} s): ${machine.cores} cores ${machine.cpu}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.chromium ?? 'no Chromium'}, load average at start ${machine.loadAverage.join(' ')}.\n`);
 console.log('| id | figure | ours | peer | ratio | target | result |');
 console.log('|---|---|---|---|---|---|---|');
-for (const figure of run.figures) {
+const byId = [...run.figures].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
+for (const figure of byId) {
   if (isSkipped(figure)) {
     console.log(`| ${figure.id} | ${figure.name} | — | — | — | — | skipped: ${figure.skipped} |`);
     continue;

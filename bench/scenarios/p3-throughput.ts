@@ -119,7 +119,7 @@ async function runSize(rigs: Partial<Record<RelayKind, RelayRig>>, clients: numb
     clients,
     warmupMs: tiny ? 300 : quick ? 300 : 500,
     windowMs: tiny ? 600 : quick ? 600 : 1000,
-    maxSteps: tiny ? 4 : quick ? 5 : 8,
+    maxSteps: tiny ? 4 : quick ? 5 : 6,
   };
   const label = clients >= 1000 ? `${clients / 1000}k` : String(clients);
   const runnable = Object.keys(rigs) as RelayKind[];
@@ -131,7 +131,8 @@ async function runSize(rigs: Partial<Record<RelayKind, RelayRig>>, clients: numb
       return result;
     }]),
   );
-  const samples = await alternate(reps, arms);
+  // 5k clients take ~25 s per search: three repetitions there in a full run, five at 1k.
+  const samples = await alternate(clients >= 5000 ? Math.min(reps, 3) : reps, arms);
   const summary = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
   for (const [kind, s] of Object.entries(summary)) {
     const flag = s.loadgenCpu > LOADGEN_CPU_FLAG ? ' FLAG: load generator above 80 %, it may be the bottleneck' : '';
