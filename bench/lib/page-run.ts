@@ -27,6 +27,8 @@ export interface PageMeasurement {
   taskMsPerFrame: number;
   /** Script time per frame, ms. */
   scriptMsPerFrame: number;
+  /** Style recalculation + layout per frame, ms (the rest of the main thread is mostly paint). */
+  styleLayoutMsPerFrame: number;
   /** Main-thread and script time per second of wall clock (comparable when frame rates differ). */
   taskMsPerSecond: number;
   scriptMsPerSecond: number;
@@ -60,6 +62,7 @@ export async function measurePage(browser: Browser, url: string, warmupMs: numbe
       frames: probe.frames,
       taskMsPerFrame: delta.taskDuration / frames,
       scriptMsPerFrame: delta.scriptDuration / frames,
+      styleLayoutMsPerFrame: (delta.recalcStyleDuration + delta.layoutDuration) / frames,
       taskMsPerSecond: delta.taskDuration / (probe.elapsedMs / 1000),
       scriptMsPerSecond: delta.scriptDuration / (probe.elapsedMs / 1000),
       p95FrameMs: quantile(probe.frameIntervals, 0.95),

@@ -32,7 +32,7 @@ export const p7Tickers: Scenario = {
     });
     const med = (arm: string, key: keyof PageMeasurement) => median(samples[arm]!.map((s) => Number(s[key])));
     for (const arm of ['ours', 'vanilla']) {
-      context.note(`${arm}: ${med(arm, 'frames')} frames, main thread ${med(arm, 'taskMsPerFrame').toFixed(2)} ms/frame (${med(arm, 'taskMsPerSecond').toFixed(0)} ms/s), script ${med(arm, 'scriptMsPerSecond').toFixed(0)} ms/s, p50 frame ${med(arm, 'p50FrameMs').toFixed(1)} ms, long tasks ${med(arm, 'longTasks')}`);
+      context.note(`${arm}: ${med(arm, 'frames')} frames, main thread ${med(arm, 'taskMsPerFrame').toFixed(2)} ms/frame (${med(arm, 'taskMsPerSecond').toFixed(0)} ms/s), script ${med(arm, 'scriptMsPerSecond').toFixed(0)} ms/s, style/layout ${med(arm, 'styleLayoutMsPerFrame').toFixed(2)} ms/frame, p50 frame ${med(arm, 'p50FrameMs').toFixed(1)} ms, long tasks ${med(arm, 'longTasks')}`);
     }
     const detail = { samples: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(({ extra: _extra, ...rest }) => rest)])) };
     const figures: Figure[] = [
