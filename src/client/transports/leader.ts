@@ -104,6 +104,9 @@ export class LeaderElection {
     if (!data || typeof data !== 'object') return;
     const envelope = data as Partial<Envelope>;
     if ((envelope.kind === 'leader' || envelope.kind === 'leader-is') && !this.leading && typeof envelope.id === 'string') {
+      // A successor may announce itself before this tab's lock watcher hears of the old leader's
+      // death: the hub is lost either way, so say `reconnecting` before greeting the new one.
+      if (envelope.kind === 'leader' && this.leaderId !== null && this.leaderId !== envelope.id) this.feed.hubLost();
       this.follow(envelope.id);
       if (envelope.kind === 'leader') this.feed.rehello();
       return;
