@@ -24,6 +24,8 @@ interface LatencySample {
   /** Largest |offset| measured between a tab's clock and Node's, and largest applied. */
   measuredOffset: number;
   appliedOffset: number;
+  /** Median rAF interval over the tabs during the window (the frame cadence bounds the latency). */
+  frameMs: number;
 }
 
 async function measure(browser: Browser, rig: RelayRig, url: string, windowMs: number): Promise<LatencySample> {
@@ -32,9 +34,9 @@ async function measure(browser: Browser, rig: RelayRig, url: string, windowMs: n
     const tabs = await openTabs(browser, `${url}?ws=${encodeURIComponent(rig.wsUrl)}`, TABS);
     try {
       await sleep(1000);
-      await Promise.all(tabs.pages.map((page) => page.evaluate(() => window.__latency!.start())));
+      await Promise.all(tabs.pages.map((page) => page.evaluate(() => (window.__latency!.start(), window.__benchProbe!.start()))));
       await sleep(windowMs);
-      const results = await Promise.all(tabs.pages.map((page) => page.evaluate(() => window.__latency!.stop())));
+      const results = await Promise.all(tabs.pages.map((page) => page.evaluate(() => ({ ...window.__latency!.stop(), frames: window.__benchProbe!.stop().frameIntervals }))));
       const all = results.flatMap((r) => r.samples);
       return {
         p50: quantile(all, 0.5),
@@ -43,6 +45,7 @@ async function measure(browser: Browser, rig: RelayRig, url: string, windowMs: n
         rtt: Math.max(...results.map((r) => r.rtt)),
         measuredOffset: Math.max(...results.map((r) => Math.abs(r.measuredOffset))),
         appliedOffset: Math.max(...results.map((r) => Math.abs(r.offset))),
+        frameMs: median(results.flatMap((r) => r.frames)),
       };
     } finally {
       await tabs.context.close();
@@ -70,6 +73,7 @@ export const p2Latency: Scenario = {
       );
     });
     const med = (arm: string, key: keyof LatencySample) => median(samples[arm]!.map((s) => s[key]));
+    context.note(`median frame interval: ours ${med('ours', 'frameMs').toFixed(1)} ms, own socket ${med('websocket', 'frameMs').toFixed(1)} ms`);
     context.note(`samples per run: ours ${med('ours', 'count')}, own socket ${med('websocket', 'count')}; clock check: best RTT ≤ ${Math.max(med('ours', 'rtt'), med('websocket', 'rtt')).toFixed(2)} ms, |offset| measured ≤ ${Math.max(med('ours', 'measuredOffset'), med('websocket', 'measuredOffset')).toFixed(2)} ms, applied ${Math.max(med('ours', 'appliedOffset'), med('websocket', 'appliedOffset')).toFixed(2)} ms`);
     const p50 = med('ours', 'p50');
     const hop = p50 - med('websocket', 'p50');
