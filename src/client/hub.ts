@@ -42,6 +42,8 @@ interface Client {
   greeted: boolean;
   pending: Map<string, PortUpdate>;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` of the last batch posted to this tab. */
+  lastFlush: number;
   stopWatch: () => void;
 }
 
@@ -68,7 +70,7 @@ export class Hub {
   /** Adds a tab that receives hub messages through `send`. */
   connect(send: (message: HubMessage) => void): HubPort {
     const client: Client = {
-      send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, stopWatch: () => {},
+      send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, lastFlush: -Infinity, stopWatch: () => {},
     };
     this.clients.add(client);
     let gone = false;
@@ -191,8 +193,13 @@ export class Hub {
       // Keep only the latest value, but never lose a `reset` mark folded into it.
       client.pending.set(update.channel, previous?.reset && !update.reset ? { ...update, reset: true } : update);
       if (client.timer === undefined) {
-        const delay = client.hidden ? (this.options.hiddenFrameMs ?? 1000) : (this.options.frameMs ?? 16);
-        client.timer = setTimeout(() => this.flush(client), delay);
+        // A visible tab gets at most one batch per frame, but the first tick after a quiet frame
+        // goes out at once (after this turn's updates are folded in), not a frame late. A hidden
+        // tab always waits its slow interval.
+        const wait = client.hidden
+          ? (this.options.hiddenFrameMs ?? 1000)
+          : Math.max(0, client.lastFlush + (this.options.frameMs ?? 16) - performance.now());
+        client.timer = setTimeout(() => this.flush(client), wait);
       }
     }
   }
@@ -201,6 +208,7 @@ export class Hub {
     clearTimeout(client.timer);
     client.timer = undefined;
     if (client.pending.size === 0 || !this.clients.has(client)) return;
+    client.lastFlush = performance.now();
     const updates = [...client.pending.values()];
     client.pending.clear();
     this.post(client, { type: 'updates', updates });

@@ -2,6 +2,8 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHub } from '../../src/client/transports/direct.js';
+import { Hub } from '../../src/client/hub.js';
+import { Connection } from '../../src/client/core/connection.js';
 import { PORT_PROTOCOL_VERSION, type HubMessage, type TabMessage } from '../../src/client/port-protocol.js';
 import { health, NodeWebSocket, startRelay, waitFor } from './support.js';
 
@@ -136,6 +138,31 @@ test('a hidden tab that is shown again gets its pending values at once', async (
     assert.equal(hidden.lastPrice('price:V'), undefined, 'the hidden tab waits for its slow tick');
     hidden.port.receive({ type: 'visibility', hidden: false });
     assert.equal(hidden.lastPrice('price:V'), 5, 'flushed in the same turn');
+  } finally {
+    await relay.close();
+  }
+});
+
+test('the first tick after a quiet interval reaches the tab at once; the next waits for the interval', async () => {
+  const relay = await startRelay();
+  // A long interval makes "at once" and "waits" easy to tell apart on a loaded machine.
+  const hub = new Hub({
+    frameMs: 4000,
+    createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket }),
+  });
+  try {
+    const visible = tab(hub, relay.wsUrl, ['price:Q']);
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    await waitFor('the snapshot batch', () => visible.updates().length >= 1 || visible.inbox.some((m) => m.type === 'status'));
+    await new Promise((resolve) => setTimeout(resolve, 4100)); // let any interval started by the snapshot pass
+    const sentAt = Date.now();
+    await relay.publish('price:Q', { symbol: 'Q', price: 1, ts: 1 });
+    await waitFor('the first tick', () => visible.lastPrice('price:Q') === 1);
+    assert.ok(Date.now() - sentAt < 2000, `first tick took ${Date.now() - sentAt} ms, not one interval`);
+    await relay.publish('price:Q', { symbol: 'Q', price: 2, ts: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(visible.lastPrice('price:Q'), 1, 'the second tick waits for the interval');
+    await waitFor('the second tick', () => visible.lastPrice('price:Q') === 2, 8000);
   } finally {
     await relay.close();
   }
