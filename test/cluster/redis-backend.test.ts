@@ -2,27 +2,18 @@
  * The Redis backend on its own: two backend instances on one real redis-server are two relay
  * nodes. Outages are covered in redis-outage.test.ts, the lease in redis-leadership.test.ts.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createRedisBackend, type RedisBackendOptions } from '../../src/server/backend/redis-backend.js';
-import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
-import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
+import type { Envelope } from '../../src/server/backend/types.js';
+import { SKIP_REASON, useRedisServer } from './redis-server.js';
 import { quietLogger, range, seqsOf, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis backend tests: ${SKIP_REASON}`);
 
 describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
-  let redis: TestRedis;
-  const open: ChannelBackend[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await Promise.all(open.map((b) => b.close()));
-    await redis?.stop();
-  });
+  const { redis, open } = useRedisServer();
 
   /** Two nodes sharing one prefix, each recording what its listeners receive. */
   async function twoNodes(extra: Partial<RedisBackendOptions> = {}) {

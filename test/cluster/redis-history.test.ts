@@ -2,27 +2,18 @@
  * The Redis backend's `history()` (what `GET /v1/history` reads): the tail of the capped list,
  * oldest first, the same on every node; refused while Redis is away.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
-import { BackendUnavailableError, type ChannelBackend } from '../../src/server/backend/types.js';
+import { BackendUnavailableError } from '../../src/server/backend/types.js';
 import { createRelay } from '../../src/server/relay.js';
-import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
+import { SKIP_REASON, useRedisServer } from './redis-server.js';
 import { quietLogger, range, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis history tests: ${SKIP_REASON}`);
 
 describe('Redis backend: history', { skip: SKIP_REASON }, () => {
-  let redis: TestRedis;
-  const open: ChannelBackend[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await Promise.all(open.map((b) => b.close()));
-    await redis?.stop();
-  });
+  const { redis, open } = useRedisServer();
 
   test('both nodes answer the newest updates of the capped list, oldest first', async () => {
     const options = { url: redis.url, keyPrefix: uniquePrefix(), logger: quietLogger(), historySize: 50 };

@@ -2,27 +2,17 @@
  * The simulator lease: exactly one node of a cluster leads, and another takes over when the
  * leader leaves or its lease runs out.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
-import type { ChannelBackend } from '../../src/server/backend/types.js';
-import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
+import { SKIP_REASON, useRedisServer } from './redis-server.js';
 import { quietLogger, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis leadership tests: ${SKIP_REASON}`);
 
 describe('Redis backend: simulator leadership', { skip: SKIP_REASON }, () => {
-  let redis: TestRedis;
-  const open: ChannelBackend[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await Promise.all(open.map((b) => b.close()));
-    await redis?.stop();
-  });
+  const { redis, open } = useRedisServer();
 
   async function nodes(count: number, keyPrefix = uniquePrefix()) {
     const created = await Promise.all(Array.from({ length: count }, () =>

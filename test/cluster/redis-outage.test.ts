@@ -3,26 +3,17 @@
  * nodes stay up, report degraded, refuse publishes clearly, and afterwards continue the same
  * `seq` line with nothing lost or repeated. Its own redis-server, since it stops it.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
-import { BackendUnavailableError, type ChannelBackend, type Envelope } from '../../src/server/backend/types.js';
-import { SKIP_REASON, startRedis, type TestRedis } from './redis-server.js';
+import { BackendUnavailableError, type Envelope } from '../../src/server/backend/types.js';
+import { SKIP_REASON, useRedisServer } from './redis-server.js';
 import { quietLogger, range, seqsOf, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis outage tests: ${SKIP_REASON}`);
 
 describe('Redis backend: outage and recovery', { skip: SKIP_REASON }, () => {
-  let redis: TestRedis;
-  const open: ChannelBackend[] = [];
-
-  before(async () => {
-    redis = await startRedis();
-  });
-  after(async () => {
-    await Promise.all(open.map((b) => b.close()));
-    await redis?.stop();
-  });
+  const { redis, open } = useRedisServer();
 
   test('degraded while Redis is down, then caught up with the same seq line', async () => {
     const options = { url: redis.url, keyPrefix: uniquePrefix(), logger: quietLogger(), commandTimeoutMs: 1_000 };

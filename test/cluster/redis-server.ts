@@ -3,6 +3,7 @@
  * after the run. It can be stopped and started again on the same port to simulate an outage (it
  * comes back empty, like a Redis without persistence after a crash).
  */
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -106,4 +107,31 @@ export async function startRedis(): Promise<TestRedis> {
       current = await launch(binary, port);
     },
   };
+}
+
+/**
+ * For use inside a `describe`: starts a redis-server before its tests, and after them closes every
+ * backend pushed to `open`, then stops the server. `redis` delegates to the running server.
+ */
+export function useRedisServer(): { redis: TestRedis; open: Array<{ close(): Promise<void> }> } {
+  let server: TestRedis | undefined;
+  const open: Array<{ close(): Promise<void> }> = [];
+  before(async () => {
+    server = await startRedis();
+  });
+  after(async () => {
+    await Promise.all(open.splice(0).map((backend) => backend.close()));
+    await server?.stop();
+  });
+  const redis: TestRedis = {
+    get port() {
+      return server!.port;
+    },
+    get url() {
+      return server!.url;
+    },
+    stop: () => server!.stop(),
+    start: () => server!.start(),
+  };
+  return { redis, open };
 }
