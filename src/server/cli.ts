@@ -20,6 +20,10 @@ Options:
   --rate <n>         simulated ticks per second per symbol (default 4)
   --trust-proxy      count connections per X-Forwarded-For (behind one reverse proxy;
                      env MARKET_PULSE_TRUST_PROXY=1)
+  --history-size <n> updates kept per channel for resume and /v1/history
+                     (env MARKET_PULSE_HISTORY_SIZE, default 1200)
+  --max-channels <n> channels a single node keeps; publishes to new ones beyond fail
+                     (env MARKET_PULSE_MAX_CHANNELS, default 10000)
   -h, --help         show this help
 
 Environment:
@@ -39,6 +43,10 @@ export interface ServeSettings {
   publishToken: string | undefined;
   allowedOrigins: string[];
   trustProxy: boolean;
+  /** Updates kept per channel (`RelayLimits.historySize`); undefined: the default. */
+  historySize: number | undefined;
+  /** Channels the in-process backend keeps (`RelayLimits.maxChannels`); undefined: the default. */
+  maxChannels: number | undefined;
 }
 
 /** Thrown for bad command lines; the message is shown with the usage. */
@@ -48,6 +56,14 @@ function parsePort(value: string, from: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) throw new UsageError(`${from} must be a port number (0-65535), got ${JSON.stringify(value)}`);
   return port;
+}
+
+/** A whole number in [1, max] from a flag or an environment variable; undefined when absent or blank. */
+function parseCount(value: string | undefined, from: string, max: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || count < 1 || count > max) throw new UsageError(`${from} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
+  return count;
 }
 
 /** Parses the arguments after `serve`, with `env` as defaults. */
@@ -65,6 +81,8 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         'no-simulate': { type: 'boolean' },
         'trust-proxy': { type: 'boolean' },
         rate: { type: 'string' },
+        'history-size': { type: 'string' },
+        'max-channels': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -85,6 +103,12 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     publishToken: blankToUndefined(env.MARKET_PULSE_PUBLISH_TOKEN),
     allowedOrigins: parseOrigins(env.MARKET_PULSE_ALLOWED_ORIGINS),
     trustProxy: Boolean(values['trust-proxy']) || ['1', 'true', 'yes'].includes((env.MARKET_PULSE_TRUST_PROXY ?? '').toLowerCase()),
+    historySize: values['history-size'] !== undefined
+      ? parseCount(values['history-size'], '--history-size', 1_000_000)
+      : parseCount(env.MARKET_PULSE_HISTORY_SIZE, 'MARKET_PULSE_HISTORY_SIZE', 1_000_000),
+    maxChannels: values['max-channels'] !== undefined
+      ? parseCount(values['max-channels'], '--max-channels', 10_000_000)
+      : parseCount(env.MARKET_PULSE_MAX_CHANNELS, 'MARKET_PULSE_MAX_CHANNELS', 10_000_000),
   };
 }
 
@@ -99,6 +123,7 @@ export async function serve(settings: ServeSettings): Promise<Relay> {
     publishToken: settings.publishToken,
     allowedOrigins: settings.allowedOrigins,
     trustProxy: settings.trustProxy,
+    limits: { historySize: settings.historySize, maxChannels: settings.maxChannels },
   });
   const shown = ['0.0.0.0', '::'].includes(settings.host) ? `http://localhost:${relay.port}` : relay.httpUrl;
   console.log(`market-pulse relay listening on ${relay.wsUrl}`);

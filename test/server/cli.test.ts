@@ -5,13 +5,20 @@ import { describe, test } from 'node:test';
 import { parseServeArgs, UsageError } from '../../src/server/cli.js';
 import { connect, waitForClose } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../../bin/market-pulse.js', import.meta.url));
+const CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
+
+/** Starts `market-pulse <args>` from source, with no port, JWT secret or history settings inherited. */
+function spawnCli(args: string[]) {
+  const env = { ...process.env, PORT: '', MARKET_PULSE_JWT_SECRET: '', MARKET_PULSE_HISTORY_SIZE: '', MARKET_PULSE_MAX_CHANNELS: '' };
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+}
 
 describe('market-pulse serve', () => {
   test('flags win over environment variables, which win over defaults', () => {
     assert.deepEqual(parseServeArgs([], {}), {
       port: 8080, host: '127.0.0.1', redisUrl: undefined, simulate: true, rate: undefined,
       jwtSecret: undefined, publishToken: undefined, allowedOrigins: [], trustProxy: false,
+      historySize: undefined, maxChannels: undefined,
     });
     const proxied = parseServeArgs(['--trust-proxy'], {});
     assert.equal(proxied !== 'help' && proxied.trustProxy, true);
@@ -30,8 +37,54 @@ describe('market-pulse serve', () => {
     assert.throws(() => parseServeArgs(['--bogus'], {}), UsageError);
   });
 
+  test('history size and channel cap come from flags or the environment, and bad values are refused', () => {
+    const fromEnv = parseServeArgs([], { MARKET_PULSE_HISTORY_SIZE: '300', MARKET_PULSE_MAX_CHANNELS: '500' });
+    assert.ok(fromEnv !== 'help');
+    assert.deepEqual([fromEnv.historySize, fromEnv.maxChannels], [300, 500]);
+    const flags = parseServeArgs(['--history-size', '50', '--max-channels', '80'], { MARKET_PULSE_HISTORY_SIZE: '300' });
+    assert.ok(flags !== 'help');
+    assert.deepEqual([flags.historySize, flags.maxChannels], [50, 80]);
+    for (const bad of ['0', '-5', '1.5', 'lots', '2000000']) {
+      assert.throws(() => parseServeArgs([`--history-size=${bad}`], {}), /--history-size must be a whole number/);
+    }
+    assert.throws(() => parseServeArgs([], { MARKET_PULSE_MAX_CHANNELS: 'ten' }), /MARKET_PULSE_MAX_CHANNELS must be a whole number/);
+  });
+
+  test('--history-size bounds what GET /v1/history answers', async () => {
+    const child = spawnCli(['serve', '--port', '0', '--rate', '50', '--history-size', '3']);
+    try {
+      const httpUrl = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        const timer = setTimeout(() => reject(new Error(`no URL printed within 30 s: ${output}`)), 30_000);
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          output += chunk;
+          const match = /Open (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+        child.stderr.resume();
+        child.once('exit', () => reject(new Error(`exited early: ${output}`)));
+      });
+      // At 50 ticks/s the history fills past 3 within a second; poll until the newest seq passes 3.
+      let body: { updates: Array<{ seq: number }> } = { updates: [] };
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const response = await fetch(`${httpUrl}/v1/history?channel=price:BTC-USD&limit=1000`);
+        assert.equal(response.status, 200);
+        body = (await response.json()) as typeof body;
+        if ((body.updates.at(-1)?.seq ?? 0) > 6) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok((body.updates.at(-1)?.seq ?? 0) > 6, 'the simulator published more than 6 updates');
+      assert.equal(body.updates.length, 3);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   test('SIGTERM closes clients with 1001 and exits 0', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '', MARKET_PULSE_JWT_SECRET: '' } });
+    const child = spawnCli(['serve', '--port', '0']);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       let output = '';
