@@ -68,7 +68,8 @@ export function layoutTimeLabels(input: TimeAxisInput): LabelBox[] {
   const span = tMax - tMin;
   if (!(span > 0) || !(right > left) || !Number.isFinite(span)) return [];
   const pxPerMs = (right - left) / span;
-  const typical = input.measure(input.format(tMax)) + gap;
+  // Any time near the end is typical; a whole second formats (and is measured) once, not per frame.
+  const typical = input.measure(input.format(Math.floor(tMax / 1000) * 1000)) + gap;
   let labels: LabelBox[] = [];
   for (const step of TIME_STEPS) {
     if (step * pxPerMs < typical) continue;

@@ -6,7 +6,6 @@ import type { ReactiveControllerHost } from 'lit';
 import type { Feed, FeedUpdate } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
-import { toQuote } from '../shared/tick.js';
 import type { ChartModel } from './chart-model.js';
 
 /** Ticks held while frozen or backfilling, at most (older ones are dropped). */
@@ -91,8 +90,10 @@ export class ChartFeedController {
     this.options.onChange();
   }
 
+  /** Only the price and time of a tick matter here: no quote object per tick. */
   private ingest(update: FeedUpdate): void {
-    const quote = toQuote(update.data, update.seq);
-    if (quote) this.model.ingest(quote.ts, quote.price);
+    const data = update.data as { price?: unknown; ts?: unknown } | null;
+    if (!data || typeof data !== 'object' || typeof data.price !== 'number') return;
+    this.model.ingest(typeof data.ts === 'number' && Number.isFinite(data.ts) ? data.ts : Date.now(), data.price);
   }
 }

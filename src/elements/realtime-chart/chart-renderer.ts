@@ -4,6 +4,7 @@
  */
 import { layoutPriceLabels, layoutTimeLabels, priceTickCount, type LabelBox } from './axis-layout.js';
 import type { ChartModel, Extent } from './chart-model.js';
+import { textWidths } from './chart-format.js';
 import { AXIS_WIDTH, createScale, crisp, niceTicks, type ChartScale } from './chart-scale.js';
 import type { ChartTheme } from './chart-theme.js';
 
@@ -28,8 +29,11 @@ export function seriesLineWidth(ratio: number): number {
   return Math.max(1, Math.round(SERIES_LINE_WIDTH * ratio));
 }
 
-function labelFont(ratio: number, theme: ChartTheme): string {
-  return `${Math.round(LABEL_FONT_SIZE * ratio)}px ${theme.font}`;
+/** Sets the label font on `ctx`; returns the (memoized) width of a text in that font. */
+function useLabelFont(ctx: CanvasRenderingContext2D, ratio: number, theme: ChartTheme): (text: string) => number {
+  const font = `${Math.round(LABEL_FONT_SIZE * ratio)}px ${theme.font}`;
+  ctx.font = font;
+  return textWidths(font);
 }
 
 /**
@@ -39,11 +43,13 @@ function labelFont(ratio: number, theme: ChartTheme): string {
 export function fitScale(
   ctx: CanvasRenderingContext2D, width: number, height: number, ratio: number, extent: Extent, lastPrice: number, theme: ChartTheme, format: ChartFormatters,
 ): ChartScale {
-  ctx.font = labelFont(ratio, theme);
+  const measure = useLabelFont(ctx, ratio, theme);
   // Ticks can lie a little beyond the data (the scale pads it): measure with that margin.
   const margin = (extent.vMax - extent.vMin) * 0.1;
-  const values = [extent.vMin - margin, extent.vMax + margin, lastPrice].filter(Number.isFinite);
-  const widest = Math.max(0, ...values.map((value) => ctx.measureText(format.price(value)).width)) / ratio;
+  let widest = 0;
+  for (const value of [extent.vMin - margin, extent.vMax + margin, lastPrice]) {
+    if (Number.isFinite(value)) widest = Math.max(widest, measure(format.price(value)) / ratio);
+  }
   const axisWidth = Math.min(Math.max(AXIS_WIDTH, Math.ceil(widest) + 12), width / ratio / 2);
   return createScale(width, height, ratio, extent, axisWidth);
 }
@@ -67,11 +73,12 @@ function boxesTouch(a: LabelBox, b: LabelBox): boolean {
   return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
 }
 
-function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters, marker: LabelBox | null): ChartLayout {
+function drawGrid(
+  ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters, marker: LabelBox | null, measure: (text: string) => number,
+): ChartLayout {
   const { ratio, left, right, top, bottom, extent } = scale;
   const lineWidth = Math.max(1, Math.floor(ratio));
   const labelHeight = Math.round(LABEL_FONT_SIZE * ratio * 1.2);
-  const measure = (text: string) => ctx.measureText(text).width;
   ctx.lineWidth = lineWidth;
   ctx.strokeStyle = theme.grid;
   ctx.fillStyle = theme.text;
@@ -104,17 +111,47 @@ function drawGrid(ctx: CanvasRenderingContext2D, scale: ChartScale, theme: Chart
   return { time: shown, price, marker };
 }
 
-/** Traces the series through crisp pixel positions (flat stretches stay sharp). */
+/**
+ * Traces the series through crisp pixel positions (flat stretches stay sharp). Points that land
+ * in one pixel column become one vertical stroke over their low…high (what the eye sees anyway),
+ * so the path has a few segments per column at most, however dense the data.
+ */
 function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, lineWidth: number): void {
   const n = model.count('line');
   ctx.beginPath();
+  let column = NaN;
+  let first = 0;
+  let low = 0;
+  let high = 0;
+  let last = 0;
   for (let i = 0; i < n; i++) {
     const x = crisp(scale.x(model.time('line', i)), lineWidth);
     const y = crisp(scale.y(model.value(i)), lineWidth);
+    if (x === column) {
+      if (y < low) low = y;
+      if (y > high) high = y;
+      last = y;
+      continue;
+    }
     if (i === 0) ctx.moveTo(x, y);
-    else ctx.lineTo(x, y);
+    else {
+      finishColumn(ctx, column, first, low, high, last);
+      ctx.lineTo(x, y);
+    }
+    column = x;
+    first = low = high = last = y;
   }
+  if (n > 0) finishColumn(ctx, column, first, low, high, last);
   if (n === 1) ctx.lineTo(scale.right, crisp(scale.y(model.value(0)), lineWidth));
+}
+
+/** From the first point of a column (where the path is) over its low and high, ending at its last. */
+function finishColumn(ctx: CanvasRenderingContext2D, x: number, first: number, low: number, high: number, last: number): void {
+  if (low === high) return;
+  const [near, far] = first - low <= high - first ? [low, high] : [high, low];
+  if (near !== first) ctx.lineTo(x, near);
+  ctx.lineTo(x, far);
+  if (last !== far) ctx.lineTo(x, last);
 }
 
 function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme, area: boolean): void {
@@ -182,9 +219,9 @@ export function renderChart(
 ): ChartLayout {
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   if (!scale) return { time: [], price: [], marker: null };
-  ctx.font = labelFont(scale.ratio, theme);
+  const measure = useLabelFont(ctx, scale.ratio, theme);
   const marker = markerBox(model, scale, format);
-  const layout = drawGrid(ctx, scale, theme, format, marker);
+  const layout = drawGrid(ctx, scale, theme, format, marker, measure);
   ctx.save();
   ctx.beginPath();
   ctx.rect(scale.left, 0, scale.right - scale.left, scale.bottom);

@@ -1,9 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { isValidSymbol } from '../../protocol/channels.js';
 import { emit } from '../shared/events.js';
-import { formatPrice } from '../shared/format.js';
 import { ChartFeedController } from './chart-feed-controller.js';
+import { chartFormatters } from './chart-format.js';
 import { ChartModel } from './chart-model.js';
 import { fitScale, renderChart, type ChartFormatters, type SeriesStyle } from './chart-renderer.js';
 import type { ChartScale } from './chart-scale.js';
@@ -18,7 +18,6 @@ export type ChartType = SeriesStyle;
 
 const DEFAULT_WINDOW = 5 * 60_000;
 const DEFAULT_INTERVAL = 5_000;
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * A live price chart of one symbol, drawn on canvas.
@@ -65,16 +64,17 @@ export class RealtimeChart extends LitElement {
 
   /** Text summary for assistive technology, refreshed at most once a second. */
   @state() private summary = '';
-  @query('.base') private base?: HTMLElement;
-  @query('canvas.main') private mainCanvas?: HTMLCanvasElement;
-  @query('canvas.overlay') private overlayCanvas?: HTMLCanvasElement;
-  @query('.tooltip') private tooltip?: HTMLElement;
+  private readonly parts = new Map<string, Element>();
+  private readonly contexts = new Map<string, CanvasRenderingContext2D>();
 
   private readonly model = new ChartModel(DEFAULT_WINDOW, DEFAULT_INTERVAL);
   private hovering = false;
   private pointer: { x: number; y: number } | null = null;
   private scale: ChartScale | null = null;
   private chartTheme: ChartTheme | null = null;
+  private format: ChartFormatters | undefined;
+  /** Whether the overlay shows a crosshair now (a blank overlay is not cleared again). */
+  private crosshairShown = false;
   private summaryTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSummaryAt = 0;
   private draws = 0;
@@ -82,8 +82,8 @@ export class RealtimeChart extends LitElement {
   private readonly onSchemeChange = () => this.refreshTheme();
 
   private readonly surface = new ChartSurface(this, {
-    container: () => this.base,
-    canvases: () => [this.mainCanvas, this.overlayCanvas].filter((c): c is HTMLCanvasElement => !!c),
+    container: () => this.shadowPart<HTMLElement>('.base'),
+    canvases: () => [this.shadowPart<HTMLCanvasElement>('canvas.main'), this.shadowPart<HTMLCanvasElement>('canvas.overlay')].filter((c): c is HTMLCanvasElement => !!c),
     draw: (mask) => this.draw(mask),
   });
 
@@ -92,6 +92,26 @@ export class RealtimeChart extends LitElement {
     frozen: () => this.frozen,
     onChange: () => this.changed(),
   });
+
+  /** A part of the shadow DOM, looked up once: the template keeps its nodes for the element's life. */
+  private shadowPart<T extends Element = HTMLElement>(selector: string): T | undefined {
+    let element = this.parts.get(selector);
+    if (!element) {
+      element = this.renderRoot?.querySelector(selector) ?? undefined;
+      if (element) this.parts.set(selector, element);
+    }
+    return element as T | undefined;
+  }
+
+  /** The 2D context of one of the two canvases. */
+  private context(selector: 'canvas.main' | 'canvas.overlay'): CanvasRenderingContext2D | undefined {
+    let ctx = this.contexts.get(selector);
+    if (!ctx) {
+      ctx = this.shadowPart<HTMLCanvasElement>(selector)?.getContext('2d') ?? undefined;
+      if (ctx) this.contexts.set(selector, ctx);
+    }
+    return ctx;
+  }
 
   /** Main-canvas draws so far (diagnostics: at most one per animation frame). */
   get drawCount(): number {
@@ -128,11 +148,13 @@ export class RealtimeChart extends LitElement {
     }
     if (changed.has('paused') && !this.frozen) this.feeds.release();
     if (changed.has('theme')) this.refreshTheme();
+    if (changed.has('locale') || changed.has('precision')) this.format = undefined;
     if (['type', 'locale', 'precision', 'window', 'interval'].some((key) => changed.has(key as keyof RealtimeChart))) this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
   }
 
   private changed(): void {
-    this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
+    // The overlay follows the series only while it shows a crosshair.
+    this.surface.invalidate(this.crosshairShown || this.pointer ? DIRTY_MAIN | DIRTY_OVERLAY : DIRTY_MAIN);
     if (this.model.count('line') === 0) {
       this.summary = '';
       return;
@@ -147,17 +169,7 @@ export class RealtimeChart extends LitElement {
   }
 
   private formatters(): ChartFormatters {
-    const key = this.locale ?? '';
-    let time = timeFormats.get(key);
-    if (!time) {
-      try {
-        time = new Intl.DateTimeFormat(this.locale || undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-      } catch {
-        time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-      }
-      timeFormats.set(key, time);
-    }
-    return { price: (v) => formatPrice(v, { locale: this.locale, precision: this.precision }), time: (t) => time.format(t) };
+    return (this.format ??= chartFormatters(this.locale, this.precision));
   }
 
   /** "Last 64,012.50, high 64,100.00, low 63,900.00." */
@@ -173,7 +185,7 @@ export class RealtimeChart extends LitElement {
     const format = this.formatters();
     const kind = this.type === 'candles' ? 'candles' : 'line';
     if (mask & DIRTY_MAIN) {
-      const ctx = this.mainCanvas?.getContext('2d');
+      const ctx = this.context('canvas.main');
       if (ctx) {
         const extent = this.model.extent(kind);
         this.scale = extent ? fitScale(ctx, this.surface.width, this.surface.height, this.surface.ratio, extent, this.model.lastPrice, this.chartTheme, format) : null;
@@ -185,12 +197,16 @@ export class RealtimeChart extends LitElement {
   }
 
   private drawCrosshair(kind: 'line' | 'candles', format: ChartFormatters): void {
-    const ctx = this.overlayCanvas?.getContext('2d');
+    const ctx = this.context('canvas.overlay');
+    const tooltip = this.shadowPart('.tooltip');
     const scale = this.scale;
     const index = scale && this.pointer ? this.model.nearest(kind, scale.timeAt(this.pointer.x * scale.ratio)) : -1;
     if (!ctx || !scale || index < 0 || !this.chartTheme) {
-      if (ctx && this.chartTheme) renderCrosshair(ctx, null, null, this.chartTheme);
-      if (this.tooltip) this.tooltip.hidden = true;
+      // Clearing a blank overlay (and hiding a hidden tooltip) would still cost a canvas upload
+      // and a style recalculation per frame.
+      if (ctx && this.chartTheme && this.crosshairShown) renderCrosshair(ctx, null, null, this.chartTheme);
+      this.crosshairShown = false;
+      if (tooltip && !tooltip.hidden) tooltip.hidden = true;
       return;
     }
     const time = this.model.time(kind, index);
@@ -199,17 +215,18 @@ export class RealtimeChart extends LitElement {
     const x = scale.x(candle ? time + this.model.interval / 2 : time);
     const y = scale.y(value);
     renderCrosshair(ctx, scale, { x, y }, this.chartTheme);
-    if (!this.tooltip) return;
-    this.tooltip.textContent = candle
+    this.crosshairShown = true;
+    if (!tooltip) return;
+    tooltip.textContent = candle
       ? `${format.time(time)}  O ${format.price(candle.open)}  H ${format.price(candle.high)}  L ${format.price(candle.low)}  C ${format.price(candle.close)}`
       : `${format.time(time)}  ${format.price(value)}`;
-    this.tooltip.hidden = false;
+    tooltip.hidden = false;
     // Beside the crosshair, on the side with more room, and never outside the chart.
     const cssX = x / scale.ratio;
     const cssWidth = this.surface.width / scale.ratio;
-    const tipWidth = this.tooltip.offsetWidth;
+    const tipWidth = tooltip.offsetWidth;
     const left = cssX > cssWidth / 2 ? cssX - 8 - tipWidth : cssX + 8;
-    this.tooltip.style.transform = `translate(${Math.round(Math.max(4, Math.min(left, cssWidth - tipWidth - 4)))}px, 8px)`;
+    tooltip.style.transform = `translate(${Math.round(Math.max(4, Math.min(left, cssWidth - tipWidth - 4)))}px, 8px)`;
   }
 
   private onPointerEnter(): void {
