@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendMouse, resetMouse } from '@web/test-runner-commands';
 import '../../src/elements/ticker-tape/define.js';
-import { parseSymbols, type TickerTape } from '../../src/elements/ticker-tape/ticker-tape.js';
+import { MAX_TAPE_SYMBOLS, parseSymbols, type TickerTape } from '../../src/elements/ticker-tape/ticker-tape.js';
 import type { MemoryFeed } from '../../src/client/memory-feed.js';
 import { frames, shadow, tick, until, useDefaultMemoryFeed, XSS } from './helpers.js';
 
@@ -22,7 +22,11 @@ describe('<ticker-tape>', () => {
   it('parses symbol lists', () => {
     expect(parseSymbols(' BTC-USD, ETH-USD ,,BTC-USD SOL-USD')).to.deep.equal(['BTC-USD', 'ETH-USD', 'SOL-USD']);
     expect(parseSymbols(null)).to.deep.equal([]);
-    expect(parseSymbols(Array.from({ length: 500 }, (_, i) => `S${i}`).join(','))).to.have.length(100);
+    // A 200-symbol band shows all 200; a hostile list stops at MAX_TAPE_SYMBOLS (500).
+    const list = (length: number) => Array.from({ length }, (_, i) => `S${i}`).join(',');
+    expect(parseSymbols(list(200))).to.have.length(200);
+    expect(parseSymbols(list(5000))).to.deep.equal(parseSymbols(list(500)));
+    expect(parseSymbols(list(5000))).to.have.length(MAX_TAPE_SYMBOLS);
   });
 
   it('shows every symbol, then live prices from the feed, once per frame', async () => {

@@ -6,8 +6,12 @@ import { directionOf } from '../shared/tick.js';
 import { TapeQuotesController } from './tape-quotes-controller.js';
 import { tickerTapeStyles } from './ticker-tape.styles.js';
 
-/** Most symbols a tape shows; the rest of a longer list is ignored. */
-export const MAX_TAPE_SYMBOLS = 100;
+/**
+ * Most symbols a tape shows; the rest of a longer list is ignored. Large enough for any real band
+ * (a tape of 200 symbols shows 200), small enough that a hostile attribute cannot make the tape
+ * render and subscribe without bound; it matches the relay's default subscription cap per socket.
+ */
+export const MAX_TAPE_SYMBOLS = 500;
 
 /** Parses a comma- or space-separated symbol list: trimmed, without duplicates, bounded. */
 export function parseSymbols(value: string | null | undefined): string[] {
