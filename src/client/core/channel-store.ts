@@ -34,24 +34,28 @@ interface ChannelState {
 
 /** Last values and history of every channel in use. */
 export class ChannelStore {
-  private readonly channels = new Map<string, ChannelState>();
+  readonly #channels = new Map<string, ChannelState>();
 
   /** @param historyLimit updates kept per channel for `history()`. */
-  constructor(private readonly historyLimit = 1200) {}
+  readonly #historyLimit: number;
+
+  constructor(historyLimit = 1200) {
+    this.#historyLimit = historyLimit;
+  }
 
   /** The last value of a channel. */
   get(channel: string): CoreUpdate | undefined {
-    return this.channels.get(channel)?.last;
+    return this.#channels.get(channel)?.last;
   }
 
   /** The newest `limit` updates of a channel, oldest first. */
-  history(channel: string, limit = this.historyLimit): CoreUpdate[] {
-    return this.channels.get(channel)?.history.toArray(limit) ?? [];
+  history(channel: string, limit = this.#historyLimit): CoreUpdate[] {
+    return this.#channels.get(channel)?.history.toArray(limit) ?? [];
   }
 
   /** The `seq` to resume from, or undefined when nothing is known about the channel. */
   lastSeq(channel: string): number | undefined {
-    const state = this.channels.get(channel);
+    const state = this.#channels.get(channel);
     return state?.known ? state.seq : undefined;
   }
 
@@ -71,7 +75,7 @@ export class ChannelStore {
    * and tabs ahead drop the repeats by `seq`.
    */
   hint(channel: string, seq: number, value?: FeedUpdate): void {
-    const state = this.state(channel);
+    const state = this.#state(channel);
     if (state.last) return; // live data beats hints
     if (!state.known || seq < state.seq) {
       state.known = true;
@@ -82,12 +86,12 @@ export class ChannelStore {
 
   /** Applies one snapshot or update frame. */
   apply(message: ChannelMessage): ApplyResult {
-    const state = this.state(message.channel);
+    const state = this.#state(message.channel);
     if (message.type === 'update' || message.recovered === true) {
       if (message.data === null) return { kind: 'duplicate' };
       if (state.known && message.seq <= state.seq) return { kind: 'duplicate' };
       if (state.known && message.seq !== state.seq + 1 && message.type === 'update') return { kind: 'gap', lastSeq: state.seq };
-      return this.accept(state, message.channel, message.seq, message.data);
+      return this.#accept(state, message.channel, message.seq, message.data);
     }
     // An authoritative snapshot (first subscription, or history could not cover the gap).
     if (state.known && message.seq < state.seq) {
@@ -102,15 +106,15 @@ export class ChannelStore {
       return { kind: 'empty' };
     }
     if (state.known && message.seq === state.seq && state.last) return { kind: 'duplicate' };
-    return this.accept(state, message.channel, message.seq, message.data);
+    return this.#accept(state, message.channel, message.seq, message.data);
   }
 
   /** Forgets a channel (its last user left). */
   delete(channel: string): void {
-    this.channels.delete(channel);
+    this.#channels.delete(channel);
   }
 
-  private accept(state: ChannelState, channel: string, seq: number, data: FeedUpdate['data']): ApplyResult {
+  #accept(state: ChannelState, channel: string, seq: number, data: FeedUpdate['data']): ApplyResult {
     const update: CoreUpdate = { channel, seq, data };
     if (state.resetPending) {
       update.reset = true;
@@ -123,11 +127,11 @@ export class ChannelStore {
     return { kind: 'applied', update };
   }
 
-  private state(channel: string): ChannelState {
-    let state = this.channels.get(channel);
+  #state(channel: string): ChannelState {
+    let state = this.#channels.get(channel);
     if (!state) {
-      state = { known: false, seq: 0, last: undefined, history: new RingBuffer(this.historyLimit), resetPending: false };
-      this.channels.set(channel, state);
+      state = { known: false, seq: 0, last: undefined, history: new RingBuffer(this.#historyLimit), resetPending: false };
+      this.#channels.set(channel, state);
     }
     return state;
   }

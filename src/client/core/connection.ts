@@ -39,105 +39,108 @@ const HISTORY_FETCH_TIMEOUT_MS = 4000;
 
 /** One relay connection shared by every user of a feed URL. */
 export class Connection {
-  private attempt = 0;
-  private session: SocketSession | null = null;
-  private failures = 0;
-  private everOpened = false;
-  private closedByUser = false;
-  private token: string | undefined;
-  private nextId = 1;
-  private flushQueued = false;
-  private retryTimer: Timer | undefined;
-  private stableTimer: Timer | undefined;
-  private stopTokenRefresh: () => void = () => {};
-  private stopNetwork: () => void = () => {};
-  private readonly refs = new RefCounter();
-  private readonly recovering = new Set<string>();
-  private readonly store: ChannelStore;
-  private readonly reporter: StatusReporter;
-  private readonly heartbeat: Heartbeat;
-  private readonly poller: SnapshotPoller;
-  private readonly network: NetworkMonitor;
-  private readonly updateListeners = new Set<(update: CoreUpdate) => void>();
-  private readonly historyLimit: number;
-  private readonly fetchImpl: typeof fetch | null;
+  #attempt = 0;
+  #session: SocketSession | null = null;
+  #failures = 0;
+  #everOpened = false;
+  #closedByUser = false;
+  #token: string | undefined;
+  #nextId = 1;
+  #flushQueued = false;
+  #retryTimer: Timer | undefined;
+  #stableTimer: Timer | undefined;
+  #stopTokenRefresh: () => void = () => {};
+  #stopNetwork: () => void = () => {};
+  readonly #refs = new RefCounter();
+  readonly #recovering = new Set<string>();
+  readonly #store: ChannelStore;
+  readonly #reporter: StatusReporter;
+  readonly #heartbeat: Heartbeat;
+  readonly #poller: SnapshotPoller;
+  readonly #network: NetworkMonitor;
+  readonly #updateListeners = new Set<(update: CoreUpdate) => void>();
+  readonly #historyLimit: number;
+  readonly #fetchImpl: typeof fetch | null;
 
-  constructor(private readonly options: ConnectionOptions) {
-    this.historyLimit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
-    this.store = new ChannelStore(this.historyLimit);
-    this.reporter = new StatusReporter(options.mode ?? 'direct');
-    this.network = options.network ?? globalNetwork();
-    this.heartbeat = new Heartbeat(
+  readonly #options: ConnectionOptions;
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options;
+    this.#historyLimit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+    this.#store = new ChannelStore(this.#historyLimit);
+    this.#reporter = new StatusReporter(options.mode ?? 'direct');
+    this.#network = options.network ?? globalNetwork();
+    this.#heartbeat = new Heartbeat(
       { ...DEFAULT_HEARTBEAT, ...options.heartbeat },
-      (t) => this.send({ type: 'ping', t }),
-      () => this.drop(this.attempt, CloseCode.HeartbeatTimeout, 'no answer to ping (heartbeat timeout)'),
+      (t) => this.#send({ type: 'ping', t }),
+      () => this.#drop(this.#attempt, CloseCode.HeartbeatTimeout, 'no answer to ping (heartbeat timeout)'),
     );
-    this.fetchImpl = (options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch) ?? null;
-    this.poller = new SnapshotPoller({
+    this.#fetchImpl = (options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch) ?? null;
+    this.#poller = new SnapshotPoller({
       url: options.url,
-      fetch: this.fetchImpl,
-      token: () => this.token,
+      fetch: this.#fetchImpl,
+      token: () => this.#token,
       intervalMs: pollingIntervalOf(options.pollingInterval),
-      channels: () => this.refs.channels(),
-      onSnapshot: (message) => this.applyFrame(message),
+      channels: () => this.#refs.channels(),
+      onSnapshot: (message) => this.#applyFrame(message),
     });
   }
 
   /** The current status. */
   get status(): FeedStatus {
-    return this.reporter.status;
+    return this.#reporter.status;
   }
 
   /** Starts connecting (idempotent). */
   start(): void {
-    if (this.reporter.current !== 'idle') return;
-    this.stopNetwork = this.network.subscribe((online) => this.onNetworkChange(online));
-    this.reporter.startTicker();
-    void this.connect();
+    if (this.#reporter.current !== 'idle') return;
+    this.#stopNetwork = this.#network.subscribe((online) => this.#onNetworkChange(online));
+    this.#reporter.startTicker();
+    void this.#connect();
   }
 
   /** Every applied update, in `seq` order per channel. */
   onUpdate(listener: (update: CoreUpdate) => void): () => void {
-    this.updateListeners.add(listener);
-    return () => this.updateListeners.delete(listener);
+    this.#updateListeners.add(listener);
+    return () => this.#updateListeners.delete(listener);
   }
 
   /** Status changes (state, error, and stats at most once a second). */
   onStatus(listener: (status: FeedStatus) => void): () => void {
-    return this.reporter.subscribe(listener);
+    return this.#reporter.subscribe(listener);
   }
 
   /** Adds a user of `channel`; the relay sees one `subscribe` for the first. */
   retain(channel: string): void {
-    if (this.refs.retain(channel)) this.queueFlush();
+    if (this.#refs.retain(channel)) this.#queueFlush();
   }
 
   /** Removes a user of `channel`; the relay sees `unsubscribe` when the last one leaves. */
   release(channel: string): void {
-    if (!this.refs.release(channel)) return;
-    this.store.delete(channel);
-    this.recovering.delete(channel);
-    this.queueFlush();
+    if (!this.#refs.release(channel)) return;
+    this.#store.delete(channel);
+    this.#recovering.delete(channel);
+    this.#queueFlush();
   }
 
   /** Users of a channel (for tests and diagnostics). */
   users(channel: string): number {
-    return this.refs.count(channel);
+    return this.#refs.count(channel);
   }
 
   /** Notes a position known elsewhere, to resume from it (see `ChannelStore.hint`). */
   hint(channel: string, seq: number, value?: FeedUpdate): void {
-    this.store.hint(channel, seq, value);
+    this.#store.hint(channel, seq, value);
   }
 
   /** The last value of a channel. */
   get(channel: string): CoreUpdate | undefined {
-    return this.store.get(channel);
+    return this.#store.get(channel);
   }
 
   /** Recent updates of a channel that this core saw itself, oldest first. */
   history(channel: string, limit?: number): CoreUpdate[] {
-    return this.store.history(channel, limit);
+    return this.#store.history(channel, limit);
   }
 
   /**
@@ -146,189 +149,189 @@ export class Connection {
    * the older ones, merged by `seq`; on any error the local ring answers alone.
    */
   async loadHistory(channel: string, limit?: number): Promise<Array<CoreUpdate | FeedUpdate>> {
-    const wanted = Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, MAX_HISTORY_REQUEST) : this.historyLimit;
-    const local = this.store.history(channel, wanted);
+    const wanted = Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, MAX_HISTORY_REQUEST) : this.#historyLimit;
+    const local = this.#store.history(channel, wanted);
     // Nothing older exists when the ring starts at seq 1; without fetch there is nowhere to ask.
-    if (local.length >= wanted || local[0]?.seq === 1 || !this.fetchImpl) return local;
+    if (local.length >= wanted || local[0]?.seq === 1 || !this.#fetchImpl) return local;
     try {
-      const token = this.token ?? (await resolveToken(this.options.token));
-      const fetched = await fetchHistory(this.fetchImpl, this.options.url, channel, wanted, token, HISTORY_FETCH_TIMEOUT_MS);
+      const token = this.#token ?? (await resolveToken(this.#options.token));
+      const fetched = await fetchHistory(this.#fetchImpl, this.#options.url, channel, wanted, token, HISTORY_FETCH_TIMEOUT_MS);
       // Read the ring again: updates that arrived during the fetch belong in the answer.
-      return mergeBySeq(fetched, this.store.history(channel, wanted), wanted);
+      return mergeBySeq(fetched, this.#store.history(channel, wanted), wanted);
     } catch {
-      return this.store.history(channel, wanted);
+      return this.#store.history(channel, wanted);
     }
   }
 
   /** Connects now, skipping the backoff wait; also leaves a terminal `closed` state. */
   reconnect(): void {
-    if (this.closedByUser || this.reporter.current === 'open' || this.session?.connecting) return;
-    this.reporter.setError(null);
-    this.failures = 0;
-    void this.connect();
+    if (this.#closedByUser || this.#reporter.current === 'open' || this.#session?.connecting) return;
+    this.#reporter.setError(null);
+    this.#failures = 0;
+    void this.#connect();
   }
 
   /** Closes the socket and stops for good. */
   close(): void {
-    if (this.closedByUser) return;
-    this.closedByUser = true;
-    this.drop(this.attempt, CloseCode.Normal, 'closed by the client');
-    this.poller.stop();
-    this.stopNetwork();
-    this.reporter.stopTicker();
-    this.reporter.setState('closed');
+    if (this.#closedByUser) return;
+    this.#closedByUser = true;
+    this.#drop(this.#attempt, CloseCode.Normal, 'closed by the client');
+    this.#poller.stop();
+    this.#stopNetwork();
+    this.#reporter.stopTicker();
+    this.#reporter.setState('closed');
   }
 
-  private async connect(): Promise<void> {
-    clearTimeout(this.retryTimer);
-    if (this.closedByUser) return;
-    if (!this.network.onLine) return this.reporter.setState('offline');
-    const id = ++this.attempt;
-    this.session?.dispose(CloseCode.Normal, 'replaced');
-    this.session = null;
-    if (!this.poller.running) this.reporter.setState(this.everOpened || this.failures > 0 ? 'reconnecting' : 'connecting');
-    this.token = await resolveToken(this.options.token);
-    if (id !== this.attempt || this.closedByUser) return;
-    const WebSocketImpl = this.options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
-    if (!WebSocketImpl) return this.drop(id, undefined, 'no WebSocket implementation');
-    this.session = new SocketSession(WebSocketImpl, this.options.url, this.options.connectTimeoutMs ?? 10_000, {
-      open: () => id === this.attempt && this.onOpen(id),
-      message: (raw) => id === this.attempt && this.onMessage(raw),
-      close: (code, reason) => this.drop(id, code, reason),
+  async #connect(): Promise<void> {
+    clearTimeout(this.#retryTimer);
+    if (this.#closedByUser) return;
+    if (!this.#network.onLine) return this.#reporter.setState('offline');
+    const id = ++this.#attempt;
+    this.#session?.dispose(CloseCode.Normal, 'replaced');
+    this.#session = null;
+    if (!this.#poller.running) this.#reporter.setState(this.#everOpened || this.#failures > 0 ? 'reconnecting' : 'connecting');
+    this.#token = await resolveToken(this.#options.token);
+    if (id !== this.#attempt || this.#closedByUser) return;
+    const WebSocketImpl = this.#options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
+    if (!WebSocketImpl) return this.#drop(id, undefined, 'no WebSocket implementation');
+    this.#session = new SocketSession(WebSocketImpl, this.#options.url, this.#options.connectTimeoutMs ?? 10_000, {
+      open: () => id === this.#attempt && this.#onOpen(id),
+      message: (raw) => id === this.#attempt && this.#onMessage(raw),
+      close: (code, reason) => this.#drop(id, code, reason),
     });
   }
 
-  private onOpen(id: number): void {
-    this.everOpened = true;
-    this.reporter.setError(null);
-    this.poller.stop();
-    this.recovering.clear();
-    if (this.token) this.send({ type: 'auth', token: this.token });
-    this.refs.takeChanges(); // the full subscription below covers every pending change
-    this.subscribe(this.refs.channels());
-    this.reporter.setState('open');
-    this.heartbeat.start();
-    this.stableTimer = setTimeout(() => (this.failures = 0), this.options.stableAfterMs ?? 5000);
-    this.stopTokenRefresh = scheduleTokenRefresh(this.options.token, this.token, (token) => {
-      if (id !== this.attempt) return;
-      this.token = token;
-      this.send({ type: 'auth', token });
+  #onOpen(id: number): void {
+    this.#everOpened = true;
+    this.#reporter.setError(null);
+    this.#poller.stop();
+    this.#recovering.clear();
+    if (this.#token) this.#send({ type: 'auth', token: this.#token });
+    this.#refs.takeChanges(); // the full subscription below covers every pending change
+    this.#subscribe(this.#refs.channels());
+    this.#reporter.setState('open');
+    this.#heartbeat.start();
+    this.#stableTimer = setTimeout(() => (this.#failures = 0), this.#options.stableAfterMs ?? 5000);
+    this.#stopTokenRefresh = scheduleTokenRefresh(this.#options.token, this.#token, (token) => {
+      if (id !== this.#attempt) return;
+      this.#token = token;
+      this.#send({ type: 'auth', token });
     });
   }
 
-  private onMessage(raw: unknown): void {
-    this.heartbeat.received();
+  #onMessage(raw: unknown): void {
+    this.#heartbeat.received();
     const parsed = parseServerMessage(raw);
     if (!parsed.ok) return; // a malformed frame is dropped; seq tracking recovers anything it hid
-    this.handle(parsed.message);
+    this.#handle(parsed.message);
   }
 
-  private handle(message: ServerMessage): void {
+  #handle(message: ServerMessage): void {
     switch (message.type) {
       case 'pong':
-        if (message.t <= Date.now()) this.reporter.latency(Date.now() - message.t);
+        if (message.t <= Date.now()) this.#reporter.latency(Date.now() - message.t);
         return;
       case 'snapshot':
       case 'update':
-        return this.applyFrame(message);
+        return this.#applyFrame(message);
       case 'batch':
-        for (const item of message.messages) this.applyFrame(item);
+        for (const item of message.messages) this.#applyFrame(item);
         return;
       case 'error':
         // An expired token: reconnect, which asks the provider for a fresh one.
-        if (message.code === ErrorCode.TokenExpired) this.drop(this.attempt, CloseCode.TokenExpired, message.message);
+        if (message.code === ErrorCode.TokenExpired) this.#drop(this.#attempt, CloseCode.TokenExpired, message.message);
         return;
       case 'ack':
         return;
     }
   }
 
-  private applyFrame(message: ChannelMessage): void {
-    if (!this.refs.has(message.channel)) return; // late frame of a channel nobody uses any more
-    const result = this.store.apply(message);
-    if (result.kind === 'gap') return this.recover(message.channel, result.lastSeq);
+  #applyFrame(message: ChannelMessage): void {
+    if (!this.#refs.has(message.channel)) return; // late frame of a channel nobody uses any more
+    const result = this.#store.apply(message);
+    if (result.kind === 'gap') return this.#recover(message.channel, result.lastSeq);
     if (result.kind !== 'applied') return;
-    this.recovering.delete(message.channel);
-    this.reporter.messageReceived();
-    for (const listener of this.updateListeners) listener(result.update);
+    this.#recovering.delete(message.channel);
+    this.#reporter.messageReceived();
+    for (const listener of this.#updateListeners) listener(result.update);
   }
 
   /**
    * Asks again from the last applied `seq` (the relay resynchronizes a channel subscribed again);
    * later frames are dropped as gaps until the missed ones arrive.
    */
-  private recover(channel: string, lastSeq: number): void {
-    if (this.recovering.has(channel) || this.reporter.current !== 'open') return;
-    this.recovering.add(channel);
-    this.send({ type: 'subscribe', id: this.nextId++, channels: [channel], since: { [channel]: lastSeq } });
+  #recover(channel: string, lastSeq: number): void {
+    if (this.#recovering.has(channel) || this.#reporter.current !== 'open') return;
+    this.#recovering.add(channel);
+    this.#send({ type: 'subscribe', id: this.#nextId++, channels: [channel], since: { [channel]: lastSeq } });
   }
 
   /** The one disconnect path: every way a socket ends comes through here. */
-  private drop(id: number, code: number | undefined, reason: string): void {
-    if (id !== this.attempt) return;
-    this.attempt++;
-    this.session?.dispose(code === CloseCode.HeartbeatTimeout ? code : CloseCode.Normal, reason);
-    this.session = null;
-    this.heartbeat.stop();
-    clearTimeout(this.stableTimer);
-    this.stopTokenRefresh();
-    if (this.closedByUser) return;
+  #drop(id: number, code: number | undefined, reason: string): void {
+    if (id !== this.#attempt) return;
+    this.#attempt++;
+    this.#session?.dispose(code === CloseCode.HeartbeatTimeout ? code : CloseCode.Normal, reason);
+    this.#session = null;
+    this.#heartbeat.stop();
+    clearTimeout(this.#stableTimer);
+    this.#stopTokenRefresh();
+    if (this.#closedByUser) return;
     if (code !== undefined && isTerminalCloseCode(code)) {
-      this.poller.stop();
-      this.reporter.setError({ code: `close:${code}`, message: reason || `closed with code ${code}` });
-      return this.reporter.setState('closed');
+      this.#poller.stop();
+      this.#reporter.setError({ code: `close:${code}`, message: reason || `closed with code ${code}` });
+      return this.#reporter.setState('closed');
     }
-    this.failures++;
-    if (!this.network.onLine) return this.reporter.setState('offline');
-    const pollAfter = this.options.pollAfterFailures ?? 3;
-    if (!this.poller.running && this.failures >= pollAfter && this.poller.available) {
+    this.#failures++;
+    if (!this.#network.onLine) return this.#reporter.setState('offline');
+    const pollAfter = this.#options.pollAfterFailures ?? 3;
+    if (!this.#poller.running && this.#failures >= pollAfter && this.#poller.available) {
       // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,
       // and keep probing the socket with backoff; the first probe that opens switches back.
-      this.reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.failures} times in a row; polling /v1/snapshot` });
-      this.poller.start();
-      this.reporter.setState('polling');
+      this.#reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.#failures} times in a row; polling /v1/snapshot` });
+      this.#poller.start();
+      this.#reporter.setState('polling');
     }
-    if (!this.poller.running) this.reporter.setState('reconnecting');
-    const delay = backoffDelay(this.failures, { ...DEFAULT_BACKOFF, ...this.options.backoff }, this.options.random);
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
+    if (!this.#poller.running) this.#reporter.setState('reconnecting');
+    const delay = backoffDelay(this.#failures, { ...DEFAULT_BACKOFF, ...this.#options.backoff }, this.#options.random);
+    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
   }
 
-  private onNetworkChange(online: boolean): void {
-    if (this.closedByUser || this.reporter.current === 'closed') return;
+  #onNetworkChange(online: boolean): void {
+    if (this.#closedByUser || this.#reporter.current === 'closed') return;
     if (!online) {
       // No retry storm while offline: drop the socket and wait for the `online` event.
-      clearTimeout(this.retryTimer);
-      this.poller.stop();
-      this.drop(this.attempt, CloseCode.GoingAway, 'offline');
-      clearTimeout(this.retryTimer);
-      this.reporter.setState('offline');
-    } else if (this.reporter.current === 'offline') {
-      this.failures = 0;
-      void this.connect();
+      clearTimeout(this.#retryTimer);
+      this.#poller.stop();
+      this.#drop(this.#attempt, CloseCode.GoingAway, 'offline');
+      clearTimeout(this.#retryTimer);
+      this.#reporter.setState('offline');
+    } else if (this.#reporter.current === 'offline') {
+      this.#failures = 0;
+      void this.#connect();
     }
   }
 
-  private queueFlush(): void {
-    if (this.flushQueued) return;
-    this.flushQueued = true;
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
     // One microtask later: a page that mounts 50 tickers sends one `subscribe` frame, not 50.
     queueMicrotask(() => {
-      this.flushQueued = false;
-      if (this.reporter.current !== 'open') {
-        if (this.poller.running) this.poller.pollSoon();
+      this.#flushQueued = false;
+      if (this.#reporter.current !== 'open') {
+        if (this.#poller.running) this.#poller.pollSoon();
         return;
       }
-      const { added, removed } = this.refs.takeChanges();
-      for (const frame of unsubscribeFrames(removed, () => this.nextId++)) this.send(frame);
-      this.subscribe(added);
+      const { added, removed } = this.#refs.takeChanges();
+      for (const frame of unsubscribeFrames(removed, () => this.#nextId++)) this.#send(frame);
+      this.#subscribe(added);
     });
   }
 
-  private subscribe(channels: string[]): void {
-    for (const frame of subscribeFrames(channels, (chunk) => this.store.since(chunk), () => this.nextId++)) this.send(frame);
+  #subscribe(channels: string[]): void {
+    for (const frame of subscribeFrames(channels, (chunk) => this.#store.since(chunk), () => this.#nextId++)) this.#send(frame);
   }
 
-  private send(message: ClientMessage): void {
-    this.session?.send(JSON.stringify(message));
+  #send(message: ClientMessage): void {
+    this.#session?.send(JSON.stringify(message));
   }
 }

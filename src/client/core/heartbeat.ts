@@ -17,44 +17,48 @@ export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 15_000, timeout
 
 /** Runs the ping loop of one socket. */
 export class Heartbeat {
-  private interval: ReturnType<typeof setInterval> | undefined;
-  private deadline: ReturnType<typeof setTimeout> | undefined;
-  private lastReceivedAt = 0;
+  #interval: ReturnType<typeof setInterval> | undefined;
+  #deadline: ReturnType<typeof setTimeout> | undefined;
+  #lastReceivedAt = 0;
 
-  constructor(
-    private readonly options: HeartbeatOptions,
-    private readonly sendPing: (t: number) => void,
-    private readonly onTimeout: () => void,
-  ) {}
+  readonly #options: HeartbeatOptions;
+  readonly #sendPing: (t: number) => void;
+  readonly #onTimeout: () => void;
+
+  constructor(options: HeartbeatOptions, sendPing: (t: number) => void, onTimeout: () => void) {
+    this.#options = options;
+    this.#sendPing = sendPing;
+    this.#onTimeout = onTimeout;
+  }
 
   /** Starts pinging; the first ping goes out at once, so latency is known right away. */
   start(): void {
     this.stop();
-    this.lastReceivedAt = Date.now();
-    this.ping();
-    this.interval = setInterval(() => this.ping(), this.options.intervalMs);
+    this.#lastReceivedAt = Date.now();
+    this.#ping();
+    this.#interval = setInterval(() => this.#ping(), this.#options.intervalMs);
   }
 
   /** Records that a frame (any frame) arrived. */
   received(): void {
-    this.lastReceivedAt = Date.now();
+    this.#lastReceivedAt = Date.now();
   }
 
   /** Stops every timer. */
   stop(): void {
-    clearInterval(this.interval);
-    clearTimeout(this.deadline);
-    this.interval = undefined;
-    this.deadline = undefined;
+    clearInterval(this.#interval);
+    clearTimeout(this.#deadline);
+    this.#interval = undefined;
+    this.#deadline = undefined;
   }
 
-  private ping(): void {
+  #ping(): void {
     const sentAt = Date.now();
-    this.sendPing(sentAt);
-    if (this.deadline !== undefined) return; // an earlier ping is still waiting
-    this.deadline = setTimeout(() => {
-      this.deadline = undefined;
-      if (this.lastReceivedAt < sentAt) this.onTimeout();
-    }, this.options.timeoutMs);
+    this.#sendPing(sentAt);
+    if (this.#deadline !== undefined) return; // an earlier ping is still waiting
+    this.#deadline = setTimeout(() => {
+      this.#deadline = undefined;
+      if (this.#lastReceivedAt < sentAt) this.#onTimeout();
+    }, this.#options.timeoutMs);
   }
 }

@@ -15,59 +15,63 @@ export interface SnapshotPollerOptions {
 
 /** Polls while started; results of a stopped run are discarded, so they never overwrite socket data. */
 export class SnapshotPoller {
-  private run = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private inFlight = false;
+  #run = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inFlight = false;
 
-  constructor(private readonly options: SnapshotPollerOptions) {}
+  readonly #options: SnapshotPollerOptions;
+
+  constructor(options: SnapshotPollerOptions) {
+    this.#options = options;
+  }
 
   /** Whether polling can work here at all. */
   get available(): boolean {
-    return this.options.fetch !== null;
+    return this.#options.fetch !== null;
   }
 
   /** Whether the loop runs. */
   get running(): boolean {
-    return this.timer !== undefined || this.inFlight;
+    return this.#timer !== undefined || this.#inFlight;
   }
 
   /** Starts polling at once. */
   start(): void {
     if (this.running || !this.available) return;
-    this.run++;
-    void this.poll(this.run);
+    this.#run++;
+    void this.#poll(this.#run);
   }
 
   /** Polls now instead of at the next tick (a channel was added). */
   pollSoon(): void {
-    if (!this.running || this.inFlight) return;
-    clearTimeout(this.timer);
-    void this.poll(this.run);
+    if (!this.running || this.#inFlight) return;
+    clearTimeout(this.#timer);
+    void this.#poll(this.#run);
   }
 
   /** Stops; an answer still in flight is ignored. */
   stop(): void {
-    this.run++;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.inFlight = false;
+    this.#run++;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#inFlight = false;
   }
 
-  private async poll(run: number): Promise<void> {
-    this.timer = undefined;
-    const channels = this.options.channels();
-    if (channels.length > 0 && this.options.fetch) {
-      this.inFlight = true;
+  async #poll(run: number): Promise<void> {
+    this.#timer = undefined;
+    const channels = this.#options.channels();
+    if (channels.length > 0 && this.#options.fetch) {
+      this.#inFlight = true;
       try {
-        const snapshots = await fetchSnapshots(this.options.fetch, this.options.url, channels, Math.max(1000, this.options.intervalMs * 2), this.options.token?.());
-        if (run !== this.run) return;
-        for (const snapshot of snapshots) this.options.onSnapshot(snapshot);
+        const snapshots = await fetchSnapshots(this.#options.fetch, this.#options.url, channels, Math.max(1000, this.#options.intervalMs * 2), this.#options.token?.());
+        if (run !== this.#run) return;
+        for (const snapshot of snapshots) this.#options.onSnapshot(snapshot);
       } catch {
         // The relay is unreachable over HTTP too; keep trying at the same pace.
       } finally {
-        if (run === this.run) this.inFlight = false;
+        if (run === this.#run) this.#inFlight = false;
       }
     }
-    if (run === this.run) this.timer = setTimeout(() => void this.poll(run), this.options.intervalMs);
+    if (run === this.#run) this.#timer = setTimeout(() => void this.#poll(run), this.#options.intervalMs);
   }
 }

@@ -38,49 +38,51 @@ export interface SessionHandlers {
 
 /** A socket attempt. */
 export class SocketSession {
-  private readonly socket: WebSocketLike | null = null;
-  private readonly timer: ReturnType<typeof setTimeout>;
-  private ended = false;
-  private readonly listeners: Array<[SocketEventType, (event: SocketEvent) => void]>;
+  readonly #socket: WebSocketLike | null = null;
+  readonly #timer: ReturnType<typeof setTimeout>;
+  #ended = false;
+  readonly #listeners: Array<[SocketEventType, (event: SocketEvent) => void]>;
+  readonly #handlers: SessionHandlers;
 
-  constructor(WebSocketImpl: WebSocketConstructor, url: string, connectTimeoutMs: number, private readonly handlers: SessionHandlers) {
-    this.listeners = [
+  constructor(WebSocketImpl: WebSocketConstructor, url: string, connectTimeoutMs: number, handlers: SessionHandlers) {
+    this.#handlers = handlers;
+    this.#listeners = [
       ['open', () => {
-        clearTimeout(this.timer);
+        clearTimeout(this.#timer);
         handlers.open();
       }],
       ['message', (event) => handlers.message(event.data)],
-      ['close', (event) => this.end(event.code, event.reason || `closed with code ${event.code}`)],
+      ['close', (event) => this.#end(event.code, event.reason || `closed with code ${event.code}`)],
       // `error` is always followed by `close`, which carries the code: nothing to do here.
       ['error', () => {}],
     ];
-    this.timer = setTimeout(() => this.end(undefined, 'connect timeout'), connectTimeoutMs);
+    this.#timer = setTimeout(() => this.#end(undefined, 'connect timeout'), connectTimeoutMs);
     try {
-      this.socket = new WebSocketImpl(url);
-      for (const [type, listener] of this.listeners) this.socket.addEventListener(type, listener);
+      this.#socket = new WebSocketImpl(url);
+      for (const [type, listener] of this.#listeners) this.#socket.addEventListener(type, listener);
     } catch (error) {
       // A malformed URL or a blocked scheme throws synchronously: report it like a failed connect.
-      queueMicrotask(() => this.end(undefined, `cannot open WebSocket: ${String((error as Error)?.message ?? error)}`));
+      queueMicrotask(() => this.#end(undefined, `cannot open WebSocket: ${String((error as Error)?.message ?? error)}`));
     }
   }
 
   /** Whether the socket is still opening. */
   get connecting(): boolean {
-    return !this.ended && this.socket?.readyState === CONNECTING;
+    return !this.#ended && this.#socket?.readyState === CONNECTING;
   }
 
   /** Sends a frame when open; frames sent while not open are dropped (the core resubscribes on open). */
   send(data: string): void {
-    if (!this.ended && this.socket?.readyState === OPEN) this.socket.send(data);
+    if (!this.#ended && this.#socket?.readyState === OPEN) this.#socket.send(data);
   }
 
   /** Detaches every handler and closes the socket; no callback fires after this. */
   dispose(code: number, reason: string): void {
-    this.ended = true;
-    clearTimeout(this.timer);
-    const socket = this.socket;
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    const socket = this.#socket;
     if (!socket) return;
-    for (const [type, listener] of this.listeners) socket.removeEventListener(type, listener);
+    for (const [type, listener] of this.#listeners) socket.removeEventListener(type, listener);
     // Swallow a late `error` from a socket closed while connecting (ws emits one).
     socket.addEventListener('error', () => {});
     try {
@@ -90,10 +92,10 @@ export class SocketSession {
     }
   }
 
-  private end(code: number | undefined, reason: string): void {
-    if (this.ended) return;
-    this.ended = true;
-    clearTimeout(this.timer);
-    this.handlers.close(code, reason);
+  #end(code: number | undefined, reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    this.#handlers.close(code, reason);
   }
 }

@@ -7,81 +7,85 @@ import { RateMeter } from './rate-meter.js';
 
 /** Holds and publishes a connection's status. */
 export class StatusReporter {
-  private state: ConnectionState = 'idle';
-  private currentError: FeedError | null = null;
-  private latencyMs: number | null = null;
-  private lastMessageAt: number | null = null;
-  private lastStatsKey = '';
-  private ticker: ReturnType<typeof setInterval> | undefined;
-  private readonly meter = new RateMeter();
-  private readonly listeners = new Set<(status: FeedStatus) => void>();
+  #state: ConnectionState = 'idle';
+  #currentError: FeedError | null = null;
+  #latencyMs: number | null = null;
+  #lastMessageAt: number | null = null;
+  #lastStatsKey = '';
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  readonly #meter = new RateMeter();
+  readonly #listeners = new Set<(status: FeedStatus) => void>();
 
-  constructor(private readonly mode: FeedMode) {}
+  readonly #mode: FeedMode;
+
+  constructor(mode: FeedMode) {
+    this.#mode = mode;
+  }
 
   /** The current status, as a fresh object. */
   get status(): FeedStatus {
     return {
-      state: this.state,
-      mode: this.mode,
-      stats: { latencyMs: this.latencyMs, messagesPerSecond: this.meter.perSecond, lastMessageAt: this.lastMessageAt },
-      error: this.currentError,
+      state: this.#state,
+      mode: this.#mode,
+      stats: { latencyMs: this.#latencyMs, messagesPerSecond: this.#meter.perSecond, lastMessageAt: this.#lastMessageAt },
+      error: this.#currentError,
     };
   }
 
   /** The current state. */
   get current(): ConnectionState {
-    return this.state;
+    return this.#state;
   }
 
   /** Listens to changes. */
   subscribe(listener: (status: FeedStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** The one place the state changes; emits only when it does. */
   setState(next: ConnectionState): void {
-    if (next === this.state) return;
-    this.state = next;
-    this.emit();
+    if (next === this.#state) return;
+    this.#state = next;
+    this.#emit();
   }
 
   /** Sets or clears the error; it is published with the next emission. */
   setError(error: FeedError | null): void {
-    this.currentError = error;
+    this.#currentError = error;
   }
 
   /** Counts one channel message. */
   messageReceived(): void {
-    this.meter.add();
-    this.lastMessageAt = Date.now();
+    this.#meter.add();
+    this.#lastMessageAt = Date.now();
   }
 
   /** Records a ping round trip. */
   latency(ms: number): void {
-    this.latencyMs = ms;
+    this.#latencyMs = ms;
   }
 
   /** Starts the stats tick. */
   startTicker(): void {
-    this.ticker ??= setInterval(() => {
-      if (this.statsKey() !== this.lastStatsKey) this.emit();
+    this.#ticker ??= setInterval(() => {
+      if (this.#statsKey() !== this.#lastStatsKey) this.#emit();
     }, 1000);
   }
 
   /** Stops the stats tick. */
   stopTicker(): void {
-    clearInterval(this.ticker);
-    this.ticker = undefined;
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
   }
 
-  private statsKey(): string {
-    return `${this.latencyMs}|${this.meter.perSecond}|${this.lastMessageAt}`;
+  #statsKey(): string {
+    return `${this.#latencyMs}|${this.#meter.perSecond}|${this.#lastMessageAt}`;
   }
 
-  private emit(): void {
+  #emit(): void {
     const status = this.status;
-    this.lastStatsKey = this.statsKey();
-    for (const listener of [...this.listeners]) listener(status);
+    this.#lastStatsKey = this.#statsKey();
+    for (const listener of [...this.#listeners]) listener(status);
   }
 }
