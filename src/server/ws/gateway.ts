@@ -1,13 +1,16 @@
 /**
  * The WebSocket side of the relay: upgrades on `/ws` (origin check → HTTP 403), the per-IP
  * connection cap (close 4003), sessions, the heartbeat, and closing everyone on shutdown (1001).
+ *
+ * Memory: nothing of the upgrade request outlives the handshake but the client address, and
+ * socket events reach sessions through listeners shared by all connections (see session.ts).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../protocol/index.js';
 import { isOriginAllowed } from '../http/origins.js';
-import { Session, type SessionContext } from './session.js';
+import { Session, SessionSocket, type SessionContext, type SessionShared } from './session.js';
 
 /** Path of the WebSocket endpoint. */
 export const WS_PATH = '/ws';
@@ -18,6 +21,15 @@ export interface GatewayOptions {
   /** Count connections per the address a trusted reverse proxy put last in `X-Forwarded-For`. */
   trustProxy: boolean;
 }
+
+/** Open connections from one client address; shared by those connections' sessions. */
+export interface PeerCount {
+  readonly address: string;
+  open: number;
+}
+
+/** How long a connection refused for the per-IP cap gets to finish the close handshake. */
+const REFUSED_GRACE_MS = 2_000;
 
 /**
  * The client address for the per-IP cap. Behind a trusted proxy it is the rightmost
@@ -35,19 +47,39 @@ export function clientAddress(request: IncomingMessage, trustProxy: boolean): st
 /** Accepts WebSocket connections on `/ws` and owns their sessions. */
 export class Gateway {
   private readonly wss: WebSocketServer;
+  private readonly shared: SessionShared;
   private readonly sessions = new Set<Session>();
-  private readonly perIp = new Map<string, number>();
-  private readonly sockets = new Set<WebSocket>();
+  /** Sockets being closed for the per-IP cap (they get no session). */
+  private readonly refused = new Set<WebSocket>();
+  private readonly perIp = new Map<string, PeerCount>();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
 
-  constructor(server: Server, private readonly ctx: SessionContext, private readonly options: GatewayOptions) {
+  constructor(server: Server, ctx: SessionContext, private readonly options: GatewayOptions) {
+    const { metrics } = ctx;
+    this.shared = {
+      ...ctx,
+      outboxStats: {
+        sent: (n) => {
+          metrics.messagesOut.inc(n);
+          metrics.framesOut.inc();
+        },
+        conflated: (n) => metrics.conflated.inc(n),
+      },
+      closed: (session, code) => this.release(session, code),
+    };
     // perMessageDeflate off: it costs CPU and memory per connection, and ticks are small.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: ctx.limits.maxPayload, perMessageDeflate: false });
+    // clientTracking off: the gateway tracks its sessions itself (ws would add a closure per socket).
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: ctx.limits.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      WebSocket: SessionSocket,
+    });
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
     this.heartbeat = setInterval(() => {
-      const now = Date.now();
-      for (const session of this.sessions) session.heartbeat(now);
+      for (const session of this.sessions) session.heartbeat();
     }, ctx.limits.heartbeatIntervalMs);
     this.heartbeat.unref();
   }
@@ -67,7 +99,8 @@ export class Gateway {
   /** Bytes accepted for sending but not yet written to the network, over all connections. */
   get bufferedBytes(): number {
     let total = 0;
-    for (const ws of this.sockets) total += ws.bufferedAmount;
+    for (const session of this.sessions) total += session.bufferedAmount;
+    for (const ws of this.refused) total += ws.bufferedAmount;
     return total;
   }
 
@@ -75,7 +108,8 @@ export class Gateway {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
-    const closed = [...this.sockets].map(
+    const sockets = [...this.refused, ...[...this.sessions].map((session) => session.ws)];
+    const closed = sockets.map(
       (ws) =>
         new Promise<void>((resolve) => {
           if (ws.readyState === ws.CLOSED) return resolve();
@@ -83,54 +117,60 @@ export class Gateway {
         }),
     );
     for (const session of this.sessions) session.close(CloseCode.GoingAway, 'server shutting down');
-    for (const ws of this.sockets) if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(CloseCode.GoingAway, 'server shutting down');
+    for (const ws of sockets) if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(CloseCode.GoingAway, 'server shutting down');
     await Promise.all(closed);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    // A shared listener: a closure here would keep this request (and its headers) alive as long as the socket.
+    socket.on('error', destroySocket);
     const path = (request.url ?? '').split('?')[0];
     if (this.closing) return reject(socket, 503, 'Service Unavailable');
     if (path !== WS_PATH) return reject(socket, 404, 'Not Found');
     if (!isOriginAllowed(request.headers.origin, this.options.allowedOrigins)) return reject(socket, 403, 'Forbidden');
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+    const address = clientAddress(request, this.options.trustProxy);
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws as SessionSocket, address));
   }
 
-  private accept(ws: WebSocket, request: IncomingMessage): void {
-    const { metrics, limits, log } = this.ctx;
-    const ip = clientAddress(request, this.options.trustProxy);
-    this.sockets.add(ws);
-    ws.on('error', () => {
-      // ws closes the socket itself (e.g. 1009 for an oversized frame); nothing may throw here.
-    });
-    const count = (this.perIp.get(ip) ?? 0) + 1;
-    this.perIp.set(ip, count);
-    let session: Session | null = null;
-    ws.once('close', (code: number) => {
-      this.sockets.delete(ws);
-      const left = (this.perIp.get(ip) ?? 1) - 1;
-      if (left > 0) this.perIp.set(ip, left);
-      else this.perIp.delete(ip);
-      if (session) {
-        this.sessions.delete(session);
-        session.dispose();
-      }
-      metrics.disconnects.inc({ code: codeLabel(session?.closeCode ?? code) });
-    });
-    if (count > limits.maxConnectionsPerIp) {
-      ws.close(CloseCode.TooManyConnections, 'too many connections from this address');
-      const force = setTimeout(() => ws.terminate(), 2_000);
-      force.unref();
-      return;
-    }
+  private accept(ws: SessionSocket, address: string): void {
+    ws.on('error', ignoreError); // ws closes the socket itself (e.g. 1009 for an oversized frame); nothing may throw here.
+    let peer = this.perIp.get(address);
+    if (!peer) this.perIp.set(address, (peer = { address, open: 0 }));
+    peer.open += 1;
+    if (peer.open > this.shared.limits.maxConnectionsPerIp) return this.refuse(ws, peer);
     try {
-      session = new Session(ws, this.ctx);
-      this.sessions.add(session);
+      this.sessions.add(new Session(ws, this.shared, peer));
     } catch (error) {
-      log.error('could not start a session', error);
-      ws.close(CloseCode.InternalError, 'internal error');
+      this.shared.log.error('could not start a session', error);
+      this.refuse(ws, peer, CloseCode.InternalError, 'internal error');
     }
+  }
+
+  /** Closes a connection that gets no session (over the per-IP cap, or its session failed to start). */
+  private refuse(ws: WebSocket, peer: PeerCount, code: number = CloseCode.TooManyConnections, reason = 'too many connections from this address'): void {
+    this.refused.add(ws);
+    ws.once('close', (closeCode: number) => {
+      this.refused.delete(ws);
+      this.leave(peer);
+      this.shared.metrics.disconnects.inc({ code: codeLabel(closeCode) });
+    });
+    ws.close(code, reason);
+    const force = setTimeout(() => ws.terminate(), REFUSED_GRACE_MS);
+    force.unref();
+  }
+
+  /** A session's socket has closed. */
+  private release(session: Session, code: number): void {
+    if (!this.sessions.delete(session)) return;
+    this.leave(session.peer);
+    session.dispose();
+    this.shared.metrics.disconnects.inc({ code: codeLabel(session.closeCode ?? code) });
+  }
+
+  private leave(peer: PeerCount): void {
+    peer.open -= 1;
+    if (peer.open <= 0) this.perIp.delete(peer.address);
   }
 }
 
@@ -145,3 +185,9 @@ function codeLabel(code: number): string {
 function reject(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
 }
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+function ignoreError(): void {}

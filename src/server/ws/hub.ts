@@ -10,9 +10,16 @@ export interface HubSubscriber {
   receive(delivery: Delivery): void;
 }
 
+/** The local subscribers of one channel, and the channel's name as the hub keeps it. */
+class Subscribers extends Set<HubSubscriber> {
+  constructor(readonly channel: string) {
+    super();
+  }
+}
+
 /** Channel → local subscribers, and the fan-out of backend deliveries to them. */
 export class Hub {
-  private readonly channels = new Map<string, Set<HubSubscriber>>();
+  private readonly channels = new Map<string, Subscribers>();
   private subscriptionCount = 0;
 
   constructor(private readonly backend: ChannelBackend, private readonly onError: (error: unknown) => void) {
@@ -29,16 +36,21 @@ export class Hub {
     return this.subscriptionCount;
   }
 
-  add(channel: string, subscriber: HubSubscriber): void {
+  /**
+   * Adds `subscriber` to `channel`. Returns the hub's own copy of the channel name, which
+   * subscribers may keep instead of theirs: one string per channel, not one per subscription.
+   */
+  add(channel: string, subscriber: HubSubscriber): string {
     let set = this.channels.get(channel);
     if (!set) {
-      this.channels.set(channel, (set = new Set()));
+      this.channels.set(channel, (set = new Subscribers(channel)));
       this.backend.watch(channel);
     }
     if (!set.has(subscriber)) {
       set.add(subscriber);
       this.subscriptionCount += 1;
     }
+    return set.channel;
   }
 
   remove(channel: string, subscriber: HubSubscriber): void {

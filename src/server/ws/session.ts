@@ -2,8 +2,13 @@
  * One WebSocket connection: validates and rate-limits its frames, authenticates it, keeps its
  * subscriptions, and queues what it must receive. Frames are handled one after the other (auth is
  * asynchronous, and a `subscribe` sent right after `auth` must see its result).
+ *
+ * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
+ * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
+ * events reach it through module-level listeners (no closures per connection), and its outbox and
+ * subscriptions are built on the first subscribe.
  */
-import type { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ClientMessage } from '../../protocol/index.js';
 import type { ChannelBackend } from '../backend/types.js';
 import type { Logger } from '../log.js';
@@ -12,9 +17,10 @@ import type { RelayLimits } from '../options.js';
 import { grantAllows, type Grant, type TokenVerifier } from './auth.js';
 import type { Delivery } from './delivery.js';
 import type { Flusher } from './flusher.js';
+import type { PeerCount } from './gateway.js';
 import type { Hub } from './hub.js';
-import { Outbox, type FlushResult, type FrameCache } from './outbox.js';
-import { RateLimiter } from './rate-limit.js';
+import { Outbox, type FlushResult, type FrameCache, type OutboxSink, type OutboxStats } from './outbox.js';
+import { takeToken, type RateState } from './rate-limit.js';
 import { Subscriptions } from './subscriptions.js';
 
 /** What every session shares. */
@@ -29,82 +35,124 @@ export interface SessionContext {
   log: Logger;
 }
 
+/** The context plus what the gateway adds, built once per gateway and shared by its sessions. */
+export interface SessionShared extends SessionContext {
+  /** Counters every outbox reports to. */
+  outboxStats: OutboxStats;
+  /** Called once when a session's socket has closed. */
+  closed(session: Session, code: number): void;
+}
+
+/**
+ * The socket class the gateway's WebSocketServer creates: a `ws` WebSocket with one more field,
+ * so that the shared listeners below find their session without a closure or a side table.
+ */
+export class SessionSocket extends WebSocket {
+  /** The session of this connection, once one is started. */
+  session: Session | null = null;
+}
+
 /** How long a closing peer gets to finish the close handshake before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 /** setTimeout's longest delay; longer token lifetimes are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Queued channel messages are UTF-8 JSON, possibly in shared Buffers: always text frames. */
+const TEXT_FRAME = { binary: false } as const;
+const SETTLED = Promise.resolve();
+
+/**
+ * Milliseconds since this module was loaded: small integers, which V8 keeps in a field without
+ * allocating a number per session (Date.now() is too large for that, and a difference of two
+ * doubles stays a heap double unless floored). Only differences of it are used.
+ */
+const CLOCK_ORIGIN = Date.now();
+const clock = (): number => Math.floor(Date.now() - CLOCK_ORIGIN);
 
 /** The relay's side of one WebSocket connection. */
-export class Session {
-  /** Set once the peer is authenticated (always, when auth is off). */
-  private grant: Grant | null = null;
-  private readonly authRequired: boolean;
-  private readonly outbox: Outbox;
-  private readonly rate: RateLimiter;
-  private readonly subscriptions: Subscriptions;
-  private badFrames = 0;
-  private lastSeen = Date.now();
-  private work: Promise<void> = Promise.resolve();
-  private timers = new Set<NodeJS.Timeout>();
-  private expiryTimer: NodeJS.Timeout | null = null;
+export class Session implements RateState, OutboxSink {
   /** The close code the relay chose, if it closed this connection. */
   closeCode: number | null = null;
+  /** Set once the peer is authenticated (stays null when auth is off). */
+  private grant: Grant | null = null;
+  /** Built on the first subscribe, with the subscriptions. */
+  private outbox: Outbox | null = null;
+  private subscriptions: Subscriptions | null = null;
+  /** The auth deadline, then the token expiry, then (once closing) the forced close. */
+  private timer: NodeJS.Timeout | null = null;
+  /** The frame being handled and those queued behind it; null when there are none. */
+  private work: Promise<void> | null = null;
+  private badFrames = 0;
+  /** Last frame or pong from the peer (clock()). */
+  private lastSeen: number;
+  rateMilliTokens: number;
+  rateRefilledAt: number;
+  rateWindowStart: number;
+  rateDropped = 0;
 
-  constructor(private readonly ws: WebSocket, private readonly ctx: SessionContext) {
-    const { limits, metrics } = ctx;
-    this.authRequired = ctx.verifier !== null;
-    // Buffers hold UTF-8 JSON shared between clients: send them as text frames.
-    const sink = { send: (frame: string | Buffer) => ws.send(frame, { binary: false }), get bufferedAmount() { return ws.bufferedAmount; } };
-    this.outbox = new Outbox(sink, limits, {
-      sent: (n) => {
-        metrics.messagesOut.inc(n);
-        metrics.framesOut.inc();
-      },
-      conflated: (n) => metrics.conflated.inc(n),
-    });
-    this.rate = new RateLimiter(limits.rateLimitPerSecond, limits.rateLimitBurst, limits.rateLimitCloseAfter, Date.now());
-    this.subscriptions = new Subscriptions(this, ctx, this.outbox);
-    if (this.authRequired) {
-      this.addTimer(limits.authDeadlineMs, () => {
-        if (!this.grant) this.close(CloseCode.AuthTimeout, 'auth deadline passed');
-      });
-    }
-    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
-    ws.on('pong', () => (this.lastSeen = Date.now()));
+  /**
+   * @param ws The socket, already open.
+   * @param shared What all sessions of the gateway share.
+   * @param peer The gateway's count of connections from the peer's address (shared, not per session).
+   */
+  constructor(
+    readonly ws: SessionSocket,
+    private readonly shared: SessionShared,
+    readonly peer: PeerCount,
+  ) {
+    const now = clock();
+    this.lastSeen = now;
+    this.rateMilliTokens = shared.limits.rateLimitBurst * 1000;
+    this.rateRefilledAt = now;
+    this.rateWindowStart = now - 1000;
+    if (shared.verifier !== null) this.timer = setTimeout(authDeadlinePassed, shared.limits.authDeadlineMs, this);
+    ws.session = this;
+    ws.on('message', onSocketMessage);
+    ws.on('pong', onSocketPong);
+    ws.on('close', onSocketClose);
   }
 
   /** Messages waiting in this session's queue. */
   get queued(): number {
-    return this.outbox.size;
+    return this.outbox?.size ?? 0;
   }
 
   /** Whether the token (if any) allows `channel`. */
   allows(channel: string): boolean {
-    return !this.authRequired || (this.grant !== null && grantAllows(this.grant, channel));
+    return this.shared.verifier === null || (this.grant !== null && grantAllows(this.grant, channel));
   }
 
   /** A live update of a subscribed channel (called by the hub). */
   receive(delivery: Delivery): void {
-    this.subscriptions.onDelivery(delivery);
+    this.subscriptions?.onDelivery(delivery);
   }
 
   /** Asks the flusher to send queued messages soon. */
   scheduleFlush(): void {
-    this.ctx.flusher.schedule(this);
+    this.shared.flusher.schedule(this);
   }
 
   /** Sends queued messages (called by the flusher). */
   flush(now: number, frames?: FrameCache): FlushResult {
-    if (this.closeCode !== null) return 'idle';
+    if (this.closeCode !== null || this.outbox === null) return 'idle';
     const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
     return result;
   }
 
+  /** OutboxSink: writes one frame of queued channel messages. */
+  send(frame: string | Buffer): void {
+    this.ws.send(frame, TEXT_FRAME);
+  }
+
+  /** OutboxSink: bytes accepted by the socket but not yet written to the network. */
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
   /** Heartbeat tick: closes a silent peer, else pings it. */
-  heartbeat(now: number): void {
+  heartbeat(): void {
     if (this.closeCode !== null) return;
-    if (now - this.lastSeen > this.ctx.limits.heartbeatTimeoutMs) {
+    if (clock() - this.lastSeen > this.shared.limits.heartbeatTimeoutMs) {
       this.close(CloseCode.HeartbeatTimeout, 'heartbeat timeout');
       return;
     }
@@ -117,9 +165,9 @@ export class Session {
 
   /** Sends a control frame (ack, error, pong) right away, ahead of queued channel messages. */
   sendNow(message: object): void {
-    if (this.closeCode !== null || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.closeCode !== null || this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(JSON.stringify(message));
-    this.ctx.metrics.framesOut.inc();
+    this.shared.metrics.framesOut.inc();
   }
 
   /** Sends an error frame. */
@@ -132,26 +180,25 @@ export class Session {
     if (this.closeCode !== null) return;
     this.closeCode = code;
     this.ws.close(code, reason);
-    const force = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
-    force.unref();
-    this.ws.once('close', () => clearTimeout(force));
+    // Any auth or expiry timer has nothing left to do: the slot now holds the forced close.
+    this.setTimer(setTimeout(terminate, CLOSE_GRACE_MS, this.ws));
+    this.timer?.unref();
   }
 
   /** Releases subscriptions and timers once the socket is closed. */
   dispose(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    this.subscriptions.clear();
-    this.ctx.flusher.forget(this);
+    this.setTimer(null);
+    this.subscriptions?.clear();
+    this.shared.flusher.forget(this);
   }
 
-  private onFrame(data: unknown, isBinary: boolean): void {
+  /** A frame from the peer (from the socket's shared listener). */
+  onFrame(data: RawData, isBinary: boolean): void {
     if (this.closeCode !== null) return;
-    const now = Date.now();
+    const now = clock();
     this.lastSeen = now;
-    const { metrics } = this.ctx;
-    const decision = this.rate.take(now);
+    const { metrics } = this.shared;
+    const decision = takeToken(this, this.shared.limits, now);
     if (decision !== 'allow') {
       metrics.dropped.inc({ reason: 'rate_limited' });
       if (decision === 'close') this.close(CloseCode.RateLimitExceeded, 'rate limit exceeded');
@@ -168,14 +215,37 @@ export class Session {
       metrics.messagesIn.inc({ type: 'invalid' });
       this.sendError(parsed.code, parsed.reason, parsed.id);
       this.badFrames += 1;
-      if (this.badFrames > this.ctx.limits.maxBadFrames) this.close(CloseCode.ProtocolViolation, 'too many invalid frames');
+      if (this.badFrames > this.shared.limits.maxBadFrames) this.close(CloseCode.ProtocolViolation, 'too many invalid frames');
       return;
     }
     metrics.messagesIn.inc({ type: parsed.message.type });
-    const message = parsed.message;
-    this.work = this.work.then(() => this.handle(message)).catch((error: unknown) => {
-      this.ctx.log.error('frame handler failed', error);
+    this.enqueue(parsed.message);
+  }
+
+  /** A pong from the peer: it is alive. */
+  onPong(): void {
+    this.lastSeen = clock();
+  }
+
+  /** The socket has closed: the gateway releases the session. */
+  onClose(code: number): void {
+    this.shared.closed(this, code);
+  }
+
+  /** Auth deadline: closes with 4500 unless the peer has authenticated by now. */
+  authDeadlinePassed(): void {
+    if (this.grant === null) this.close(CloseCode.AuthTimeout, 'auth deadline passed');
+  }
+
+  /** Handles `message` after the frames before it; drops the chain once it has run dry. */
+  private enqueue(message: ClientMessage): void {
+    const turn = (this.work ?? SETTLED).then(() => this.handle(message)).catch((error: unknown) => {
+      this.shared.log.error('frame handler failed', error);
       this.sendError(ErrorCode.Internal, 'internal error', 'id' in message ? message.id : undefined);
+    });
+    this.work = turn;
+    void turn.then(() => {
+      if (this.work === turn) this.work = null;
     });
   }
 
@@ -189,19 +259,26 @@ export class Session {
         await this.authenticate(message.token);
         return;
       case 'subscribe':
-        if (this.authRequired && !this.grant) return this.sendError(ErrorCode.AuthRequired, 'send auth first', message.id);
-        await this.subscriptions.subscribe(message.id, message.channels, message.since);
+        if (this.shared.verifier !== null && !this.grant) return this.sendError(ErrorCode.AuthRequired, 'send auth first', message.id);
+        await this.startSubscriptions().subscribe(message.id, message.channels, message.since);
         return;
       case 'unsubscribe':
-        this.subscriptions.unsubscribe(message.channels);
+        this.subscriptions?.unsubscribe(message.channels);
         this.sendNow({ type: 'ack', id: message.id });
         return;
     }
   }
 
+  /** The subscriptions, built (with the outbox) on first use. */
+  private startSubscriptions(): Subscriptions {
+    if (this.subscriptions) return this.subscriptions;
+    this.outbox = new Outbox(this, this.shared.limits, this.shared.outboxStats);
+    return (this.subscriptions = new Subscriptions(this, this.shared, this.outbox));
+  }
+
   /** First auth, or a refresh: a refresh may narrow the grant, which drops channels it no longer allows. */
   private async authenticate(token: string): Promise<void> {
-    const verifier = this.ctx.verifier;
+    const verifier = this.shared.verifier;
     if (!verifier) return; // auth is off: an auth frame is accepted and ignored
     const result = await verifier.verify(token);
     if (this.closeCode !== null) return;
@@ -212,32 +289,57 @@ export class Session {
       return;
     }
     this.grant = result.grant;
-    this.armExpiry(result.grant.expiresAt);
-    for (const channel of this.subscriptions.channels()) {
+    this.armExpiry(); // replaces the auth deadline, which is met
+    for (const channel of this.subscriptions?.channels() ?? []) {
       if (!this.allows(channel)) {
-        this.subscriptions.unsubscribe([channel]);
+        this.subscriptions?.unsubscribe([channel]);
         this.sendError(ErrorCode.Forbidden, 'the refreshed token does not allow this channel', undefined, channel);
       }
     }
   }
 
   /** Closes with 4004 when the token expires without a refresh. */
-  private armExpiry(expiresAt: number): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    const delay = Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS);
-    this.expiryTimer = setTimeout(() => {
-      if (Date.now() >= expiresAt) {
-        this.sendError(ErrorCode.TokenExpired, 'token expired; reconnect with a fresh token');
-        this.close(CloseCode.TokenExpired, 'token expired');
-      } else this.armExpiry(expiresAt);
-    }, delay);
+  armExpiry(): void {
+    if (this.closeCode !== null || this.grant === null) return;
+    const delay = Math.min(Math.max(0, this.grant.expiresAt - Date.now()), MAX_TIMER_MS);
+    this.setTimer(setTimeout(tokenTimerFired, delay, this));
   }
 
-  private addTimer(ms: number, run: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    this.timers.add(timer);
+  /** Token timer: closes with 4004 if the token has expired, else re-arms (lifetimes past setTimeout's limit). */
+  expireToken(): void {
+    if (this.grant === null || Date.now() < this.grant.expiresAt) return this.armExpiry();
+    this.sendError(ErrorCode.TokenExpired, 'token expired; reconnect with a fresh token');
+    this.close(CloseCode.TokenExpired, 'token expired');
   }
+
+  private setTimer(timer: NodeJS.Timeout | null): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = timer;
+  }
+}
+
+// Listeners shared by every session's socket (`this` is the socket): no closure per connection.
+
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as SessionSocket).session?.onFrame(data, isBinary);
+}
+
+function onSocketPong(this: WebSocket): void {
+  (this as SessionSocket).session?.onPong();
+}
+
+function onSocketClose(this: WebSocket, code: number): void {
+  (this as SessionSocket).session?.onClose(code);
+}
+
+function authDeadlinePassed(session: Session): void {
+  session.authDeadlinePassed();
+}
+
+function tokenTimerFired(session: Session): void {
+  session.expireToken();
+}
+
+function terminate(ws: WebSocket): void {
+  ws.terminate();
 }

@@ -2,6 +2,11 @@
  * The subscriptions of one session, and the subscribe sequence: ack, then per channel a snapshot
  * (or the updates missed since `since`), then live updates — with no gap and no duplicate even
  * when updates arrive while the backend is being read.
+ *
+ * Memory: a live subscription is one Map entry, channel → seq of the last message queued (a small
+ * integer, stored without an object), keyed by the hub's copy of the channel name so that the
+ * name is not held once per connection. A channel whose snapshot is being read also has a
+ * Loading entry, in a map that exists only while some read is outstanding.
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { Envelope, Recovery } from '../backend/types.js';
@@ -18,27 +23,29 @@ export interface SubscriptionOwner {
   receive(delivery: Delivery): void;
 }
 
-interface Subscription {
-  /** Seq of the last message queued for the client (0: none yet). */
-  lastSeq: number;
-  /** Live deliveries that arrived before the snapshot was queued; null once live. */
-  pending: Delivery[] | null;
-  /** More arrived during the backend read than `pending` keeps: only the newest was kept. */
+/** A channel whose snapshot (or recovery) is being read from the backend. */
+interface Loading {
+  /** Live deliveries that arrived during the read, queued once the snapshot is. */
+  pending: Delivery[];
+  /** More arrived during the read than `pending` keeps: only the newest was kept. */
   overflowed: boolean;
 }
 
 /** The channels one session is subscribed to, and their subscribe sequence. */
 export class Subscriptions {
-  private readonly byChannel = new Map<string, Subscription>();
+  /** Subscribed channel → seq of the last message queued for the client (0: none yet). */
+  private readonly lastSeq = new Map<string, number>();
+  /** Channels being read; null when none is. */
+  private loading: Map<string, Loading> | null = null;
 
   constructor(private readonly owner: SubscriptionOwner, private readonly ctx: SessionContext, private readonly outbox: Outbox) {}
 
   get size(): number {
-    return this.byChannel.size;
+    return this.lastSeq.size;
   }
 
   channels(): string[] {
-    return [...this.byChannel.keys()];
+    return [...this.lastSeq.keys()];
   }
 
   /**
@@ -46,24 +53,25 @@ export class Subscriptions {
    * gets exactly one `ack`. Subscribing again to a subscribed channel resynchronizes it.
    */
   async subscribe(id: number, channels: string[], since: Record<string, number> | undefined): Promise<void> {
-    const accepted: Array<{ channel: string; subscription: Subscription }> = [];
+    const accepted: Array<{ channel: string; load: Loading }> = [];
     const cap = this.ctx.limits.maxSubscriptionsPerConnection;
-    for (const channel of new Set(channels)) {
-      if (!this.owner.allows(channel)) {
-        this.owner.sendError(ErrorCode.Forbidden, 'the token does not allow this channel', id, channel);
+    for (const requested of new Set(channels)) {
+      if (!this.owner.allows(requested)) {
+        this.owner.sendError(ErrorCode.Forbidden, 'the token does not allow this channel', id, requested);
         continue;
       }
-      if (!this.byChannel.has(channel) && this.byChannel.size >= cap) {
-        this.owner.sendError(ErrorCode.TooManySubscriptions, `at most ${cap} subscriptions per connection`, id, channel);
+      if (!this.lastSeq.has(requested) && this.lastSeq.size >= cap) {
+        this.owner.sendError(ErrorCode.TooManySubscriptions, `at most ${cap} subscriptions per connection`, id, requested);
         continue;
       }
-      // A fresh entry (also on resubscribe): older queued messages of the channel are dropped and
+      // A fresh start (also on resubscribe): older queued messages of the channel are dropped and
       // the snapshot or recovery below decides what the client sees next.
-      const subscription: Subscription = { lastSeq: 0, pending: [], overflowed: false };
+      const channel = this.ctx.hub.add(requested, this.owner);
+      const load: Loading = { pending: [], overflowed: false };
       this.outbox.dropChannel(channel);
-      this.byChannel.set(channel, subscription);
-      this.ctx.hub.add(channel, this.owner);
-      accepted.push({ channel, subscription });
+      this.lastSeq.set(channel, 0);
+      (this.loading ??= new Map()).set(channel, load);
+      accepted.push({ channel, load });
     }
     this.owner.sendNow({ type: 'ack', id });
     const { backend } = this.ctx;
@@ -74,9 +82,10 @@ export class Subscriptions {
         return read.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
       }),
     );
-    accepted.forEach(({ channel, subscription }, index) => {
+    accepted.forEach(({ channel, load }, index) => {
       // Unsubscribed or resubscribed while the backend was read: that newer request decides.
-      if (this.byChannel.get(channel) !== subscription) return;
+      if (this.loading?.get(channel) !== load) return;
+      this.doneLoading(channel);
       const answer = answers[index] ?? null;
       const from = since?.[channel];
       if (answer instanceof Error) {
@@ -85,35 +94,40 @@ export class Subscriptions {
         this.owner.sendError(ErrorCode.Internal, `channel unavailable, retry later: ${answer.message}`, id, channel);
         return;
       }
+      let lastSeq: number;
       if (answer && 'recovered' in answer) {
         if (answer.recovered) {
-          subscription.lastSeq = from ?? 0;
-          for (const update of answer.updates) this.queueRecovered(subscription, update);
+          lastSeq = from ?? 0;
+          for (const update of answer.updates) {
+            // A Delivery of its own, so that conflation can turn it into a snapshot.
+            this.outbox.pushUpdate(new Delivery(update));
+            lastSeq = update.seq;
+          }
         } else {
           this.outbox.pushText(channel, snapshotText(channel, answer.latest, false));
-          subscription.lastSeq = answer.latest?.seq ?? 0;
+          lastSeq = answer.latest?.seq ?? 0;
         }
       } else {
         this.outbox.pushText(channel, snapshotText(channel, answer as Envelope | null));
-        subscription.lastSeq = (answer as Envelope | null)?.seq ?? 0;
+        lastSeq = (answer as Envelope | null)?.seq ?? 0;
       }
-      const pending = subscription.pending ?? [];
-      subscription.pending = null;
-      if (subscription.overflowed) {
+      this.lastSeq.set(channel, lastSeq);
+      if (load.overflowed) {
         // Too much arrived during the read: the newest value, as a snapshot, avoids a false gap.
-        const newest = pending.at(-1);
-        if (newest && newest.envelope.seq > subscription.lastSeq) {
+        const newest = load.pending.at(-1);
+        if (newest && newest.envelope.seq > lastSeq) {
           this.outbox.pushSnapshot(newest);
-          subscription.lastSeq = newest.envelope.seq;
+          this.lastSeq.set(channel, newest.envelope.seq);
         }
-      } else for (const delivery of pending) this.queueLive(subscription, delivery);
+      } else for (const delivery of load.pending) this.queueLive(channel, delivery);
     });
     if (accepted.length > 0) this.owner.scheduleFlush();
   }
 
   unsubscribe(channels: string[]): void {
     for (const channel of channels) {
-      if (!this.byChannel.delete(channel)) continue;
+      if (!this.lastSeq.delete(channel)) continue;
+      this.doneLoading(channel);
       this.ctx.hub.remove(channel, this.owner);
       this.outbox.dropChannel(channel);
     }
@@ -121,35 +135,38 @@ export class Subscriptions {
 
   /** A live update from the hub. */
   onDelivery(delivery: Delivery): void {
-    const subscription = this.byChannel.get(delivery.envelope.channel);
-    if (!subscription) return;
-    if (subscription.pending) {
+    const channel = delivery.envelope.channel;
+    const load = this.loading?.get(channel);
+    if (load) {
       // Bounded whatever the backend's latency: past the limit keep only the newest.
-      if (subscription.pending.length >= this.ctx.limits.maxQueuedMessages) {
-        subscription.pending = [];
-        subscription.overflowed = true;
+      if (load.pending.length >= this.ctx.limits.maxQueuedMessages) {
+        load.pending = [];
+        load.overflowed = true;
       }
-      subscription.pending.push(delivery);
+      load.pending.push(delivery);
       return;
     }
-    this.queueLive(subscription, delivery);
-    this.owner.scheduleFlush();
+    if (this.queueLive(channel, delivery)) this.owner.scheduleFlush();
   }
 
   clear(): void {
-    for (const channel of this.byChannel.keys()) this.ctx.hub.remove(channel, this.owner);
-    this.byChannel.clear();
+    for (const channel of this.lastSeq.keys()) this.ctx.hub.remove(channel, this.owner);
+    this.lastSeq.clear();
+    this.loading = null;
   }
 
-  private queueLive(subscription: Subscription, delivery: Delivery): void {
-    if (delivery.envelope.seq <= subscription.lastSeq) return; // already covered by the snapshot
-    subscription.lastSeq = delivery.envelope.seq;
+  /** Queues a live update unless the snapshot already covers it; false when not subscribed. */
+  private queueLive(channel: string, delivery: Delivery): boolean {
+    const lastSeq = this.lastSeq.get(channel);
+    if (lastSeq === undefined) return false;
+    const { seq } = delivery.envelope;
+    if (seq <= lastSeq) return true; // already covered by the snapshot
+    this.lastSeq.set(channel, seq);
     this.outbox.pushUpdate(delivery);
+    return true;
   }
 
-  /** A recovered update: a Delivery of its own, so that conflation can turn it into a snapshot. */
-  private queueRecovered(subscription: Subscription, update: Envelope): void {
-    this.outbox.pushUpdate(new Delivery(update));
-    subscription.lastSeq = update.seq;
+  private doneLoading(channel: string): void {
+    if (this.loading?.delete(channel) && this.loading.size === 0) this.loading = null;
   }
 }
