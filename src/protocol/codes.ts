@@ -72,6 +72,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
  * Unknown codes in the terminal range count as terminal; everything else is retried.
  */
 export function isTerminalCloseCode(code: number): boolean {
-  if (code === CloseCode.UnsupportedData || code === CloseCode.MessageTooBig) return true;
+  // Literals checked against CloseCode, not reads of it: the browser client bundles this function,
+  // and one property read would keep the whole object in it (minifiers inline only constants).
+  if (code === (1003 satisfies typeof CloseCode.UnsupportedData) || code === (1009 satisfies typeof CloseCode.MessageTooBig)) return true;
   return code >= 4500 && code <= 4999;
 }

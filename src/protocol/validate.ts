@@ -2,7 +2,7 @@
  * Validators for both directions of protocol v1. Each takes the raw text of a frame and returns
  * either a typed message or the reason it was refused; none of them throws.
  */
-import { ErrorCode } from './codes.js';
+import type { ErrorCode } from './codes.js';
 import { isValidChannel } from './channels.js';
 import { isPlainObject, type Json } from './guards.js';
 import { MAX_BATCH_MESSAGES, MAX_CHANNELS_PER_FRAME, MAX_TOKEN_LENGTH } from './limits.js';
@@ -14,6 +14,13 @@ export { isPlainObject };
 export type Validated<T> =
   | { ok: true; message: T }
   | { ok: false; code: ErrorCode; reason: string; id?: number };
+
+// The codes as constants checked against ErrorCode, not reads of it: the browser client bundles
+// parseServerMessage, and one property read would keep the whole object in it (minifiers inline
+// only constants).
+const BAD_FRAME = 'bad_frame' satisfies typeof ErrorCode.BadFrame;
+const UNKNOWN_TYPE = 'unknown_type' satisfies typeof ErrorCode.UnknownType;
+const INVALID_CHANNEL = 'invalid_channel' satisfies typeof ErrorCode.InvalidChannel;
 
 const fail = (code: ErrorCode, reason: string, id?: number): Validated<never> =>
   id === undefined ? { ok: false, code, reason } : { ok: false, code, reason, id };
@@ -52,12 +59,12 @@ const isSeq = isId;
 
 function channelList(frame: Json, id: number): string[] | Validated<never> {
   const { channels } = frame;
-  if (!Array.isArray(channels) || channels.length === 0) return fail(ErrorCode.BadFrame, '`channels` must be a non-empty array', id);
+  if (!Array.isArray(channels) || channels.length === 0) return fail(BAD_FRAME, '`channels` must be a non-empty array', id);
   if (channels.length > MAX_CHANNELS_PER_FRAME) {
-    return fail(ErrorCode.BadFrame, `at most ${MAX_CHANNELS_PER_FRAME} channels per frame`, id);
+    return fail(BAD_FRAME, `at most ${MAX_CHANNELS_PER_FRAME} channels per frame`, id);
   }
   for (const channel of channels) {
-    if (!isValidChannel(channel)) return fail(ErrorCode.InvalidChannel, 'invalid channel name', id);
+    if (!isValidChannel(channel)) return fail(INVALID_CHANNEL, 'invalid channel name', id);
   }
   return channels as string[];
 }
@@ -65,38 +72,38 @@ function channelList(frame: Json, id: number): string[] | Validated<never> {
 /** Validates a frame sent by a client. */
 export function parseClientMessage(raw: unknown): Validated<ClientMessage> {
   const frame = parseObject(raw);
-  if (typeof frame === 'string') return fail(ErrorCode.BadFrame, frame);
+  if (typeof frame === 'string') return fail(BAD_FRAME, frame);
   switch (frame.type) {
     case 'auth': {
       const { token } = frame;
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-        return fail(ErrorCode.BadFrame, '`token` must be a non-empty string');
+        return fail(BAD_FRAME, '`token` must be a non-empty string');
       }
       return { ok: true, message: { type: 'auth', token } };
     }
     case 'subscribe':
     case 'unsubscribe': {
-      if (!isId(frame.id)) return fail(ErrorCode.BadFrame, '`id` must be a non-negative integer');
+      if (!isId(frame.id)) return fail(BAD_FRAME, '`id` must be a non-negative integer');
       const id = frame.id;
       const channels = channelList(frame, id);
       if (!Array.isArray(channels)) return channels;
       if (frame.type === 'unsubscribe') return { ok: true, message: { type: 'unsubscribe', id, channels } };
       if (frame.since === undefined) return { ok: true, message: { type: 'subscribe', id, channels } };
-      if (!isPlainObject(frame.since)) return fail(ErrorCode.BadFrame, '`since` must be an object', id);
+      if (!isPlainObject(frame.since)) return fail(BAD_FRAME, '`since` must be an object', id);
       // Keys were checked against `channels`, which match the channel grammar: no `__proto__` here.
       const since: Record<string, number> = {};
       for (const [channel, seq] of Object.entries(frame.since)) {
-        if (!channels.includes(channel)) return fail(ErrorCode.BadFrame, '`since` names a channel not in `channels`', id);
-        if (!isSeq(seq)) return fail(ErrorCode.BadFrame, '`since` values must be non-negative integers', id);
+        if (!channels.includes(channel)) return fail(BAD_FRAME, '`since` names a channel not in `channels`', id);
+        if (!isSeq(seq)) return fail(BAD_FRAME, '`since` values must be non-negative integers', id);
         since[channel] = seq;
       }
       return { ok: true, message: { type: 'subscribe', id, channels, since } };
     }
     case 'ping':
-      if (typeof frame.t !== 'number' || !Number.isFinite(frame.t)) return fail(ErrorCode.BadFrame, '`t` must be a number');
+      if (typeof frame.t !== 'number' || !Number.isFinite(frame.t)) return fail(BAD_FRAME, '`t` must be a number');
       return { ok: true, message: { type: 'ping', t: frame.t } };
     default:
-      return fail(ErrorCode.UnknownType, typeof frame.type === 'string' ? 'unknown frame type' : '`type` is missing');
+      return fail(UNKNOWN_TYPE, typeof frame.type === 'string' ? 'unknown frame type' : '`type` is missing');
   }
 }
 
@@ -119,36 +126,36 @@ function channelMessage(value: unknown): ChannelMessage | null {
 /** Validates a frame sent by the relay. Used by the browser client and by tests. */
 export function parseServerMessage(raw: unknown): Validated<ServerMessage> {
   const frame = parseObject(raw);
-  if (typeof frame === 'string') return fail(ErrorCode.BadFrame, frame);
+  if (typeof frame === 'string') return fail(BAD_FRAME, frame);
   switch (frame.type) {
     case 'ack':
-      return isId(frame.id) ? { ok: true, message: { type: 'ack', id: frame.id } } : fail(ErrorCode.BadFrame, 'bad ack');
+      return isId(frame.id) ? { ok: true, message: { type: 'ack', id: frame.id } } : fail(BAD_FRAME, 'bad ack');
     case 'pong':
-      return typeof frame.t === 'number' ? { ok: true, message: { type: 'pong', t: frame.t } } : fail(ErrorCode.BadFrame, 'bad pong');
+      return typeof frame.t === 'number' ? { ok: true, message: { type: 'pong', t: frame.t } } : fail(BAD_FRAME, 'bad pong');
     case 'snapshot':
     case 'update': {
       const message = channelMessage(frame);
-      return message ? { ok: true, message } : fail(ErrorCode.BadFrame, `bad ${frame.type}`);
+      return message ? { ok: true, message } : fail(BAD_FRAME, `bad ${frame.type}`);
     }
     case 'batch': {
       const { messages } = frame;
-      if (!Array.isArray(messages) || messages.length > MAX_BATCH_MESSAGES) return fail(ErrorCode.BadFrame, 'bad batch');
+      if (!Array.isArray(messages) || messages.length > MAX_BATCH_MESSAGES) return fail(BAD_FRAME, 'bad batch');
       const parsed: ChannelMessage[] = [];
       for (const item of messages) {
         const message = channelMessage(item);
-        if (!message) return fail(ErrorCode.BadFrame, 'bad message in batch');
+        if (!message) return fail(BAD_FRAME, 'bad message in batch');
         parsed.push(message);
       }
       return { ok: true, message: { type: 'batch', messages: parsed } };
     }
     case 'error': {
-      if (typeof frame.code !== 'string' || typeof frame.message !== 'string') return fail(ErrorCode.BadFrame, 'bad error');
+      if (typeof frame.code !== 'string' || typeof frame.message !== 'string') return fail(BAD_FRAME, 'bad error');
       const error: ServerMessage = { type: 'error', code: frame.code as ErrorCode, message: frame.message };
       if (isId(frame.id)) error.id = frame.id;
       if (isValidChannel(frame.channel)) error.channel = frame.channel;
       return { ok: true, message: error };
     }
     default:
-      return fail(ErrorCode.UnknownType, 'unknown frame type');
+      return fail(UNKNOWN_TYPE, 'unknown frame type');
   }
 }

@@ -61,13 +61,13 @@ const RETRYABLE = new Set<DisplayState>(['reconnecting', 'offline', 'polling', '
 export class ConnectionStatus extends LitElement {
   static override styles = connectionStatusStyles;
 
-  private readonly feeds = new FeedController(this, {
+  readonly #feeds = new FeedController(this, {
     onStatus: (status) => {
-      this.status = status;
+      this.#status = status;
       this.requestUpdate();
     },
     onFeed: (feed) => {
-      if (!feed) this.status = undefined;
+      if (!feed) this.#status = undefined;
     },
   });
 
@@ -78,44 +78,44 @@ export class ConnectionStatus extends LitElement {
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
-  private status: FeedStatus | undefined;
-  private clock: ReturnType<typeof setInterval> | undefined;
+  #status: FeedStatus | undefined;
+  #clock: ReturnType<typeof setInterval> | undefined;
 
   /** The state shown. */
   get state(): DisplayState {
-    return this.status ? DISPLAY[this.status.state] ?? 'connecting' : 'no-feed';
+    return this.#status ? DISPLAY[this.#status.state] ?? 'connecting' : 'no-feed';
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     // "3 s ago" must move on without a new status.
-    this.clock = setInterval(() => this.status?.stats.lastMessageAt != null && this.requestUpdate(), 1000);
+    this.#clock = setInterval(() => this.#status?.stats.lastMessageAt != null && this.requestUpdate(), 1000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.clock);
+    clearInterval(this.#clock);
   }
 
-  private onRetry(): void {
-    if (emit(this, 'mp-retry', { state: this.state }, { cancelable: true })) this.feeds.feed?.reconnect();
+  #onRetry(): void {
+    if (emit(this, 'mp-retry', { state: this.state }, { cancelable: true })) this.#feeds.feed?.reconnect();
   }
 
   /** e.g. "shared worker · 23 ms · 4 seconds ago", plus the error when there is one. */
-  private details(): string {
-    if (!this.status) return '';
-    const parts = [MODES[this.status.mode] ?? String(this.status.mode)];
-    const { latencyMs, lastMessageAt } = this.status.stats;
+  #details(): string {
+    if (!this.#status) return '';
+    const parts = [MODES[this.#status.mode] ?? String(this.#status.mode)];
+    const { latencyMs, lastMessageAt } = this.#status.stats;
     if (latencyMs != null && Number.isFinite(latencyMs)) {
       parts.push(numberFormat(this.locale, { style: 'unit', unit: 'millisecond', maximumFractionDigits: 0 }).format(latencyMs));
     }
-    if (lastMessageAt != null) parts.push(this.age(Date.now() - lastMessageAt));
+    if (lastMessageAt != null) parts.push(this.#age(Date.now() - lastMessageAt));
     // Why it stopped (e.g. "forbidden"), as text: the message comes from the server.
-    if (this.status.error) parts.push(String(this.status.error.message || this.status.error.code).slice(0, 120));
+    if (this.#status.error) parts.push(String(this.#status.error.message || this.#status.error.code).slice(0, 120));
     return parts.join(' · ');
   }
 
-  private age(ms: number): string {
+  #age(ms: number): string {
     const seconds = Math.max(0, Math.round(ms / 1000));
     let format: Intl.RelativeTimeFormat;
     try {
@@ -131,10 +131,10 @@ export class ConnectionStatus extends LitElement {
   protected override render() {
     const state = this.state;
     const label = LABELS[state];
-    const details = this.details();
+    const details = this.#details();
     const summary = details ? `${label} · ${details}` : label;
     const retry = RETRYABLE.has(state) && !this.compact
-      ? html`<button part="retry" class="retry" type="button" @click=${this.onRetry}>Retry</button>`
+      ? html`<button part="retry" class="retry" type="button" @click=${this.#onRetry}>Retry</button>`
       : nothing;
     if (this.compact) {
       // The live region names the state only: a clock ticking in it would be read out every second.

@@ -32,7 +32,7 @@ export class MarketFeed extends LitElement {
     }
   `;
 
-  private readonly provider = new ContextProvider(this, { context: feedContext });
+  readonly #provider = new ContextProvider(this, { context: feedContext });
 
   /** The relay's WebSocket URL (`ws://host:port/ws`). */
   @property() src?: string;
@@ -51,16 +51,16 @@ export class MarketFeed extends LitElement {
   @property({ attribute: false }) feed?: Feed;
 
   /** A feed this element connected itself (closed when the element leaves the page). */
-  private ownFeed: Feed | undefined;
+  #ownFeed: Feed | undefined;
 
   /** The feed provided to descendants now, if any. */
   get activeFeed(): Feed | undefined {
-    return this.provider.value;
+    return this.#provider.value;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated) this.refresh(); // back on the page after a removal
+    if (this.hasUpdated) this.#refresh(); // back on the page after a removal
   }
 
   override disconnectedCallback(): void {
@@ -68,28 +68,28 @@ export class MarketFeed extends LitElement {
     // A move in the DOM disconnects and reconnects in the same task: keep the connection then.
     queueMicrotask(() => {
       if (this.isConnected) return;
-      this.ownFeed?.close();
-      this.ownFeed = undefined;
+      this.#ownFeed?.close();
+      this.#ownFeed = undefined;
     });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const connectionChanged = ['src', 'token', 'worker', 'mode', 'pollingInterval'].some((key) => changed.has(key as keyof MarketFeed));
-    if (connectionChanged && this.ownFeed) {
-      this.ownFeed.close();
-      this.ownFeed = undefined;
+    if (connectionChanged && this.#ownFeed) {
+      this.#ownFeed.close();
+      this.#ownFeed = undefined;
     }
-    if (connectionChanged || changed.has('feed')) this.refresh();
+    if (connectionChanged || changed.has('feed')) this.#refresh();
   }
 
-  private refresh(): void {
+  #refresh(): void {
     if (this.feed) {
-      this.provide(this.feed);
+      this.#provide(this.feed);
       return;
     }
-    if (!this.ownFeed && this.src && this.isConnected) {
+    if (!this.#ownFeed && this.src && this.isConnected) {
       try {
-        this.ownFeed = connectFeed(this.src, {
+        this.#ownFeed = connectFeed(this.src, {
           token: this.token || undefined,
           worker: this.worker || undefined,
           mode: MODES.has(this.mode) ? this.mode : 'auto',
@@ -99,11 +99,11 @@ export class MarketFeed extends LitElement {
         console.error('[market-pulse] <market-feed> cannot connect to', this.src, error);
       }
     }
-    this.provide(this.ownFeed);
+    this.#provide(this.#ownFeed);
   }
 
-  private provide(feed: Feed | undefined): void {
-    if (this.provider.value !== feed) this.provider.setValue(feed, true);
+  #provide(feed: Feed | undefined): void {
+    if (this.#provider.value !== feed) this.#provider.setValue(feed, true);
   }
 
   protected override render() {

@@ -41,10 +41,10 @@ const WORDS = { up: 'up', down: 'down', flat: 'unchanged' } as const;
 export class PriceTicker extends LitElement {
   static override styles = priceTickerStyles;
 
-  private readonly quotes = new QuoteController(this, {
+  readonly #quotes = new QuoteController(this, {
     symbol: () => this.symbol,
     staleAfter: () => this.staleAfter,
-    onQuote: (quote, previous) => this.onQuote(quote, previous),
+    onQuote: (quote, previous) => this.#onQuote(quote, previous),
   });
 
   /** The symbol to show, e.g. `BTC-USD`. */
@@ -67,25 +67,25 @@ export class PriceTicker extends LitElement {
   /** Text of the polite live region, refreshed at most every `announce` seconds. */
   @state() private announcement = '';
   @query('.flash') private flashElement?: HTMLElement;
-  private lastAnnouncedAt = 0;
-  private flashAnimation?: Animation;
+  #lastAnnouncedAt = 0;
+  #flashAnimation?: Animation;
 
   /** What the ticker shows now. */
   get state(): PriceTickerState {
-    if (!this.quotes.validSymbol) return 'error';
-    const status = this.quotes.status;
-    if (!this.quotes.quote) return status?.state === 'closed' && status.error ? 'error' : 'loading';
-    return this.quotes.stale ? 'stale' : 'live';
+    if (!this.#quotes.validSymbol) return 'error';
+    const status = this.#quotes.status;
+    if (!this.#quotes.quote) return status?.state === 'closed' && status.error ? 'error' : 'loading';
+    return this.#quotes.stale ? 'stale' : 'live';
   }
 
   /** The quote on screen, if any. */
   get quote(): Quote | undefined {
-    return this.quotes.quote;
+    return this.#quotes.quote;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.flashAnimation?.cancel();
+    this.#flashAnimation?.cancel();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -93,38 +93,38 @@ export class PriceTicker extends LitElement {
   }
 
   /** Runs in the frame that applies a new quote. */
-  private onQuote(quote: Quote, previous: Quote | undefined): void {
-    if (previous && previous.price !== quote.price) this.flash(quote.price > previous.price ? 'up' : 'down');
+  #onQuote(quote: Quote, previous: Quote | undefined): void {
+    if (previous && previous.price !== quote.price) this.#flash(quote.price > previous.price ? 'up' : 'down');
     const now = Date.now();
     if (!previous) {
-      this.lastAnnouncedAt = now; // the first value is not news; its changes are
-    } else if (this.announce > 0 && now - this.lastAnnouncedAt >= this.announce * 1000) {
-      this.lastAnnouncedAt = now;
-      this.announcement = this.describe(quote);
+      this.#lastAnnouncedAt = now; // the first value is not news; its changes are
+    } else if (this.announce > 0 && now - this.#lastAnnouncedAt >= this.announce * 1000) {
+      this.#lastAnnouncedAt = now;
+      this.announcement = this.#describe(quote);
     }
   }
 
   /** Opacity-only flash: no layout, no repaint outside the box; none under reduced motion. */
-  private flash(direction: 'up' | 'down'): void {
+  #flash(direction: 'up' | 'down'): void {
     const element = this.flashElement;
     if (!element || prefersReducedMotion() || typeof element.animate !== 'function') return;
     element.dataset.direction = direction;
-    this.flashAnimation?.cancel();
-    this.flashAnimation = element.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' });
+    this.#flashAnimation?.cancel();
+    this.#flashAnimation = element.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' });
   }
 
-  private formatOptions() {
+  #formatOptions() {
     return { locale: this.locale, currency: this.currency || this.quote?.currency, precision: this.precision };
   }
 
   /** A sentence for screen readers, e.g. "BTC-USD 64,000.00, up 1.20%". */
-  private describe(quote: Quote): string {
+  #describe(quote: Quote): string {
     const direction = directionOf(quote.change ?? quote.changePct);
     const pct = quote.changePct !== undefined ? `, ${WORDS[direction]} ${formatPercent(Math.abs(quote.changePct), this.locale, false)}` : '';
-    return `${this.symbol} ${formatPrice(quote.price, this.formatOptions())}${pct}`;
+    return `${this.symbol} ${formatPrice(quote.price, this.#formatOptions())}${pct}`;
   }
 
-  private renderChange(quote: Quote | undefined) {
+  #renderChange(quote: Quote | undefined) {
     if (!quote || (quote.change === undefined && quote.changePct === undefined)) return html`<span part="change" class="change">&nbsp;</span>`;
     const direction = directionOf(quote.change ?? quote.changePct);
     const absolute = quote.change !== undefined && !this.compact ? formatChange(quote.change, { locale: this.locale, precision: this.precision ?? autoPrecision(quote.price) }) : '';
@@ -136,23 +136,23 @@ export class PriceTicker extends LitElement {
     >`;
   }
 
-  private renderBadge(state: PriceTickerState) {
+  #renderBadge(state: PriceTickerState) {
     if (state === 'stale') return html`<span part="badge" class="badge">Stale</span>`;
     if (state === 'error') return html`<span part="badge" class="badge">Error</span>`;
     if (state === 'loading') return html`<span part="badge" class="badge">Loading</span>`;
     return html`<span part="badge" class="badge" hidden></span>`;
   }
 
-  private errorMessage(): string {
-    if (!this.quotes.validSymbol) return this.symbol ? 'Unknown symbol' : 'No symbol';
-    return this.quotes.status?.error?.message || 'Feed unavailable';
+  #errorMessage(): string {
+    if (!this.#quotes.validSymbol) return this.symbol ? 'Unknown symbol' : 'No symbol';
+    return this.#quotes.status?.error?.message || 'Feed unavailable';
   }
 
   protected override render() {
     const state = this.state;
-    const quote = this.quotes.quote;
+    const quote = this.#quotes.quote;
     const direction = directionOf(quote?.change ?? quote?.changePct);
-    const price = quote ? formatPrice(quote.price, { ...this.formatOptions(), compact: false }) : '—';
+    const price = quote ? formatPrice(quote.price, { ...this.#formatOptions(), compact: false }) : '—';
     return html`<div
       part="base"
       class="ticker"
@@ -164,9 +164,9 @@ export class PriceTicker extends LitElement {
     >
       <span part="flash" class="flash" aria-hidden="true"></span>
       <span part="symbol" class="symbol">${this.symbol}</span>
-      ${this.renderBadge(state)}
+      ${this.#renderBadge(state)}
       <span part="price" class="price">${price}</span>
-      ${state === 'error' ? html`<span class="message">${this.errorMessage()}</span>` : this.renderChange(quote)}
+      ${state === 'error' ? html`<span class="message">${this.#errorMessage()}</span>` : this.#renderChange(quote)}
       <span class="visually-hidden" role="status">${this.announce > 0 ? this.announcement : nothing}</span>
     </div>`;
   }

@@ -30,35 +30,37 @@ export class QuoteController implements ReactiveController {
   status: FeedStatus | undefined;
   /** `Date.now()` when the quote on screen arrived. */
   receivedAt = 0;
-  private pending: Quote | undefined;
+  #pending: Quote | undefined;
   /** Channel of `quote` and `pending`: values of a previous symbol are dropped, not shown. */
-  private quoteChannel = '';
-  private pendingChannel = '';
-  private staleTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly frame = new FrameTask(() => this.applyPending());
-  private readonly feedController: FeedController;
+  #quoteChannel = '';
+  #pendingChannel = '';
+  #staleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #frame = new FrameTask(() => this.#applyPending());
+  readonly #feedController: FeedController;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly options: QuoteControllerOptions,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #options: QuoteControllerOptions;
+
+  constructor(host: ReactiveControllerHost, options: QuoteControllerOptions) {
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
-    this.feedController = new FeedController(host as ReactiveControllerHost & HTMLElement, {
-      channels: () => (this.validSymbol ? [priceChannel(this.options.symbol())] : []),
+    this.#feedController = new FeedController(host as ReactiveControllerHost & HTMLElement, {
+      channels: () => (this.validSymbol ? [priceChannel(this.#options.symbol())] : []),
       onUpdate: (update) => {
         const quote = toQuote(update.data, update.seq);
         if (!quote) return;
-        this.pending = quote;
-        this.pendingChannel = update.channel;
-        this.frame.request();
+        this.#pending = quote;
+        this.#pendingChannel = update.channel;
+        this.#frame.request();
       },
       onStatus: (status) => {
         this.status = status;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       },
       onFeed: () => {
         // A new feed (or none): what was shown belonged to the old one.
-        this.quote = this.pending = undefined;
+        this.quote = this.#pending = undefined;
         this.stale = false;
       },
     });
@@ -66,60 +68,60 @@ export class QuoteController implements ReactiveController {
 
   /** Whether the host has a feed at all. */
   get hasFeed(): boolean {
-    return this.feedController.feed !== undefined;
+    return this.#feedController.feed !== undefined;
   }
 
   /** Whether the current symbol is well formed. */
   get validSymbol(): boolean {
-    return isValidSymbol(this.options.symbol());
+    return isValidSymbol(this.#options.symbol());
   }
 
   hostUpdate(): void {
-    const channel = this.validSymbol ? priceChannel(this.options.symbol()) : '';
+    const channel = this.validSymbol ? priceChannel(this.#options.symbol()) : '';
     // Another symbol: what is on screen or buffered is not its quote.
-    if (this.pendingChannel !== channel) this.pending = undefined;
-    if (this.quoteChannel !== channel) {
+    if (this.#pendingChannel !== channel) this.#pending = undefined;
+    if (this.#quoteChannel !== channel) {
       this.quote = undefined;
       this.stale = false;
     }
   }
 
   hostDisconnected(): void {
-    this.frame.cancel();
-    clearTimeout(this.staleTimer);
-    this.staleTimer = undefined;
+    this.#frame.cancel();
+    clearTimeout(this.#staleTimer);
+    this.#staleTimer = undefined;
   }
 
-  private applyPending(): void {
-    const quote = this.pending;
-    this.pending = undefined;
+  #applyPending(): void {
+    const quote = this.#pending;
+    this.#pending = undefined;
     if (!quote) return;
-    const previous = this.quoteChannel === this.pendingChannel ? this.quote : undefined;
+    const previous = this.#quoteChannel === this.#pendingChannel ? this.quote : undefined;
     this.quote = quote;
-    this.quoteChannel = this.pendingChannel;
+    this.#quoteChannel = this.#pendingChannel;
     this.receivedAt = Date.now();
     this.stale = false;
-    this.armStaleTimer();
-    this.options.onQuote?.(quote, previous);
-    this.host.requestUpdate();
+    this.#armStaleTimer();
+    this.#options.onQuote?.(quote, previous);
+    this.#host.requestUpdate();
   }
 
   /** One timer per quote lifetime, re-armed lazily, instead of a reset on every tick. */
-  private armStaleTimer(): void {
-    const limit = this.options.staleAfter() * 1000;
-    if (!(limit > 0) || this.staleTimer !== undefined) return;
+  #armStaleTimer(): void {
+    const limit = this.#options.staleAfter() * 1000;
+    if (!(limit > 0) || this.#staleTimer !== undefined) return;
     const check = () => {
-      this.staleTimer = undefined;
+      this.#staleTimer = undefined;
       const age = Date.now() - this.receivedAt;
-      const current = this.options.staleAfter() * 1000;
+      const current = this.#options.staleAfter() * 1000;
       if (!this.quote || !(current > 0)) return;
       if (age >= current) {
         this.stale = true;
-        this.host.requestUpdate();
+        this.#host.requestUpdate();
       } else {
-        this.staleTimer = setTimeout(check, current - age + 5);
+        this.#staleTimer = setTimeout(check, current - age + 5);
       }
     };
-    this.staleTimer = setTimeout(check, limit + 5);
+    this.#staleTimer = setTimeout(check, limit + 5);
   }
 }

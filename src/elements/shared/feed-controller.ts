@@ -39,103 +39,105 @@ function ensureContextRoot(): void {
 export class FeedController implements ReactiveController {
   /** The feed in use, if any. */
   feed: Feed | undefined;
-  private provided = false;
-  private providedFeed: Feed | undefined;
-  private defaultFeed: Feed | undefined;
-  private stopDefault: (() => void) | undefined;
-  private stopStatus: (() => void) | undefined;
-  private readonly subscriptions = new Map<string, () => void>();
-  private connected = false;
+  #provided = false;
+  #providedFeed: Feed | undefined;
+  #defaultFeed: Feed | undefined;
+  #stopDefault: (() => void) | undefined;
+  #stopStatus: (() => void) | undefined;
+  readonly #subscriptions = new Map<string, () => void>();
+  #connected = false;
 
-  constructor(
-    private readonly host: Host,
-    private readonly options: FeedControllerOptions = {},
-  ) {
+  readonly #host: Host;
+  readonly #options: FeedControllerOptions;
+
+  constructor(host: Host, options: FeedControllerOptions = {}) {
+    this.#host = host;
+    this.#options = options;
     ensureContextRoot();
     // Added before this controller, so its request is answered before our hostConnected runs.
     new ContextConsumer(host, {
       context: feedContext,
       subscribe: true,
       callback: (feed) => {
-        this.provided = true;
-        this.providedFeed = feed;
-        this.stopDefault?.();
-        this.stopDefault = undefined;
-        if (this.connected) this.use(feed);
+        this.#provided = true;
+        this.#providedFeed = feed;
+        this.#stopDefault?.();
+        this.#stopDefault = undefined;
+        if (this.#connected) this.#use(feed);
       },
     });
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.connected = true;
-    if (this.provided) {
-      this.use(this.providedFeed);
+    this.#connected = true;
+    if (this.#provided) {
+      this.#use(this.#providedFeed);
       return;
     }
     // A <market-feed> ancestor that is not upgraded yet will provide later: don't open a default.
-    if (!this.host.closest('market-feed:not(:defined)')) {
-      this.stopDefault = watchDefaultFeed((feed) => {
-        this.defaultFeed = feed;
-        if (this.connected && !this.provided) this.use(feed);
+    if (!this.#host.closest('market-feed:not(:defined)')) {
+      this.#stopDefault = watchDefaultFeed((feed) => {
+        this.#defaultFeed = feed;
+        if (this.#connected && !this.#provided) this.#use(feed);
       });
     }
-    this.use(this.defaultFeed);
+    this.#use(this.#defaultFeed);
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.provided = false;
-    this.stopDefault?.();
-    this.stopDefault = undefined;
-    this.use(undefined);
+    this.#connected = false;
+    this.#provided = false;
+    this.#stopDefault?.();
+    this.#stopDefault = undefined;
+    this.#use(undefined);
   }
 
   hostUpdate(): void {
     this.sync();
   }
 
-  private use(feed: Feed | undefined): void {
+  #use(feed: Feed | undefined): void {
     if (feed === this.feed) {
       this.sync();
       return;
     }
-    this.unsubscribeAll();
-    this.stopStatus?.();
-    this.stopStatus = undefined;
+    this.#unsubscribeAll();
+    this.#stopStatus?.();
+    this.#stopStatus = undefined;
     this.feed = feed;
-    this.options.onFeed?.(feed);
-    if (feed && this.options.onStatus) this.stopStatus = feed.onStatus(this.options.onStatus);
+    this.#options.onFeed?.(feed);
+    if (feed && this.#options.onStatus) this.#stopStatus = feed.onStatus(this.#options.onStatus);
     this.sync();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Subscribes to channels that are wanted and not yet followed; drops the others. */
   sync(): void {
     const feed = this.feed;
-    const wanted = new Set(feed && this.connected ? (this.options.channels?.() ?? []) : []);
-    for (const [channel, unsubscribe] of this.subscriptions) {
+    const wanted = new Set(feed && this.#connected ? (this.#options.channels?.() ?? []) : []);
+    for (const [channel, unsubscribe] of this.#subscriptions) {
       if (!wanted.has(channel)) {
         unsubscribe();
-        this.subscriptions.delete(channel);
+        this.#subscriptions.delete(channel);
       }
     }
     if (!feed) return;
     for (const channel of wanted) {
-      if (this.subscriptions.has(channel)) continue;
-      const onUpdate = this.options.onUpdate;
+      if (this.#subscriptions.has(channel)) continue;
+      const onUpdate = this.#options.onUpdate;
       // Before subscribing: the feed may deliver its cached value synchronously.
-      this.options.onSubscribe?.(channel, feed);
+      this.#options.onSubscribe?.(channel, feed);
       try {
-        this.subscriptions.set(channel, feed.subscribe(channel, (update) => onUpdate?.(update)));
+        this.#subscriptions.set(channel, feed.subscribe(channel, (update) => onUpdate?.(update)));
       } catch (error) {
         console.warn('[market-pulse] cannot subscribe', channel, error);
       }
     }
   }
 
-  private unsubscribeAll(): void {
-    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
-    this.subscriptions.clear();
+  #unsubscribeAll(): void {
+    for (const unsubscribe of this.#subscriptions.values()) unsubscribe();
+    this.#subscriptions.clear();
   }
 }

@@ -26,8 +26,12 @@ function flush(time: number): void {
 
 /** A callback run at most once per animation frame. */
 export class FrameTask {
+  readonly #callback: (time: number) => void;
+
   /** @param callback runs at most once per animation frame, after one or more `request()` calls. */
-  constructor(private readonly callback: (time: number) => void) {}
+  constructor(callback: (time: number) => void) {
+    this.#callback = callback;
+  }
 
   /** Whether a frame is already booked. */
   get pending(): boolean {
@@ -47,6 +51,6 @@ export class FrameTask {
 
   /** @internal Runs the callback (called by the shared frame). */
   run(time: number): void {
-    this.callback(time);
+    this.#callback(time);
   }
 }

@@ -12,39 +12,41 @@ import { toQuote, type Quote } from '../shared/tick.js';
 export class TapeQuotesController implements ReactiveController {
   /** Quotes on screen, by symbol. */
   readonly quotes = new Map<string, Quote>();
-  private readonly pending = new Map<string, Quote>();
-  private readonly frame = new FrameTask(() => this.apply());
+  readonly #pending = new Map<string, Quote>();
+  readonly #frame = new FrameTask(() => this.#apply());
+
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #symbols: () => readonly string[];
 
   /** @param symbols the symbols to follow, read before every host update. */
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly symbols: () => readonly string[],
-  ) {
+  constructor(host: ReactiveControllerHost & HTMLElement, symbols: () => readonly string[]) {
+    this.#host = host;
+    this.#symbols = symbols;
     host.addController(this);
     new FeedController(host, {
-      channels: () => this.symbols().filter(isValidSymbol).map(priceChannel),
+      channels: () => this.#symbols().filter(isValidSymbol).map(priceChannel),
       onUpdate: (update) => {
         const symbol = symbolOf(update.channel);
         const quote = toQuote(update.data, update.seq);
         if (symbol === null || !quote) return;
-        this.pending.set(symbol, quote);
-        this.frame.request();
+        this.#pending.set(symbol, quote);
+        this.#frame.request();
       },
       onFeed: () => {
         this.quotes.clear();
-        this.pending.clear();
+        this.#pending.clear();
       },
     });
   }
 
   hostDisconnected(): void {
-    this.frame.cancel();
+    this.#frame.cancel();
   }
 
-  private apply(): void {
-    const wanted = new Set(this.symbols());
-    for (const [symbol, quote] of this.pending) if (wanted.has(symbol)) this.quotes.set(symbol, quote);
-    this.pending.clear();
-    this.host.requestUpdate();
+  #apply(): void {
+    const wanted = new Set(this.#symbols());
+    for (const [symbol, quote] of this.#pending) if (wanted.has(symbol)) this.quotes.set(symbol, quote);
+    this.#pending.clear();
+    this.#host.requestUpdate();
   }
 }

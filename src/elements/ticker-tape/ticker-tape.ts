@@ -58,60 +58,60 @@ export class TickerTape extends LitElement {
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
-  private list: string[] = [];
-  private readonly tape = new TapeQuotesController(this, () => this.list);
+  #list: string[] = [];
+  readonly #tape = new TapeQuotesController(this, () => this.#list);
   @query('.track') private track?: HTMLElement;
   @query('.group') private firstGroup?: HTMLElement;
-  private resizeObserver?: ResizeObserver;
+  #resizeObserver?: ResizeObserver;
 
   /** The parsed symbol list. */
   get symbolList(): readonly string[] {
-    return this.list;
+    return this.#list;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.resizeObserver ??= new ResizeObserver(() => this.updateDuration());
-    if (this.hasUpdated && this.firstGroup) this.resizeObserver.observe(this.firstGroup);
+    this.#resizeObserver ??= new ResizeObserver(() => this.#updateDuration());
+    if (this.hasUpdated && this.firstGroup) this.#resizeObserver.observe(this.firstGroup);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
+    this.#resizeObserver?.disconnect();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('symbols')) this.list = parseSymbols(this.symbols);
+    if (changed.has('symbols')) this.#list = parseSymbols(this.symbols);
   }
 
   protected override firstUpdated(): void {
-    if (this.firstGroup) this.resizeObserver?.observe(this.firstGroup);
+    if (this.firstGroup) this.#resizeObserver?.observe(this.firstGroup);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('speed')) this.updateDuration();
+    if (changed.has('speed')) this.#updateDuration();
   }
 
   /** Constant speed whatever the content width: duration = one copy's width / speed. */
-  private updateDuration(): void {
+  #updateDuration(): void {
     const width = this.firstGroup?.offsetWidth ?? 0;
     const speed = this.speed > 0 && Number.isFinite(this.speed) ? this.speed : 50;
     this.track?.style.setProperty('--_tape-duration', `${Math.max(1, width / speed).toFixed(2)}s`);
   }
 
-  private linkFor(symbol: string): string | undefined {
+  #linkFor(symbol: string): string | undefined {
     return this.href ? this.href.split('{symbol}').join(encodeURIComponent(symbol)) : undefined;
   }
 
-  private onItemClick(event: MouseEvent): void {
+  #onItemClick(event: MouseEvent): void {
     const item = (event.currentTarget as HTMLElement).closest<HTMLElement>('[data-symbol]');
     const symbol = item?.dataset.symbol;
     if (symbol === undefined) return;
     if (!emit(this, 'mp-symbol-click', { symbol }, { cancelable: true })) event.preventDefault();
   }
 
-  private renderItem(symbol: string, copy: boolean) {
-    const quote = this.tape.quotes.get(symbol);
+  #renderItem(symbol: string, copy: boolean) {
+    const quote = this.#tape.quotes.get(symbol);
     // The tape shows the percentage with 2 digits: its arrow follows what is shown.
     const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
@@ -120,21 +120,21 @@ export class TickerTape extends LitElement {
     const content = html`<span part="symbol" class="symbol">${symbol}</span>
       <span part="price" class="price">${price}</span>
       <span part="change" class="change"><span aria-hidden="true">${arrow}</span> ${change}</span>`;
-    const link = this.linkFor(symbol);
+    const link = this.#linkFor(symbol);
     // The second copy only completes the loop visually: hidden from assistive tech and the tab order.
     const tabindex = copy ? '-1' : '0';
     return html`<li data-direction=${direction}>
       ${link
-        ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} @click=${this.onItemClick}>${content}</a>`
-        : html`<button part="item" class="item" type="button" data-symbol=${symbol} tabindex=${tabindex} @click=${this.onItemClick}>${content}</button>`}
+        ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} @click=${this.#onItemClick}>${content}</a>`
+        : html`<button part="item" class="item" type="button" data-symbol=${symbol} tabindex=${tabindex} @click=${this.#onItemClick}>${content}</button>`}
     </li>`;
   }
 
   protected override render() {
     return html`<div part="base" class="viewport" role="group" aria-label=${this.label}>
       <div class="track">
-        <ul class="group" role="list">${this.list.map((symbol) => this.renderItem(symbol, false))}</ul>
-        <ul class="group" aria-hidden="true">${this.list.map((symbol) => this.renderItem(symbol, true))}</ul>
+        <ul class="group" role="list">${this.#list.map((symbol) => this.#renderItem(symbol, false))}</ul>
+        <ul class="group" aria-hidden="true">${this.#list.map((symbol) => this.#renderItem(symbol, true))}</ul>
       </div>
     </div>`;
   }
