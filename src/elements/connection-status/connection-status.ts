@@ -1,5 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import type { ConnectionState, FeedMode, FeedStatus } from '../../client/types.js';
 import { emit } from '../shared/events.js';
 import { FeedController } from '../shared/feed-controller.js';
@@ -59,6 +58,14 @@ const RETRYABLE = new Set<DisplayState>(['reconnecting', 'offline', 'polling', '
  * @fires {CustomEvent<RetryDetail>} mp-retry - The user pressed retry. Cancelable: cancelling skips `feed.reconnect()`.
  */
 export class ConnectionStatus extends LitElement {
+  // The reactive properties, declared here rather than with decorators so that pages bundle no
+  // decorator helpers; the fields below carry their docs and defaults.
+  static override properties: PropertyDeclarations = {
+    compact: { type: Boolean, reflect: true },
+    locale: {},
+    theme: { reflect: true },
+  };
+
   static override styles = connectionStatusStyles;
 
   readonly #feeds = new FeedController(this, {
@@ -72,11 +79,11 @@ export class ConnectionStatus extends LitElement {
   });
 
   /** Dot only, with the details in its tooltip and accessible name. */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  compact = false;
   /** BCP 47 locale of numbers and relative times. */
-  @property() locale?: string;
+  locale?: string;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   #status: FeedStatus | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;

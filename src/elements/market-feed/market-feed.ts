@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
-import { LitElement, css, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, css, html, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { connectFeed } from '../../client/connect-feed.js';
 import type { Feed } from '../../client/types.js';
 import { feedContext } from '../shared/feed-context.js';
@@ -26,6 +25,17 @@ const MODES = new Set<string>(['auto', 'shared-worker', 'leader', 'direct']);
  * @attr mode - Force a transport: `shared-worker`, `leader` or `direct` (default `auto`).
  */
 export class MarketFeed extends LitElement {
+  // The reactive properties, declared here rather than with decorators so that pages bundle no
+  // decorator helpers; the fields below carry their docs and defaults.
+  static override properties: PropertyDeclarations = {
+    src: {},
+    token: {},
+    worker: {},
+    mode: {},
+    pollingInterval: { type: Number, attribute: 'polling-interval' },
+    feed: { attribute: false },
+  };
+
   static override styles = css`
     :host {
       display: contents;
@@ -35,20 +45,20 @@ export class MarketFeed extends LitElement {
   readonly #provider = new ContextProvider(this, { context: feedContext });
 
   /** The relay's WebSocket URL (`ws://host:port/ws`). */
-  @property() src?: string;
+  src?: string;
   /** A JWT sent to the relay. */
-  @property() token?: string;
+  token?: string;
   /** A same-origin worker script URL for shared-worker mode under a CDN. */
-  @property() worker?: string;
+  worker?: string;
   /** Transport: `auto` (default), `shared-worker`, `leader` or `direct`. */
-  @property() mode: MarketFeedMode = 'auto';
+  mode: MarketFeedMode = 'auto';
   /** Time between HTTP polls when WebSockets are blocked, in ms. */
-  @property({ type: Number, attribute: 'polling-interval' }) pollingInterval?: number;
+  pollingInterval?: number;
   /**
    * A ready `Feed` to provide instead of connecting to `src` (stories, tests, custom transports).
    * A feed set here is not closed by the element.
    */
-  @property({ attribute: false }) feed?: Feed;
+  feed?: Feed;
 
   /** A feed this element connected itself (closed when the element leaves the page). */
   #ownFeed: Feed | undefined;

@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { autoPrecision, formatChange, formatPercent, formatPrice } from '../shared/format.js';
 import { prefersReducedMotion } from '../shared/motion.js';
 import { directionOf, type Quote } from '../shared/tick.js';
@@ -39,6 +38,20 @@ const WORDS = { up: 'up', down: 'down', flat: 'unchanged' } as const;
  * @cssproperty [--mp-font-family=system-ui] - Font family.
  */
 export class PriceTicker extends LitElement {
+  // The reactive properties, declared here rather than with decorators so that pages bundle no
+  // decorator helpers; the fields below carry their docs and defaults.
+  static override properties: PropertyDeclarations = {
+    symbol: {},
+    locale: {},
+    currency: {},
+    precision: { type: Number },
+    compact: { type: Boolean, reflect: true },
+    staleAfter: { type: Number, attribute: 'stale-after' },
+    announce: { type: Number },
+    theme: { reflect: true },
+    announcement: { state: true, attribute: false },
+  };
+
   static override styles = priceTickerStyles;
 
   readonly #quotes = new QuoteController(this, {
@@ -48,25 +61,24 @@ export class PriceTicker extends LitElement {
   });
 
   /** The symbol to show, e.g. `BTC-USD`. */
-  @property() symbol = '';
+  symbol = '';
   /** BCP 47 locale of the numbers, e.g. `de-DE`; default: the browser's. */
-  @property() locale?: string;
+  locale?: string;
   /** ISO 4217 currency of the price, e.g. `USD`; default: the feed's, else a plain number. */
-  @property() currency?: string;
+  currency?: string;
   /** Fraction digits of the price and change; default: 2, more for prices under 1. */
-  @property({ type: Number }) precision?: number;
+  precision?: number;
   /** One-line variant: symbol, price and percent change. */
-  @property({ type: Boolean, reflect: true }) compact = false;
+  compact = false;
   /** Seconds without an update after which the price is marked stale; 0 never. */
-  @property({ type: Number, attribute: 'stale-after' }) staleAfter = 30;
+  staleAfter = 30;
   /** Seconds between screen-reader announcements of the price; 0 turns them off. */
-  @property({ type: Number }) announce = 30;
+  announce = 30;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** Text of the polite live region, refreshed at most every `announce` seconds. */
-  @state() private announcement = '';
-  @query('.flash') private flashElement?: HTMLElement;
+  private announcement = '';
   #lastAnnouncedAt = 0;
   #flashAnimation?: Animation;
 
@@ -106,7 +118,7 @@ export class PriceTicker extends LitElement {
 
   /** Opacity-only flash: no layout, no repaint outside the box; none under reduced motion. */
   #flash(direction: 'up' | 'down'): void {
-    const element = this.flashElement;
+    const element = this.renderRoot?.querySelector<HTMLElement>('.flash');
     if (!element || prefersReducedMotion() || typeof element.animate !== 'function') return;
     element.dataset.direction = direction;
     this.#flashAnimation?.cancel();

@@ -1,5 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { LitElement, html, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { emit } from '../shared/events.js';
 import { formatPercent, formatPrice } from '../shared/format.js';
 import { directionOf } from '../shared/tick.js';
@@ -41,28 +40,43 @@ export function parseSymbols(value: string | null | undefined): string[] {
  * @fires {CustomEvent<SymbolClickDetail>} mp-symbol-click - The user activated a symbol. Cancelable: with `href`, cancelling stops the navigation.
  */
 export class TickerTape extends LitElement {
+  // The reactive properties, declared here rather than with decorators so that pages bundle no
+  // decorator helpers; the fields below carry their docs and defaults.
+  static override properties: PropertyDeclarations = {
+    symbols: {},
+    href: {},
+    speed: { type: Number },
+    paused: { type: Boolean, reflect: true },
+    locale: {},
+    label: {},
+    theme: { reflect: true },
+  };
+
   static override styles = tickerTapeStyles;
 
   /** Symbols to show, comma-separated: `BTC-USD,ETH-USD`. */
-  @property() symbols = '';
+  symbols = '';
   /** Link template for each item, `{symbol}` replaced by the URL-encoded symbol: `/quote/{symbol}`. Unset: items are buttons. */
-  @property() href?: string;
+  href?: string;
   /** Scroll speed in pixels per second. */
-  @property({ type: Number }) speed = 50;
+  speed = 50;
   /** Stops the scrolling (it also stops on hover and keyboard focus). */
-  @property({ type: Boolean, reflect: true }) paused = false;
+  paused = false;
   /** BCP 47 locale of the numbers. */
-  @property() locale?: string;
+  locale?: string;
   /** Accessible name of the tape. */
-  @property() label = 'Market prices';
+  label = 'Market prices';
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   #list: string[] = [];
   readonly #tape = new TapeQuotesController(this, () => this.#list);
-  @query('.track') private track?: HTMLElement;
-  @query('.group') private firstGroup?: HTMLElement;
   #resizeObserver?: ResizeObserver;
+
+  /** The first copy of the list: its width sets the scroll duration. */
+  get #firstGroup(): HTMLElement | null | undefined {
+    return this.renderRoot?.querySelector<HTMLElement>('.group');
+  }
 
   /** The parsed symbol list. */
   get symbolList(): readonly string[] {
@@ -72,7 +86,7 @@ export class TickerTape extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#resizeObserver ??= new ResizeObserver(() => this.#updateDuration());
-    if (this.hasUpdated && this.firstGroup) this.#resizeObserver.observe(this.firstGroup);
+    if (this.hasUpdated && this.#firstGroup) this.#resizeObserver.observe(this.#firstGroup);
   }
 
   override disconnectedCallback(): void {
@@ -85,7 +99,7 @@ export class TickerTape extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (this.firstGroup) this.#resizeObserver?.observe(this.firstGroup);
+    if (this.#firstGroup) this.#resizeObserver?.observe(this.#firstGroup);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -94,9 +108,9 @@ export class TickerTape extends LitElement {
 
   /** Constant speed whatever the content width: duration = one copy's width / speed. */
   #updateDuration(): void {
-    const width = this.firstGroup?.offsetWidth ?? 0;
+    const width = this.#firstGroup?.offsetWidth ?? 0;
     const speed = this.speed > 0 && Number.isFinite(this.speed) ? this.speed : 50;
-    this.track?.style.setProperty('--_tape-duration', `${Math.max(1, width / speed).toFixed(2)}s`);
+    this.renderRoot?.querySelector<HTMLElement>('.track')?.style.setProperty('--_tape-duration', `${Math.max(1, width / speed).toFixed(2)}s`);
   }
 
   #linkFor(symbol: string): string | undefined {
