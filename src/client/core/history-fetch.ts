@@ -5,7 +5,7 @@
  */
 import { isPlainObject, isSafeData, isValidChannel } from '../../protocol/index.js';
 import type { FeedUpdate } from '../types.js';
-import { httpBaseOf } from './snapshot-poller.js';
+import { getJson, httpBaseOf } from './relay-http.js';
 
 /** Largest `limit` the relay accepts; larger asks are clamped to it. */
 export const MAX_HISTORY_REQUEST = 100_000;
@@ -48,17 +48,7 @@ export async function fetchHistory(
   timeoutMs: number,
 ): Promise<FeedUpdate[]> {
   if (!isValidChannel(channel)) return [];
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  try {
-    const response = await fetchImpl(historyUrl(feedUrl, channel, limit), { headers, signal: controller.signal, cache: 'no-store' });
-    if (!response.ok) throw new Error(`history answered ${response.status}`);
-    return parseHistoryBody(await response.json(), channel);
-  } finally {
-    clearTimeout(timer);
-  }
+  return parseHistoryBody(await getJson(fetchImpl, historyUrl(feedUrl, channel, limit), token, timeoutMs), channel);
 }
 
 /**

@@ -5,13 +5,7 @@
  */
 import { isPlainObject, isSafeData, isValidChannel, MAX_CHANNELS_PER_FRAME } from '../../protocol/index.js';
 import type { SnapshotMessage } from '../../protocol/index.js';
-
-/** The HTTP base (`http://host:port`) of a feed URL (`ws://host:port/ws`). */
-export function httpBaseOf(feedUrl: string): string {
-  const url = new URL(feedUrl);
-  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-  return url.origin;
-}
+import { getJson, httpBaseOf } from './relay-http.js';
 
 /** The snapshot URLs for a set of channels, at most `MAX_CHANNELS_PER_FRAME` channels each. */
 export function snapshotUrls(feedUrl: string, channels: readonly string[]): string[] {
@@ -24,32 +18,24 @@ export function snapshotUrls(feedUrl: string, channels: readonly string[]): stri
   return urls;
 }
 
-function toSnapshot(channel: unknown, value: unknown): SnapshotMessage | null {
-  if (!isPlainObject(value)) return null;
-  const name = value.channel ?? channel;
+function toSnapshot(channel: string, value: unknown): SnapshotMessage | null {
+  if (!isPlainObject(value) || !isValidChannel(channel)) return null;
   const { seq, data } = value;
-  if (!isValidChannel(name) || !Number.isSafeInteger(seq) || (seq as number) < 0) return null;
+  if (!Number.isSafeInteger(seq) || (seq as number) < 0) return null;
   if (data !== null && !isSafeData(data)) return null;
-  return { type: 'snapshot', channel: name, seq: seq as number, data: (data ?? null) as SnapshotMessage['data'] };
+  return { type: 'snapshot', channel, seq: seq as number, data: (data ?? null) as SnapshotMessage['data'] };
 }
 
 /**
- * Reads a snapshot response body. Accepts `{"channels":{name:{seq,data}}}`, `{name:{seq,data}}`
- * and arrays of `{channel,seq,data}` (alone or under `channels`/`snapshots`); skips bad entries.
+ * Reads a snapshot response body, `{"channels": {name: {seq, data} | null}}` (docs/protocol.md);
+ * skips bad entries and channels without a value yet.
  */
 export function parseSnapshotBody(body: unknown): SnapshotMessage[] {
-  const container = isPlainObject(body) ? (body.channels ?? body.snapshots ?? body) : body;
   const out: SnapshotMessage[] = [];
-  if (Array.isArray(container)) {
-    for (const item of container) {
-      const snapshot = toSnapshot(undefined, item);
-      if (snapshot) out.push(snapshot);
-    }
-  } else if (isPlainObject(container)) {
-    for (const [channel, value] of Object.entries(container)) {
-      const snapshot = toSnapshot(channel, value);
-      if (snapshot) out.push(snapshot);
-    }
+  if (!isPlainObject(body) || !isPlainObject(body.channels)) return out;
+  for (const [channel, value] of Object.entries(body.channels)) {
+    const snapshot = toSnapshot(channel, value);
+    if (snapshot) out.push(snapshot);
   }
   return out;
 }
@@ -67,18 +53,6 @@ export async function fetchSnapshots(
   token?: string,
 ): Promise<SnapshotMessage[]> {
   const out: SnapshotMessage[] = [];
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  for (const url of snapshotUrls(feedUrl, channels)) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const response = await fetchImpl(url, { headers, signal: controller.signal, cache: 'no-store' });
-      if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
-      out.push(...parseSnapshotBody(await response.json()));
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  for (const url of snapshotUrls(feedUrl, channels)) out.push(...parseSnapshotBody(await getJson(fetchImpl, url, token, timeoutMs)));
   return out;
 }
