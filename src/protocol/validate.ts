@@ -123,39 +123,58 @@ function channelMessage(value: unknown): ChannelMessage | null {
   return null;
 }
 
-/** Validates a frame sent by the relay. Used by the browser client and by tests. */
-export function parseServerMessage(raw: unknown): Validated<ServerMessage> {
-  const frame = parseObject(raw);
-  if (typeof frame === 'string') return fail(BAD_FRAME, frame);
+/**
+ * Reads a frame sent by the relay: the typed message, or `null` when it is malformed or of an
+ * unknown type. The browser client drops such frames without a reason, so this stays lean.
+ */
+export function readServerMessage(raw: unknown): ServerMessage | null {
+  if (typeof raw !== 'string') return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(frame)) return null;
   switch (frame.type) {
     case 'ack':
-      return isId(frame.id) ? { ok: true, message: { type: 'ack', id: frame.id } } : fail(BAD_FRAME, 'bad ack');
+      return isId(frame.id) ? { type: 'ack', id: frame.id } : null;
     case 'pong':
-      return typeof frame.t === 'number' ? { ok: true, message: { type: 'pong', t: frame.t } } : fail(BAD_FRAME, 'bad pong');
+      return typeof frame.t === 'number' ? { type: 'pong', t: frame.t } : null;
     case 'snapshot':
-    case 'update': {
-      const message = channelMessage(frame);
-      return message ? { ok: true, message } : fail(BAD_FRAME, `bad ${frame.type}`);
-    }
+    case 'update':
+      return channelMessage(frame);
     case 'batch': {
       const { messages } = frame;
-      if (!Array.isArray(messages) || messages.length > MAX_BATCH_MESSAGES) return fail(BAD_FRAME, 'bad batch');
+      if (!Array.isArray(messages) || messages.length > MAX_BATCH_MESSAGES) return null;
       const parsed: ChannelMessage[] = [];
       for (const item of messages) {
         const message = channelMessage(item);
-        if (!message) return fail(BAD_FRAME, 'bad message in batch');
+        if (!message) return null;
         parsed.push(message);
       }
-      return { ok: true, message: { type: 'batch', messages: parsed } };
+      return { type: 'batch', messages: parsed };
     }
     case 'error': {
-      if (typeof frame.code !== 'string' || typeof frame.message !== 'string') return fail(BAD_FRAME, 'bad error');
+      if (typeof frame.code !== 'string' || typeof frame.message !== 'string') return null;
       const error: ServerMessage = { type: 'error', code: frame.code as ErrorCode, message: frame.message };
       if (isId(frame.id)) error.id = frame.id;
       if (isValidChannel(frame.channel)) error.channel = frame.channel;
-      return { ok: true, message: error };
+      return error;
     }
     default:
-      return fail(UNKNOWN_TYPE, 'unknown frame type');
+      return null;
   }
 }
+
+/** Validates a frame sent by the relay, with a reason when it is refused (tests, tools). */
+export function parseServerMessage(raw: unknown): Validated<ServerMessage> {
+  const message = readServerMessage(raw);
+  if (message) return { ok: true, message };
+  const frame = parseObject(raw);
+  if (typeof frame === 'string') return fail(BAD_FRAME, frame);
+  if (!SERVER_TYPES.has(frame.type)) return fail(UNKNOWN_TYPE, 'unknown frame type');
+  return fail(BAD_FRAME, `bad ${frame.type as string}`);
+}
+
+const SERVER_TYPES = new Set<unknown>(['ack', 'pong', 'snapshot', 'update', 'batch', 'error']);

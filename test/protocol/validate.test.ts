@@ -8,6 +8,7 @@ import {
   parseClientMessage,
   parseServerMessage,
   priceChannel,
+  readServerMessage,
 } from '../../src/protocol/index.js';
 
 test('a subscribe frame with since is accepted and typed', () => {
@@ -50,6 +51,16 @@ test('server frames are validated by the client', () => {
   assert.equal(parseServerMessage('{"type":"batch","messages":[{"type":"ack","id":1}]}').ok, false);
   const snapshot = parseServerMessage('{"type":"snapshot","channel":"price:A","seq":0,"data":null,"recovered":false}');
   assert.deepEqual(snapshot.ok && snapshot.message, { type: 'snapshot', channel: 'price:A', seq: 0, data: null, recovered: false });
+  // Refusals say why: an unknown type apart from a malformed known one.
+  const unknown = parseServerMessage('{"type":"hello"}');
+  assert.equal(!unknown.ok && unknown.code, ErrorCode.UnknownType);
+  const badAck = parseServerMessage('{"type":"ack","id":-1}');
+  assert.equal(!badAck.ok && badAck.code, ErrorCode.BadFrame);
+  // The client's lean reader: the message, or null for anything malformed.
+  assert.deepEqual(readServerMessage('{"type":"pong","t":5}'), { type: 'pong', t: 5 });
+  for (const raw of ['nope', '[]', '{"type":"ack"}', '{"type":"error","code":1,"message":"x"}', '{"type":"__proto__"}', 42]) {
+    assert.equal(readServerMessage(raw), null, String(raw));
+  }
 });
 
 test('hostile symbols never become channels', () => {

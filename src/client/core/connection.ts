@@ -6,7 +6,7 @@
  * Structure (after centrifuge-js): one `setState` that emits only on change, one `drop()` for
  * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
  */
-import { isTerminalCloseCode, parseServerMessage } from '../../protocol/index.js';
+import { isTerminalCloseCode, readServerMessage } from '../../protocol/index.js';
 import type { ChannelMessage, ClientMessage, CloseCode, ErrorCode, ServerMessage } from '../../protocol/index.js';
 import type { FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
@@ -229,9 +229,8 @@ export class Connection {
 
   #onMessage(raw: unknown): void {
     this.#heartbeat.received();
-    const parsed = parseServerMessage(raw);
-    if (!parsed.ok) return; // a malformed frame is dropped; seq tracking recovers anything it hid
-    this.#handle(parsed.message);
+    const message = readServerMessage(raw);
+    if (message) this.#handle(message); // a malformed frame is dropped; seq tracking recovers anything it hid
   }
 
   #handle(message: ServerMessage): void {
