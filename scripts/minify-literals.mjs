@@ -5,8 +5,8 @@
 //
 // Deliberately conservative, no CSS/HTML parser:
 // - css``: comments dropped, whitespace runs collapsed to one space, spaces around `{ } ; , >` and
-//   after `:` dropped, `;}` → `}`. Quoted strings are kept as written; `+ - ~ *` keep their spaces
-//   (calc() needs them).
+//   after `:` dropped, `;}` → `}`, `0.5em` → `.5em`. Quoted strings are kept as written;
+//   `+ - ~ *` keep their spaces (calc() needs them).
 // - html``: whitespace runs that contain a line break become one space (what the browser renders
 //   anyway outside `white-space: pre`), so inline text and attribute values keep their meaning.
 // Interpolations `${…}` are copied unchanged (nested templates inside them are handled too).
@@ -74,7 +74,10 @@ function minifyCssCode(code) {
     .replace(/\s+/g, ' ')
     .replace(/ ?([{};,>]) ?/g, '$1')
     .replace(/: /g, ':')
-    .replace(/;}/g, '}');
+    .replace(/;}/g, '}')
+    // `0.5em` → `.5em` where a number starts (after `:`, `,`, `(`, `/` or a space; never at the
+    // start of a part, which may follow an interpolation: `${n}0.5px`).
+    .replace(/([\s:,(/])0\.(\d)/g, '$1.$2');
 }
 
 /** Minifies one text part of a css`` literal; quoted strings are kept as written. */

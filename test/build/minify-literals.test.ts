@@ -11,6 +11,13 @@ test('css: whitespace and comments go, strings and calc() spaces stay', () => {
   assert.equal(out, "const s = css`:host{width:calc(100% - 2px);content:'  a ; b  ';font:1em 'Segoe UI',sans-serif}.a>.b :hover{color:red}`;");
 });
 
+test('css: fractions lose their leading zero where a number starts, nowhere else', () => {
+  assert.equal(
+    run("css`a { padding: 0.5em 0.75em; color: rgba(10, 160, 70, 0.28); width: calc(0.5 * 10.05px); content: '0.5'; top: ${n}0.5px; }`"),
+    "css`a{padding:.5em .75em;color:rgba(10,160,70,.28);width:calc(.5 * 10.05px);content:'0.5';top:${n}0.5px}`",
+  );
+});
+
 test('css: interpolations are kept, with a space where they touch text', () => {
   assert.equal(run('css`\n  :host {\n    ${light}\n    color: red;\n  }\n`'), 'css`:host{${light} color:red}`');
 });

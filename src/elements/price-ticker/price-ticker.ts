@@ -10,6 +10,7 @@ export type PriceTickerState = 'loading' | 'live' | 'stale' | 'error';
 
 const ARROWS = { up: '▲', down: '▼', flat: '' } as const;
 const WORDS = { up: 'up', down: 'down', flat: 'unchanged' } as const;
+const BADGES: Record<PriceTickerState, string> = { loading: 'Loading', live: '', stale: 'Stale', error: 'Error' };
 
 /**
  * The live price of one symbol, with its change since the open.
@@ -148,12 +149,6 @@ export class PriceTicker extends LitElement {
     >`;
   }
 
-  #renderBadge(state: PriceTickerState) {
-    if (state === 'stale') return html`<span part="badge" class="badge">Stale</span>`;
-    if (state === 'error') return html`<span part="badge" class="badge">Error</span>`;
-    if (state === 'loading') return html`<span part="badge" class="badge">Loading</span>`;
-    return html`<span part="badge" class="badge" hidden></span>`;
-  }
 
   #errorMessage(): string {
     if (!this.#quotes.validSymbol) return this.symbol ? 'Unknown symbol' : 'No symbol';
@@ -176,7 +171,7 @@ export class PriceTicker extends LitElement {
     >
       <span part="flash" class="flash" aria-hidden="true"></span>
       <span part="symbol" class="symbol">${this.symbol}</span>
-      ${this.#renderBadge(state)}
+      <span part="badge" class="badge" ?hidden=${state === 'live'}>${BADGES[state]}</span>
       <span part="price" class="price">${price}</span>
       ${state === 'error' ? html`<span class="message">${this.#errorMessage()}</span>` : this.#renderChange(quote)}
       <span class="visually-hidden" role="status">${this.announce > 0 ? this.announcement : nothing}</span>
