@@ -18,8 +18,13 @@ export interface HubOptions {
   createConnection(config: HubConfig, token: TokenSource): Connection;
   /** Calls `onGone` once the Web Lock named `name` is free (its tab died); returns a canceller. */
   watchLock?(name: string, onGone: () => void): () => void;
-  /** Batch interval for visible tabs, in ms. Default 16 (one frame). */
+  /** Batch interval for visible tabs whose frames the hub does not know (yet), in ms. Default 16. */
   frameMs?: number;
+  /**
+   * How long before a tab's animation frame a held batch is posted, in ms: room for this host's
+   * timer lateness and the port hop, so the batch is in the tab before the frame. Default 4.
+   */
+  frameLeadMs?: number;
   /** Batch interval for hidden tabs, in ms. Default 1000. */
   hiddenFrameMs?: number;
   /** How long a token request may take, in ms. Default 5000. */
@@ -41,11 +46,34 @@ interface Client {
   hasToken: boolean;
   greeted: boolean;
   pending: Map<string, PortUpdate>;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  /** `performance.now()` of the last batch posted to this tab. */
+  /** The scheduled flush: a timer, `SOON` (a microtask, this turn), or none. */
+  timer: ReturnType<typeof setTimeout> | typeof SOON | undefined;
+  /** Wall-clock ms (`epochNow()`) of the last batch posted to this tab. */
   lastFlush: number;
+  /** When the scheduled timer is due (wall-clock ms); a timer firing a little early still counts as then. */
+  flushDue: number;
+  /** The tab's animation-frame grid, as it last reported it (`frames` message). */
+  frames: FrameGrid | undefined;
   stopWatch: () => void;
 }
+
+/** A tab's animation frames: one began at `at` (wall-clock ms), the next every `interval` ms. */
+interface FrameGrid {
+  at: number;
+  interval: number;
+}
+
+/** Marks a flush queued as a microtask (the updates of this turn are folded in first). */
+const SOON = Symbol('soon');
+
+/** A frame grid older than this has drifted too far to aim at (tabs refresh it every second). */
+const FRAME_GRID_TTL_MS = 5000;
+
+/**
+ * Wall-clock ms with sub-ms precision. Tabs report frame times in the same clock: pages and
+ * workers of one browser derive `timeOrigin` from the same system clock.
+ */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 /** One connection shared by many tabs. */
 export class Hub {
@@ -70,7 +98,7 @@ export class Hub {
   /** Adds a tab that receives hub messages through `send`. */
   connect(send: (message: HubMessage) => void): HubPort {
     const client: Client = {
-      send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, lastFlush: -Infinity, stopWatch: () => {},
+      send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, lastFlush: -Infinity, flushDue: -Infinity, frames: undefined, stopWatch: () => {},
     };
     this.clients.add(client);
     let gone = false;
@@ -100,6 +128,9 @@ export class Hub {
       case 'visibility':
         client.hidden = message.hidden;
         if (!message.hidden) this.flush(client); // shown again: no need to wait for the slow tick
+        return;
+      case 'frames':
+        client.frames = { at: message.at, interval: message.interval };
         return;
       case 'history':
         return this.answerHistory(client, core, message);
@@ -176,7 +207,7 @@ export class Hub {
   private remove(client: Client): void {
     if (!this.clients.delete(client)) return;
     client.stopWatch();
-    clearTimeout(client.timer);
+    this.cancelFlush(client);
     for (const channel of [...client.channels]) this.drop(client, channel);
     if (this.clients.size === 0 && this.connection) {
       // Nobody is left to feed: hang up rather than keep a socket for a worker about to end.
@@ -192,23 +223,54 @@ export class Hub {
       const previous = client.pending.get(update.channel);
       // Keep only the latest value, but never lose a `reset` mark folded into it.
       client.pending.set(update.channel, previous?.reset && !update.reset ? { ...update, reset: true } : update);
-      if (client.timer === undefined) {
-        // A visible tab gets at most one batch per frame, but the first tick after a quiet frame
-        // goes out at once (after this turn's updates are folded in), not a frame late. A hidden
-        // tab always waits its slow interval.
-        const wait = client.hidden
-          ? (this.options.hiddenFrameMs ?? 1000)
-          : Math.max(0, client.lastFlush + (this.options.frameMs ?? 16) - performance.now());
-        client.timer = setTimeout(() => this.flush(client), wait);
+      if (client.timer !== undefined) continue;
+      const now = epochNow();
+      const wait = client.hidden ? (this.options.hiddenFrameMs ?? 1000) : this.visibleWait(client, now);
+      if (wait > 0) {
+        client.flushDue = now + wait;
+        // Browsers truncate timer delays to whole ms: round up rather than fire before the slot.
+        client.timer = setTimeout(() => this.flush(client), Math.ceil(wait));
+      } else {
+        // At once, after the rest of this turn's updates (one relay batch) are folded in.
+        client.timer = SOON;
+        queueMicrotask(() => client.timer === SOON && this.flush(client));
       }
     }
   }
 
-  private flush(client: Client): void {
-    clearTimeout(client.timer);
+  /**
+   * How long an update for a visible tab waits before it is posted: at most one batch per frame
+   * of the tab, and nothing that could reach it before its next frame is held past that frame.
+   * With the tab's frame grid known, frame k's batch slot is [frame k − lead, frame k+1 − lead):
+   * the first update in a slot goes at once; later ones wait for the next slot, which opens
+   * `lead` ms before frame k+1 — in time for it. Without a grid (not reported yet, or stale), the
+   * batches are at least `frameMs` apart, the first after a quiet spell at once.
+   */
+  private visibleWait(client: Client, now: number): number {
+    const grid = client.frames;
+    if (!grid || now - grid.at > FRAME_GRID_TTL_MS) return client.lastFlush + (this.options.frameMs ?? 16) - now;
+    const lead = this.options.frameLeadMs ?? 4;
+    // The 0.01 ms keeps a batch due exactly at a slot's start in that slot despite rounding
+    // (wall-clock ms near 1.7e12 carry about 0.0002 ms of float error).
+    const slotOf = (time: number) => Math.floor((time + lead + 0.01 - grid.at) / grid.interval);
+    const current = slotOf(now);
+    if (slotOf(client.lastFlush) !== current) return 0;
+    return grid.at + (current + 1) * grid.interval - lead - now;
+  }
+
+  private cancelFlush(client: Client): void {
+    if (client.timer !== SOON) clearTimeout(client.timer);
     client.timer = undefined;
+    client.flushDue = -Infinity;
+  }
+
+  private flush(client: Client): void {
+    const due = client.flushDue;
+    this.cancelFlush(client);
     if (client.pending.size === 0 || !this.clients.has(client)) return;
-    client.lastFlush = performance.now();
+    // Timers may fire a fraction of a ms early: the batch still belongs to the slot it was due in.
+    const now = epochNow();
+    client.lastFlush = now < due && due - now < 2 ? due : now;
     const updates = [...client.pending.values()];
     client.pending.clear();
     this.post(client, { type: 'updates', updates });

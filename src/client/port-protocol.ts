@@ -43,6 +43,11 @@ export type TabMessage =
   | { type: 'subscribe'; channels: string[] }
   | { type: 'unsubscribe'; channels: string[] }
   | { type: 'visibility'; hidden: boolean }
+  /**
+   * The tab's animation frames: one began at `at` (wall-clock ms: `performance.timeOrigin` + the
+   * rAF timestamp), the next ones every `interval` ms. The hub times batches to land before them.
+   */
+  | { type: 'frames'; at: number; interval: number }
   | { type: 'history'; id: number; channel: string; limit?: number }
   | { type: 'token'; id: number; token: string | null }
   | { type: 'reconnect' }
@@ -76,6 +81,9 @@ export function isTabMessage(value: unknown): value is TabMessage {
       return isChannelList(value.channels);
     case 'visibility':
       return typeof value.hidden === 'boolean';
+    case 'frames':
+      // 4–100 ms: 250 Hz down to a 10 fps crawl; anything else is not a frame rate.
+      return Number.isFinite(value.at) && typeof value.interval === 'number' && value.interval >= 4 && value.interval <= 100;
     case 'history':
       return Number.isSafeInteger(value.id) && isValidChannel(value.channel);
     case 'token':

@@ -6,6 +6,7 @@
  */
 import { isValidChannel } from '../protocol/channels.js';
 import { resolveToken, type TokenSource } from './core/token.js';
+import { FrameClock } from './frame-clock.js';
 import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
 import type { Feed, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
@@ -61,6 +62,10 @@ export class TabFeed implements Feed {
     // the hub to notice the released lock.
     if (!(event as PageTransitionEvent).persisted) this.close();
   };
+  /** Reports this tab's frame grid so that held batches land just before a frame. */
+  private readonly frameClock = new FrameClock((at, interval) => {
+    if (this.greeted) this.link?.send({ type: 'frames', at, interval });
+  });
   private nextHistory = 1;
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly values = new Map<string, FeedUpdate>();
@@ -241,8 +246,9 @@ export class TabFeed implements Feed {
       case 'status':
         return this.setStatus({ ...message.status, mode: this.mode });
       case 'updates':
+        // Straight to the listeners, in this task: the hub already paced the batch.
         for (const update of message.updates) this.deliver(update);
-        return;
+        return this.frameClock.poke();
       case 'history':
         this.historyRequests.get(message.id)?.answer(message.updates);
         return;

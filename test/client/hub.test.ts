@@ -167,3 +167,74 @@ test('the first tick after a quiet interval reaches the tab at once; the next wa
     await relay.close();
   }
 });
+
+/** Wall-clock ms, as the hub and the tabs' frame reports count them. */
+const epochNow = () => performance.timeOrigin + performance.now();
+
+test("with the tab's frame grid, a second update in one frame is held until just before the next frame, not a frame later", async () => {
+  const relay = await startRelay();
+  const hub = new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket }) });
+  try {
+    const arrivedAt = new Map<number, number>();
+    const postedAt = new Map<number, number>();
+    const port = hub.connect((message) => {
+      if (message.type === 'updates') for (const u of message.updates) postedAt.set(u.data.price as number, epochNow());
+    });
+    ports.push(port);
+    port.receive({ type: 'hello', v: PORT_PROTOCOL_VERSION, tab: 'grid', config: { url: relay.wsUrl }, hidden: false, hasToken: false, channels: ['price:GR'], since: {} });
+    hub.core!.onUpdate((u) => arrivedAt.set(u.data.price as number, epochNow()));
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    await relay.publish('price:GR', { symbol: 'GR', price: 1, ts: 1 });
+    await waitFor('the first tick', () => postedAt.has(1));
+    assert.ok(postedAt.get(1)! - arrivedAt.get(1)! < 5, 'a quiet tab gets an update in the turn it arrives');
+
+    // Frames every 100 ms, the last one 20 ms ago: the batch slot for the next frame opens 4 ms before it.
+    const frameAt = postedAt.get(1)! - 20;
+    port.receive({ type: 'frames', at: frameAt, interval: 100 });
+    const nextSlot = frameAt + 100 - 4;
+    await relay.publish('price:GR', { symbol: 'GR', price: 2, ts: 2 });
+    await waitFor('the second tick', () => postedAt.has(2));
+    // Held until the slot opens (or, on a machine slow enough to deliver it after that, sent at once).
+    assert.ok(postedAt.get(2)! >= nextSlot - 1.5, `posted ${(nextSlot - postedAt.get(2)!).toFixed(1)} ms before the slot opened`);
+    assert.ok(postedAt.get(2)! - Math.max(nextSlot, arrivedAt.get(2)!) < 50, 'posted when the slot opened, not a frame later');
+  } finally {
+    await relay.close();
+  }
+});
+
+test("with the tab's frame grid, a flood is one batch per frame", async () => {
+  const relay = await startRelay();
+  const hub = new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket }) });
+  try {
+    const visible = tab(hub, relay.wsUrl, ['price:GF']);
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    const interval = 50;
+    visible.port.receive({ type: 'frames', at: epochNow(), interval });
+    const before = visible.updates().length;
+    const started = epochNow();
+    for (let price = 1; price <= 400; price++) void relay.publish('price:GF', { symbol: 'GF', price, ts: price });
+    await waitFor('the last value', () => visible.lastPrice('price:GF') === 400);
+    const batches = visible.updates().length - before;
+    const frames = Math.ceil((epochNow() - started) / interval) + 1;
+    assert.ok(batches <= frames, `${batches} batches in ${frames} frames`);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('frame reports that are not a frame rate are ignored', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const a = tab(hub, relay.wsUrl, ['price:GJ']);
+    for (const junk of [{ type: 'frames', at: 'now', interval: 16 }, { type: 'frames', at: 1, interval: 0 }, { type: 'frames', at: 1, interval: 1e9 },
+      { type: 'frames', at: Number.NaN, interval: 16 }, { type: 'frames', at: 1 }]) {
+      assert.doesNotThrow(() => a.port.receive(junk));
+    }
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    await relay.publish('price:GJ', { symbol: 'GJ', price: 1, ts: 1 });
+    await waitFor('still fed', () => a.lastPrice('price:GJ') === 1);
+  } finally {
+    await relay.close();
+  }
+});
