@@ -7,7 +7,7 @@ import { formatPrice } from '../shared/format.js';
 import type { ChartFormatters } from './chart-renderer.js';
 
 /** Entries kept per memo before it starts over (bounded, whatever the data). */
-const MAX_ENTRIES = 512;
+const MAX_ENTRIES = 4096;
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 

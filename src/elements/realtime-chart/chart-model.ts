@@ -142,6 +142,11 @@ export class ChartModel {
     return kind === 'line' ? this.line.get(index, T) : this.candles.get(index, T);
   }
 
+  /** Calls `visit(time, value)` for every line point, oldest first (cheaper than `time()`/`value()` per point). */
+  forEachPoint(visit: (time: number, value: number) => void): void {
+    this.line.forEachRow(T, V, visit);
+  }
+
   /** Value of line point `index`. */
   value(index: number): number {
     return this.line.get(index, V);
@@ -157,14 +162,7 @@ export class ChartModel {
   extent(kind: SeriesKind): Extent | null {
     const n = this.count(kind);
     if (n === 0) return null;
-    let vMin = Infinity;
-    let vMax = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const low = kind === 'line' ? this.line.get(i, V) : this.candles.get(i, L);
-      const high = kind === 'line' ? low : this.candles.get(i, H);
-      if (low < vMin) vMin = low;
-      if (high > vMax) vMax = high;
-    }
+    const [vMin, vMax] = kind === 'line' ? this.line.range(V) : [this.candles.range(L)[0], this.candles.range(H)[1]];
     const tMax = kind === 'line' ? this.lastTime : this.candles.get(n - 1, T) + this.intervalMs;
     const minSpan = kind === 'line' ? this.windowMs / 10 : this.intervalMs * MIN_CANDLES_SHOWN;
     return { tMin: visibleStart(this.time(kind, 0), tMax, this.windowMs, minSpan), tMax, vMin, vMax };

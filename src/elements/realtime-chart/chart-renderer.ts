@@ -36,22 +36,31 @@ function useLabelFont(ctx: CanvasRenderingContext2D, ratio: number, theme: Chart
   return textWidths(font);
 }
 
+/** Height of a label box in bitmap pixels. */
+function labelHeightOf(ratio: number): number {
+  return Math.round(LABEL_FONT_SIZE * ratio * 1.2);
+}
+
+/** The price grid values of a scale (they do not depend on the axis width). */
+function priceTicks(scale: ChartScale): number[] {
+  const { extent, top, bottom, ratio } = scale;
+  return niceTicks(extent.vMin, extent.vMax, priceTickCount(bottom - top, labelHeightOf(ratio)));
+}
+
 /**
- * The scale of a frame, with room on the right for the widest price label it may show (the
- * default 64 CSS px fits "97,062.15"; a price of seven digits widens the axis rather than being cut).
+ * The scale of a frame, with room on the right for the widest price label it shows (the default
+ * 64 CSS px fits "97,062.15"; a price of seven digits widens the axis rather than being cut).
+ * Measures the grid labels and the last price: round values whose text and width are memoized.
  */
 export function fitScale(
   ctx: CanvasRenderingContext2D, width: number, height: number, ratio: number, extent: Extent, lastPrice: number, theme: ChartTheme, format: ChartFormatters,
 ): ChartScale {
   const measure = useLabelFont(ctx, ratio, theme);
-  // Ticks can lie a little beyond the data (the scale pads it): measure with that margin.
-  const margin = (extent.vMax - extent.vMin) * 0.1;
-  let widest = 0;
-  for (const value of [extent.vMin - margin, extent.vMax + margin, lastPrice]) {
-    if (Number.isFinite(value)) widest = Math.max(widest, measure(format.price(value)) / ratio);
-  }
-  const axisWidth = Math.min(Math.max(AXIS_WIDTH, Math.ceil(widest) + 12), width / ratio / 2);
-  return createScale(width, height, ratio, extent, axisWidth);
+  const scale = createScale(width, height, ratio, extent);
+  let widest = Number.isFinite(lastPrice) ? measure(format.price(lastPrice)) : 0;
+  for (const value of priceTicks(scale)) widest = Math.max(widest, measure(format.price(value)));
+  const axisWidth = Math.min(Math.max(AXIS_WIDTH, Math.ceil(widest / ratio) + 12), width / ratio / 2);
+  return axisWidth === AXIS_WIDTH ? scale : createScale(width, height, ratio, extent, axisWidth);
 }
 
 /** What a frame put where (bitmap pixels): the axis labels drawn and the last-price marker. */
@@ -76,15 +85,15 @@ function boxesTouch(a: LabelBox, b: LabelBox): boolean {
 function drawGrid(
   ctx: CanvasRenderingContext2D, scale: ChartScale, theme: ChartTheme, format: ChartFormatters, marker: LabelBox | null, measure: (text: string) => number,
 ): ChartLayout {
-  const { ratio, left, right, top, bottom, extent } = scale;
+  const { ratio, left, right, bottom, extent } = scale;
   const lineWidth = Math.max(1, Math.floor(ratio));
-  const labelHeight = Math.round(LABEL_FONT_SIZE * ratio * 1.2);
+  const labelHeight = labelHeightOf(ratio);
   ctx.lineWidth = lineWidth;
   ctx.strokeStyle = theme.grid;
   ctx.fillStyle = theme.text;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
-  const ticks = niceTicks(extent.vMin, extent.vMax, priceTickCount(bottom - top, labelHeight));
+  const ticks = priceTicks(scale);
   ctx.beginPath();
   for (const value of ticks) {
     const y = crisp(scale.y(value), lineWidth);
@@ -112,46 +121,65 @@ function drawGrid(
 }
 
 /**
+ * Segments per `stroke()` of the series line. Without a GPU, Skia rasterizes a wide stroke by
+ * scanning its whole bounding box: one path across the plot costs ~2.5× what the same line costs
+ * in pieces of 64 segments. Pieces meet at a shared point with round caps, which is exactly the
+ * round join the single path would have had, so the picture is the same.
+ */
+const STROKE_PIECE = 64;
+
+/**
  * Traces the series through crisp pixel positions (flat stretches stay sharp). Points that land
  * in one pixel column become one vertical stroke over their low…high (what the eye sees anyway),
- * so the path has a few segments per column at most, however dense the data.
+ * so the path has a few segments per column at most, however dense the data. With `strokeEvery`,
+ * strokes (and starts a new path) every that many segments.
  */
-function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, lineWidth: number): void {
+function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, lineWidth: number, strokeEvery = Infinity): void {
   const n = model.count('line');
+  let segments = 0;
+  const lineTo = (x: number, y: number) => {
+    ctx.lineTo(x, y);
+    if (++segments < strokeEvery) return;
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    segments = 0;
+  };
+  // From the first point of a column (where the path is) over its low and high, ending at its last.
+  const finishColumn = (x: number, first: number, low: number, high: number, last: number) => {
+    if (low === high) return;
+    const [near, far] = first - low <= high - first ? [low, high] : [high, low];
+    if (near !== first) lineTo(x, near);
+    lineTo(x, far);
+    if (last !== far) lineTo(x, last);
+  };
   ctx.beginPath();
+  let started = false;
   let column = NaN;
   let first = 0;
   let low = 0;
   let high = 0;
   let last = 0;
-  for (let i = 0; i < n; i++) {
-    const x = crisp(scale.x(model.time('line', i)), lineWidth);
-    const y = crisp(scale.y(model.value(i)), lineWidth);
+  model.forEachPoint((time, value) => {
+    const x = crisp(scale.x(time), lineWidth);
+    const y = crisp(scale.y(value), lineWidth);
     if (x === column) {
       if (y < low) low = y;
       if (y > high) high = y;
       last = y;
-      continue;
+      return;
     }
-    if (i === 0) ctx.moveTo(x, y);
+    if (!started) ctx.moveTo(x, y);
     else {
-      finishColumn(ctx, column, first, low, high, last);
-      ctx.lineTo(x, y);
+      finishColumn(column, first, low, high, last);
+      lineTo(x, y);
     }
+    started = true;
     column = x;
     first = low = high = last = y;
-  }
-  if (n > 0) finishColumn(ctx, column, first, low, high, last);
-  if (n === 1) ctx.lineTo(scale.right, crisp(scale.y(model.value(0)), lineWidth));
-}
-
-/** From the first point of a column (where the path is) over its low and high, ending at its last. */
-function finishColumn(ctx: CanvasRenderingContext2D, x: number, first: number, low: number, high: number, last: number): void {
-  if (low === high) return;
-  const [near, far] = first - low <= high - first ? [low, high] : [high, low];
-  if (near !== first) ctx.lineTo(x, near);
-  ctx.lineTo(x, far);
-  if (last !== far) ctx.lineTo(x, last);
+  });
+  if (started) finishColumn(column, first, low, high, last);
+  if (n === 1) lineTo(scale.right, crisp(scale.y(model.value(0)), lineWidth));
 }
 
 function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme, area: boolean): void {
@@ -172,11 +200,11 @@ function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: Chart
     ctx.fill();
     ctx.globalAlpha = 1;
   }
-  traceLine(ctx, model, scale, lineWidth);
   ctx.lineJoin = 'round';
   ctx.lineCap = 'round';
   ctx.lineWidth = lineWidth;
   ctx.strokeStyle = theme.line;
+  traceLine(ctx, model, scale, lineWidth, STROKE_PIECE);
   ctx.stroke();
 }
 

@@ -42,6 +42,38 @@ export class ColumnRing {
     this.columns[column][this.slot(index)] = value;
   }
 
+  /** The least and greatest value of `column` over all rows (Infinity, -Infinity when empty). */
+  range(column: number): [min: number, max: number] {
+    const values = this.columns[column];
+    let min = Infinity;
+    let max = -Infinity;
+    // Rows sit in at most two runs of the array: no index arithmetic per row.
+    const end = Math.min(this.start + this.length, this.capacity);
+    for (let s = this.start; s < end; s++) {
+      const v = values[s];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    for (let s = 0; s < this.start + this.length - this.capacity; s++) {
+      const v = values[s];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return [min, max];
+  }
+
+  /**
+   * Calls `visit(a, b)` with the values of columns `a` and `b` of every row, oldest first: the
+   * fast way to walk many rows.
+   */
+  forEachRow(a: number, b: number, visit: (first: number, second: number) => void): void {
+    const colA = this.columns[a];
+    const colB = this.columns[b];
+    const end = Math.min(this.start + this.length, this.capacity);
+    for (let s = this.start; s < end; s++) visit(colA[s], colB[s]);
+    for (let s = 0; s < this.start + this.length - this.capacity; s++) visit(colA[s], colB[s]);
+  }
+
   /** Drops the `count` oldest rows. */
   dropOldest(count: number): void {
     const n = Math.min(Math.max(0, count), this.length);
