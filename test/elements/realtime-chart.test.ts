@@ -132,6 +132,51 @@ describe('<realtime-chart>', () => {
     expect(draws).to.be.at.most(frameCount);
   });
 
+  it('rewrites its text summary at most once a second under a flood, and it is right once the flood settles', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" locale="en-US" style="width:400px"></realtime-chart>`);
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 100, ts: Date.now() });
+    await until(() => summary(el).startsWith('Last 100.00'), 'first summary');
+    const summaryEl = shadow(el).querySelector('[part=summary]')!;
+    let rewrites = 0;
+    const observer = new MutationObserver((records) => (rewrites += records.length));
+    observer.observe(summaryEl, { subtree: true, childList: true, characterData: true });
+    const started = performance.now();
+    let step = 0;
+    // ~60 ticks per frame-sized slice for 1.5 s, every one a new last price.
+    while (performance.now() - started < 1500) {
+      for (let i = 0; i < 60; i++) feed.push(CHANNEL, { symbol: 'BTC-USD', price: 200 + (++step % 50), ts: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 16));
+    }
+    const last = 200 + (step % 50);
+    observer.disconnect();
+    // The flood spans at most two refreshes (plus the one booked before it): not one per frame.
+    expect(rewrites, 'summary rewrites during 1.5 s of flood').to.be.at.most(3);
+    await until(() => summary(el) === `Last ${last.toFixed(2)}, high 249.00, low 100.00.`, `settled summary (is "${summary(el)}")`, 3000);
+  });
+
+  it('leaves the crosshair canvas alone while there is no crosshair', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="width:400px"></realtime-chart>`);
+    await until(() => el.drawCount > 0, 'first draw');
+    const overlay = shadow(el).querySelector<HTMLCanvasElement>('canvas.overlay')!.getContext('2d')!;
+    let overlayDraws = 0;
+    const clearRect = overlay.clearRect;
+    overlay.clearRect = function (...args: Parameters<CanvasRenderingContext2D['clearRect']>) {
+      overlayDraws++;
+      return clearRect.apply(this, args);
+    };
+    try {
+      const drawsBefore = el.drawCount;
+      for (let i = 0; i < 20; i++) {
+        feed.push(CHANNEL, { symbol: 'BTC-USD', price: 100 + i, ts: Date.now() + i });
+        await frames(1);
+      }
+      expect(el.drawCount - drawsBefore, 'series redrawn').to.be.greaterThan(5);
+      expect(overlayDraws, 'overlay redraws').to.equal(0);
+    } finally {
+      overlay.clearRect = clearRect;
+    }
+  });
+
   it('draws crisp: canvas bitmap = CSS size × devicePixelRatio, following resizes', async () => {
     const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="width:300px;height:150px"></realtime-chart>`);
     const canvas = mainCanvas(el);
