@@ -226,15 +226,11 @@ export class Hub {
       if (client.timer !== undefined) continue;
       const now = epochNow();
       const wait = client.hidden ? (this.options.hiddenFrameMs ?? 1000) : this.visibleWait(client, now);
-      if (wait > 0) {
-        client.flushDue = now + wait;
-        // Browsers truncate timer delays to whole ms: round up rather than fire before the slot.
-        client.timer = setTimeout(() => this.flush(client), Math.ceil(wait));
-      } else {
-        // At once, after the rest of this turn's updates (one relay batch) are folded in.
-        client.timer = SOON;
-        queueMicrotask(() => client.timer === SOON && this.flush(client));
-      }
+      client.flushDue = now + wait;
+      // Browsers truncate timer delays to whole ms: round up rather than fire before the slot.
+      // No wait: at once, after the rest of this turn's updates (one relay batch) are folded in.
+      client.timer = wait > 0 ? setTimeout(() => this.flush(client), Math.ceil(wait)) : SOON;
+      if (wait <= 0) queueMicrotask(() => client.timer === SOON && this.flush(client));
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { isValidChannel } from '../protocol/channels.js';
 import { resolveToken, type TokenSource } from './core/token.js';
-import { FrameClock } from './frame-clock.js';
+import { frameClock } from './frame-clock.js';
 import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
 import type { Feed, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
@@ -63,7 +63,7 @@ export class TabFeed implements Feed {
     if (!(event as PageTransitionEvent).persisted) this.close();
   };
   /** Reports this tab's frame grid so that held batches land just before a frame. */
-  private readonly frameClock = new FrameClock((at, interval) => {
+  private readonly sampleFrames = frameClock((at, interval) => {
     if (this.greeted) this.link?.send({ type: 'frames', at, interval });
   });
   private nextHistory = 1;
@@ -248,7 +248,7 @@ export class TabFeed implements Feed {
       case 'updates':
         // Straight to the listeners, in this task: the hub already paced the batch.
         for (const update of message.updates) this.deliver(update);
-        return this.frameClock.poke();
+        return this.sampleFrames();
       case 'history':
         this.historyRequests.get(message.id)?.answer(message.updates);
         return;
