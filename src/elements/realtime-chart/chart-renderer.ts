@@ -148,7 +148,9 @@ function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: Char
   // From the first point of a column (where the path is) over its low and high, ending at its last.
   const finishColumn = (x: number, first: number, low: number, high: number, last: number) => {
     if (low === high) return;
-    const [near, far] = first - low <= high - first ? [low, high] : [high, low];
+    const lowFirst = first - low <= high - first;
+    const near = lowFirst ? low : high;
+    const far = lowFirst ? high : low;
     if (near !== first) lineTo(x, near);
     lineTo(x, far);
     if (last !== far) lineTo(x, last);
