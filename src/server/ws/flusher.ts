@@ -1,6 +1,8 @@
 /**
- * Flush scheduling: sessions with something to send register here, and one timer per flush
- * interval flushes them all — so a burst of updates becomes one frame per client.
+ * Flush scheduling: one timer per flush interval ends the flush window of every session that
+ * asked. A session's first update in a window was already written at once (see Outbox); the
+ * window's end sends what queued up behind it as one frame, so a burst of updates becomes one
+ * frame per client per interval while an isolated update waits for no timer.
  */
 import type { FlushResult, FrameCache } from './outbox.js';
 
@@ -41,9 +43,12 @@ export class Flusher {
     // Sessions with the same subscriptions get the same batch this round: encode it once.
     const frames: FrameCache = new Map();
     for (const session of sessions) {
-      // Held (lagging) sessions stay scheduled so they are sent to as soon as they drain, and
-      // so their time behind keeps being measured; sessions that are slow close themselves.
-      if (session.flush(now, frames) === 'held') this.dirty.add(session);
+      // A session that was just sent a batch stays scheduled: its window goes on for one more
+      // interval, so updates right behind the batch are batched too. Held (lagging) sessions
+      // stay scheduled so they are sent to as soon as they drain, and so their time behind
+      // keeps being measured; sessions that are slow close themselves.
+      const result = session.flush(now, frames);
+      if (result === 'sent' || result === 'held') this.dirty.add(session);
     }
     if (this.dirty.size > 0) this.timer = setTimeout(() => this.run(), this.intervalMs);
   }

@@ -1,9 +1,13 @@
 /**
- * The per-client send queue: coalesces channel messages into one frame per flush, conflates to the
- * latest value per channel when the client falls behind, and detects slow consumers. Its size is
- * bounded by max(maxQueuedMessages, subscriptions), whatever the client does.
+ * The per-client send queue. A client gets at most one frame per flush interval: an update for a
+ * client that is idle — nothing queued, no frame in the last interval, its socket not behind —
+ * is written at once as the update's shared bytes (leading edge: no added latency), and what
+ * follows within the interval is queued and sent as one frame once the interval has passed
+ * (trailing batch), so a burst still costs one frame per client per interval. A client that falls
+ * behind is conflated to the latest value per channel, and detected as a slow consumer. The queue
+ * is bounded by max(maxQueuedMessages, subscriptions).
  */
-import type { Delivery, Form } from './delivery.js';
+import { Delivery } from './delivery.js';
 
 /** Where an outbox writes: a WebSocket in the relay. Buffers are UTF-8 JSON, sent as text frames. */
 export interface OutboxSink {
@@ -12,18 +16,48 @@ export interface OutboxSink {
   readonly bufferedAmount: number;
 }
 
-/** One queued channel message: a shared delivery in one of its forms, or text for this client only. */
-type Item = { channel: string; delivery: Delivery; form: Form } | { channel: string; text: string; delivery?: undefined };
+/**
+ * A queued message that is not a plain shared update: the snapshot form of a shared delivery
+ * (after conflation, or the newest update seen during a subscribe), or text for this client only.
+ */
+class Special {
+  constructor(
+    readonly channel: string,
+    readonly delivery: Delivery | null,
+    readonly text: string | null,
+  ) {}
+}
+
+/**
+ * One queued channel message. A live update is queued as its Delivery itself, shared by every
+ * recipient, so queueing one allocates nothing per client.
+ */
+type Queued = Delivery | Special;
 
 /** Frames built in one flush round, by the deliveries they hold: clients sent the same frame share its bytes. */
 export type FrameCache = Map<string, Buffer>;
 
-const itemText = (item: Item): string => (item.delivery ? item.delivery.text(item.form) : item.text);
+const channelOf = (item: Queued): string => (item instanceof Delivery ? item.envelope.channel : item.channel);
+
+const textOf = (item: Queued): string =>
+  item instanceof Delivery ? item.updateText : item.delivery ? item.delivery.snapshotText : (item.text as string);
+
+/** When an outbox last sent a frame, as its flush ticks see it. */
+const enum LastFrame {
+  /** Not within the last interval (or never): the next update is written at once. */
+  None,
+  /** At the last tick: the next tick may send again. */
+  AtTick,
+  /** Between the last tick and the next (a direct write): the tick after next may send again. */
+  SinceTick,
+}
 
 /** Outcome of a flush. */
 export type FlushResult =
-  /** Nothing left to send. */
+  /** Nothing was sent for an interval: the client's next update is written at once. */
   | 'idle'
+  /** A frame went out within the last interval: flush again next interval (queued items wait for it). */
+  | 'sent'
   /** The client is behind: items are held (conflated) until its buffer drains. */
   | 'held'
   /** The client has been behind for longer than the grace period: close it. */
@@ -44,8 +78,10 @@ export interface OutboxLimits {
 
 /** The send queue of one client. */
 export class Outbox {
-  private items: Item[] = [];
+  private items: Queued[] = [];
   private behindSince: number | null = null;
+  /** When the last frame went out, in flush ticks: updates are queued until an interval has passed. */
+  private lastFrame = LastFrame.None;
 
   constructor(
     private readonly sink: OutboxSink,
@@ -58,30 +94,43 @@ export class Outbox {
     return this.items.length;
   }
 
-  /** Queues a live update. */
+  /**
+   * A live update: written at once when the client is idle (see the file comment), else queued.
+   * Either way the caller asks for a flush afterwards: the flusher's ticks end the interval.
+   */
   pushUpdate(delivery: Delivery): void {
-    this.push({ channel: delivery.envelope.channel, delivery, form: 'update' });
+    // Only when nothing is queued, so a direct write never overtakes a queued message; only when
+    // nothing is buffered in user space, so a client that is not keeping up is batched (and
+    // conflated once behind) instead of being written to message by message.
+    if (this.lastFrame === LastFrame.None && this.items.length === 0 && this.sink.bufferedAmount === 0) {
+      this.lastFrame = LastFrame.SinceTick;
+      this.sink.send(delivery.bytes('update'));
+      this.stats.sent(1);
+      return;
+    }
+    this.push(delivery);
   }
 
   /** Queues the snapshot form of a shared delivery. */
   pushSnapshot(delivery: Delivery): void {
-    this.push({ channel: delivery.envelope.channel, delivery, form: 'snapshot' });
+    this.push(new Special(delivery.envelope.channel, delivery, null));
   }
 
   /** Queues a snapshot built for this client only (kept as is by conflation). */
   pushText(channel: string, text: string): void {
-    this.push({ channel, text });
+    this.push(new Special(channel, null, text));
   }
 
   /** Forgets queued messages of a channel (after unsubscribe or before a resync). */
   dropChannel(channel: string): void {
-    this.items = this.items.filter((item) => item.channel !== channel);
+    if (this.items.length > 0) this.items = this.items.filter((item) => channelOf(item) !== channel);
   }
 
   /**
-   * Sends what is queued as one frame, unless the client is behind (its unsent bytes over the
-   * threshold): then the queue is conflated and held, and 'slow' is returned once the client has
-   * been behind for longer than the grace period.
+   * One flush tick (every flush interval while the client is active): sends what is queued as one
+   * frame once the last frame is an interval old, unless the client is behind (its unsent bytes
+   * over the threshold): then the queue is conflated and held, and 'slow' is returned once the
+   * client has been behind for longer than the grace period.
    */
   flush(now: number, frames?: FrameCache): FlushResult {
     if (this.sink.bufferedAmount > this.limits.slowConsumerBytes) {
@@ -90,30 +139,48 @@ export class Outbox {
       return now - this.behindSince > this.limits.slowConsumerGraceMs ? 'slow' : 'held';
     }
     this.behindSince = null;
+    if (this.lastFrame === LastFrame.SinceTick) {
+      // Written at once since the last tick, so less than an interval ago: what queued up behind
+      // it waits for the next tick.
+      this.lastFrame = LastFrame.AtTick;
+      return 'sent';
+    }
     const { items } = this;
-    if (items.length === 0) return 'idle';
+    if (items.length === 0) {
+      this.lastFrame = LastFrame.None;
+      return 'idle';
+    }
     this.items = [];
+    this.lastFrame = LastFrame.AtTick;
     this.sink.send(this.frame(items, frames));
     this.stats.sent(items.length);
-    return 'idle';
+    return 'sent';
   }
 
   /**
    * The frame for `items`. A lone shared message is sent as its shared bytes; a batch made only of
    * shared messages is encoded once per flush round for every client that gets the same batch.
    */
-  private frame(items: Item[], frames: FrameCache | undefined): string | Buffer {
-    const first = items[0] as Item;
-    if (items.length === 1) return first.delivery ? first.delivery.bytes(first.form) : first.text;
-    const batch = () => `{"type":"batch","messages":[${items.map(itemText).join(',')}]}`;
-    if (!frames || !items.every((item) => item.delivery)) return batch();
-    const key = items.map((item) => (item.delivery ? `${item.delivery.id}${item.form === 'update' ? 'u' : 's'}` : '')).join(',');
+  private frame(items: Queued[], frames: FrameCache | undefined): string | Buffer {
+    const first = items[0] as Queued;
+    if (items.length === 1) {
+      if (first instanceof Delivery) return first.bytes('update');
+      return first.delivery ? first.delivery.bytes('snapshot') : (first.text as string);
+    }
+    const batch = () => `{"type":"batch","messages":[${items.map(textOf).join(',')}]}`;
+    if (!frames) return batch();
+    let key = '';
+    for (const item of items) {
+      if (item instanceof Delivery) key += `${item.id}u,`;
+      else if (item.delivery) key += `${item.delivery.id}s,`;
+      else return batch(); // text for this client only: nobody else gets this frame
+    }
     let bytes = frames.get(key);
     if (!bytes) frames.set(key, (bytes = Buffer.from(batch())));
     return bytes;
   }
 
-  private push(item: Item): void {
+  private push(item: Queued): void {
     this.items.push(item);
     if (this.items.length > this.limits.maxQueuedMessages) this.conflate();
   }
@@ -123,13 +190,14 @@ export class Outbox {
    * so the seqs skipped here do not look like a gap that would trigger a `since` resubscribe.
    */
   private conflate(): void {
-    const latest = new Map<string, Item>();
+    const latest = new Map<string, Queued>();
     for (const item of this.items) {
-      latest.delete(item.channel); // re-insert so the order follows each channel's latest message
-      latest.set(item.channel, item);
+      const channel = channelOf(item);
+      latest.delete(channel); // re-insert so the order follows each channel's latest message
+      latest.set(channel, item);
     }
     const removed = this.items.length - latest.size;
-    this.items = [...latest.values()].map((item): Item => (item.delivery ? { ...item, form: 'snapshot' as const } : item));
+    this.items = [...latest.values()].map((item) => (item instanceof Delivery ? new Special(item.envelope.channel, item, null) : item));
     if (removed > 0) this.stats.conflated(removed);
   }
 }
