@@ -19,7 +19,8 @@ export const tickerTapeStyles = [
     .track {
       display: flex;
       width: max-content;
-      animation: mp-tape-scroll var(--_tape-duration, 30s) linear infinite;
+      /* The element sets animation-duration from the width and speed. */
+      animation: mp-tape-scroll 30s linear infinite;
       will-change: transform;
     }
     :host(:hover) .track,

@@ -72,6 +72,8 @@ export class TickerTape extends LitElement {
   #list: string[] = [];
   readonly #tape = new TapeQuotesController(this, () => this.#list);
   #resizeObserver?: ResizeObserver;
+  /** The scroll duration in use, in seconds. */
+  #duration = 0;
 
   /** The first copy of the list: its width sets the scroll duration. */
   get #firstGroup(): HTMLElement | null | undefined {
@@ -85,7 +87,7 @@ export class TickerTape extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#resizeObserver ??= new ResizeObserver(() => this.#updateDuration());
+    this.#resizeObserver ??= new ResizeObserver(() => this.#updateDuration(false));
     if (this.hasUpdated && this.#firstGroup) this.#resizeObserver.observe(this.#firstGroup);
   }
 
@@ -103,14 +105,23 @@ export class TickerTape extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('speed')) this.#updateDuration();
+    if (changed.has('speed')) this.#updateDuration(true);
   }
 
-  /** Constant speed whatever the content width: duration = one copy's width / speed. */
-  #updateDuration(): void {
-    const width = this.#firstGroup?.offsetWidth ?? 0;
+  /**
+   * Constant speed whatever the content width: duration = one copy's width / speed. Set on the
+   * track alone (not an inherited custom property, which would restyle every item), and only when
+   * the speed changed or the width moved by more than 0.5 %: prices that change width by a pixel
+   * every few frames must not restyle and re-time the animation each time.
+   */
+  #updateDuration(force: boolean): void {
+    const track = this.renderRoot?.querySelector<HTMLElement>('.track');
+    if (!track) return;
     const speed = this.speed > 0 && Number.isFinite(this.speed) ? this.speed : 50;
-    this.renderRoot?.querySelector<HTMLElement>('.track')?.style.setProperty('--_tape-duration', `${Math.max(1, width / speed).toFixed(2)}s`);
+    const seconds = Math.max(1, (this.#firstGroup?.offsetWidth ?? 0) / speed);
+    if (!force && Math.abs(seconds - this.#duration) <= this.#duration * 0.005) return;
+    this.#duration = seconds;
+    track.style.animationDuration = `${seconds.toFixed(2)}s`;
   }
 
   #linkFor(symbol: string): string | undefined {
