@@ -76,6 +76,24 @@ describe('subscribe, snapshot, update', () => {
     await client.close();
   });
 
+  test('a client with many channels (more than sessions keep in their small table) gets updates of exactly those it still holds', async () => {
+    const channels = Array.from({ length: 24 }, (_, i) => `price:M${String(i).padStart(2, '0')}`);
+    const client = await connect(relay.wsUrl);
+    client.send({ type: 'subscribe', id: 1, channels: channels.slice(0, 10) });
+    await client.waitFor((m) => m.type === 'snapshot' && m.channel === channels[9]);
+    client.send({ type: 'subscribe', id: 2, channels: channels.slice(10) });
+    await client.waitFor((m) => m.type === 'snapshot' && m.channel === channels[23]);
+    const dropped = [channels[0], channels[7], channels[15], channels[23]] as string[];
+    client.send({ type: 'unsubscribe', id: 3, channels: dropped });
+    await client.waitFor((m) => m.type === 'ack' && m.id === 3);
+    const kept = channels.filter((channel) => !dropped.includes(channel));
+    // Dropped channels first: an update wrongly sent for one would arrive before the last kept one.
+    for (const channel of [...dropped, ...kept]) await relay.publish(channel, tick(channel.slice(6), 1));
+    for (const channel of kept) await client.waitFor((m) => m.type === 'update' && m.channel === channel && m.seq === 1);
+    for (const channel of dropped) assert.equal(channelMessages(client.received, channel).filter((m) => m.type === 'update').length, 0, channel);
+    await client.close();
+  });
+
   test('ping gets a pong with the same t', async () => {
     const client = await connect(relay.wsUrl);
     client.send({ type: 'ping', t: 12345 });

@@ -3,14 +3,15 @@
  * connection cap (close 4003), sessions, the heartbeat, and closing everyone on shutdown (1001).
  *
  * Memory: nothing of the upgrade request outlives the handshake but the client address, and
- * socket events reach sessions through listeners shared by all connections (see session.ts).
+ * socket events reach sessions without a listener per connection (see session-socket.ts).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../protocol/index.js';
 import { isOriginAllowed } from '../http/origins.js';
-import { Session, SessionSocket, type SessionContext, type SessionShared } from './session.js';
+import { Session, type SessionContext, type SessionShared } from './session.js';
+import { SessionSocket } from './session-socket.js';
 
 /** Path of the WebSocket endpoint. */
 export const WS_PATH = '/ws';
@@ -134,7 +135,6 @@ export class Gateway {
   }
 
   private accept(ws: SessionSocket, address: string): void {
-    ws.on('error', ignoreError); // ws closes the socket itself (e.g. 1009 for an oversized frame); nothing may throw here.
     let peer = this.perIp.get(address);
     if (!peer) this.perIp.set(address, (peer = { address, open: 0 }));
     peer.open += 1;
@@ -189,5 +189,3 @@ function reject(socket: Duplex, status: number, text: string): void {
 function destroySocket(this: Duplex): void {
   this.destroy();
 }
-
-function ignoreError(): void {}

@@ -5,8 +5,8 @@
  *
  * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
  * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
- * events reach it through module-level listeners (no closures per connection), and its outbox and
- * subscriptions are built on the first subscribe.
+ * events reach it without listeners (see session-socket.ts), and its outbox and subscriptions are
+ * built on the first subscribe.
  */
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ClientMessage } from '../../protocol/index.js';
@@ -21,6 +21,7 @@ import type { PeerCount } from './gateway.js';
 import type { Hub } from './hub.js';
 import { Outbox, type FlushResult, type FrameCache, type OutboxSink, type OutboxStats } from './outbox.js';
 import { takeToken, type RateState } from './rate-limit.js';
+import type { SessionSocket, SocketEvents } from './session-socket.js';
 import { Subscriptions } from './subscriptions.js';
 
 /** What every session shares. */
@@ -43,15 +44,6 @@ export interface SessionShared extends SessionContext {
   closed(session: Session, code: number): void;
 }
 
-/**
- * The socket class the gateway's WebSocketServer creates: a `ws` WebSocket with one more field,
- * so that the shared listeners below find their session without a closure or a side table.
- */
-export class SessionSocket extends WebSocket {
-  /** The session of this connection, once one is started. */
-  session: Session | null = null;
-}
-
 /** How long a closing peer gets to finish the close handshake before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 /** setTimeout's longest delay; longer token lifetimes are re-armed. */
@@ -69,7 +61,7 @@ const CLOCK_ORIGIN = Date.now();
 const clock = (): number => Math.floor(Date.now() - CLOCK_ORIGIN);
 
 /** The relay's side of one WebSocket connection. */
-export class Session implements RateState, OutboxSink {
+export class Session implements RateState, OutboxSink, SocketEvents {
   /** The close code the relay chose, if it closed this connection. */
   closeCode: number | null = null;
   /** Set once the peer is authenticated (stays null when auth is off). */
@@ -105,10 +97,7 @@ export class Session implements RateState, OutboxSink {
     this.rateRefilledAt = now;
     this.rateWindowStart = now - 1000;
     if (shared.verifier !== null) this.timer = setTimeout(authDeadlinePassed, shared.limits.authDeadlineMs, this);
-    ws.session = this;
-    ws.on('message', onSocketMessage);
-    ws.on('pong', onSocketPong);
-    ws.on('close', onSocketClose);
+    ws.session = this; // the socket now hands its events to onFrame, onPong and onClose
   }
 
   /** Messages waiting in this session's queue. */
@@ -316,20 +305,6 @@ export class Session implements RateState, OutboxSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = timer;
   }
-}
-
-// Listeners shared by every session's socket (`this` is the socket): no closure per connection.
-
-function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  (this as SessionSocket).session?.onFrame(data, isBinary);
-}
-
-function onSocketPong(this: WebSocket): void {
-  (this as SessionSocket).session?.onPong();
-}
-
-function onSocketClose(this: WebSocket, code: number): void {
-  (this as SessionSocket).session?.onClose(code);
 }
 
 function authDeadlinePassed(session: Session): void {

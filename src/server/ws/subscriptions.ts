@@ -3,13 +3,14 @@
  * (or the updates missed since `since`), then live updates — with no gap and no duplicate even
  * when updates arrive while the backend is being read.
  *
- * Memory: a live subscription is one Map entry, channel → seq of the last message queued (a small
- * integer, stored without an object), keyed by the hub's copy of the channel name so that the
- * name is not held once per connection. A channel whose snapshot is being read also has a
+ * Memory: a live subscription is one entry of a ChannelSeqs, channel → seq of the last message
+ * queued (a small integer, stored without an object), keyed by the hub's copy of the channel name
+ * so that the name is not held once per connection. A channel whose snapshot is being read also has a
  * Loading entry, in a map that exists only while some read is outstanding.
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { Envelope, Recovery } from '../backend/types.js';
+import { ChannelSeqs } from './channel-seqs.js';
 import { Delivery, snapshotText } from './delivery.js';
 import type { Outbox } from './outbox.js';
 import type { SessionContext } from './session.js';
@@ -34,7 +35,7 @@ interface Loading {
 /** The channels one session is subscribed to, and their subscribe sequence. */
 export class Subscriptions {
   /** Subscribed channel → seq of the last message queued for the client (0: none yet). */
-  private readonly lastSeq = new Map<string, number>();
+  private readonly lastSeq = new ChannelSeqs();
   /** Channels being read; null when none is. */
   private loading: Map<string, Loading> | null = null;
 
@@ -45,7 +46,7 @@ export class Subscriptions {
   }
 
   channels(): string[] {
-    return [...this.lastSeq.keys()];
+    return this.lastSeq.channels();
   }
 
   /**
@@ -150,7 +151,7 @@ export class Subscriptions {
   }
 
   clear(): void {
-    for (const channel of this.lastSeq.keys()) this.ctx.hub.remove(channel, this.owner);
+    for (const channel of this.lastSeq.channels()) this.ctx.hub.remove(channel, this.owner);
     this.lastSeq.clear();
     this.loading = null;
   }
