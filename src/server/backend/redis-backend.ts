@@ -217,7 +217,10 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       if (count === 0) return [];
       if (!isReady(command)) throw new BackendUnavailableError('Redis is unavailable');
       // The capped list is oldest first; its tail holds the newest `count` envelopes.
-      const entries = await command.lrange(channelKeys(prefix, channel).hist, -count, -1);
+      const entries = await command.lrange(channelKeys(prefix, channel).hist, -count, -1).catch((error: unknown) => {
+        // The connection can drop between the readiness check and the command.
+        throw new BackendUnavailableError(`Redis history read failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      });
       const out: Envelope[] = [];
       for (const entry of entries) {
         const envelope = parseEnvelope(entry);
