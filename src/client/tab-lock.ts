@@ -5,7 +5,7 @@
  */
 
 interface LockManagerLike {
-  request(name: string, options: { signal?: AbortSignal; ifAvailable?: boolean }, callback: (lock: unknown) => Promise<unknown> | unknown): Promise<unknown>;
+  request(name: string, options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean }, callback: (lock: unknown) => Promise<unknown> | unknown): Promise<unknown>;
 }
 
 /** The Web Locks API of this global scope, if any. */

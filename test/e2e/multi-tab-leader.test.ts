@@ -50,7 +50,8 @@ after(async () => {
 
 test('leader mode: one socket for 4 tabs; when the leader closes, then crashes, another tab takes over', async () => {
   const open = (): Promise<Page> => openTab(context, site, relay.wsUrl, ['price:LEAD'], 'leader');
-  const first = await open(); // alone, so it wins the election
+  const first = await open();
+  first.on('console', (m) => console.log('P1', m.text())); // alone, so it wins the election
   await eventually('the first tab to be open', async () => (await statusOf(first)).state === 'open');
   const second = await open();
   const third = await open();
@@ -75,4 +76,54 @@ test('leader mode: one socket for 4 tabs; when the leader closes, then crashes, 
   // A follower learns of the dead leader from its lock, not from a successor's first words.
   assert.equal((await statesOf(fourth)).slice(fourthStatesBefore)[0], 'reconnecting');
   await second.close().catch(() => {});
+  await Promise.all([third.close(), fourth.close()]);
+});
+
+/**
+ * Tells a tab's page it went to the background or came back. Headless Chromium keeps every tab
+ * visible (and unthrottled), so the browser's signal is played here: `visibilityState` and the
+ * `visibilitychange` event, which is all the feed reads.
+ */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  // A string, not a function: the test's TypeScript transform would add helpers the page lacks.
+  await page.evaluate(`
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => ${JSON.stringify(hidden ? 'hidden' : 'visible')} });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
+    document.dispatchEvent(new Event('visibilitychange'));
+  `);
+}
+
+test('leader mode: a visible tab takes the lead from a hidden leader, and nothing is lost', async () => {
+  await relay.publish('price:LEAD', tick(100)); // a value before these tabs, so seqs start above 1
+  const open = (): Promise<Page> => openTab(context, site, relay.wsUrl, ['price:LEAD'], 'leader');
+  const first = await open();
+  await eventually('the first tab to be open', async () => (await statusOf(first)).state === 'open');
+  const second = await open();
+  const third = await open();
+  for (const tab of [second, third]) await eventually('followers open', async () => (await statusOf(tab)).state === 'open');
+  await allGet([first, second, third], 101);
+  // The third tab is in the background too: only the second may take over.
+  await setHidden(third, true);
+  await setHidden(first, true);
+  const secondStates = (await statesOf(second)).length;
+  // The hand-over drops the old leader's socket and opens the new one: the second tab says so.
+  await eventually('the second tab to take over', async () => (await statesOf(second)).slice(secondStates).includes('reconnecting') && (await statusOf(second)).state === 'open');
+  await eventually('one socket again', async () => (await connections()) === 1);
+  await allGet([first, second, third], 102);
+
+  // The hidden first tab no longer holds the socket: closing it interrupts nobody.
+  const before = await Promise.all([second, third].map(async (tab) => (await statesOf(tab)).length));
+  await first.close();
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  await allGet([second, third], 103);
+  for (const [i, tab] of [second, third].entries()) {
+    assert.deepEqual((await statesOf(tab)).slice(before[i]), [], `tab ${i + 2} stayed open`);
+  }
+  assert.equal(await connections(), 1);
+  // Every update reached every tab once, in order, with no gap across the hand-over.
+  for (const tab of [second, third]) {
+    const seqs = (await received(tab, 'price:LEAD')).map((u) => u.seq);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i), 'contiguous seqs');
+  }
+  await Promise.all([second.close(), third.close()]);
 });

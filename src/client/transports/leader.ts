@@ -4,6 +4,12 @@
  * the other tabs over a BroadcastChannel. When the leader tab dies its lock is released, the next
  * tab in the lock's queue becomes leader, and every tab says hello again with the last `seq` it
  * saw, so the new connection resumes with `since` and no update is lost.
+ *
+ * The leader should be a visible tab: browsers throttle the timers of hidden tabs (to once a
+ * second, later once a minute) and freeze them on mobile, which would starve every follower. So a
+ * leader that is hidden says so, and a visible follower takes the lead from it (a Web Lock
+ * `steal`) once it has stayed hidden for a second.
+ * The old leader hands its tabs over like a leader that died, with nothing lost.
  */
 import type { Hub, HubPort } from '../hub.js';
 import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
@@ -17,10 +23,22 @@ import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
 type Envelope =
   | { kind: 'to-leader'; from: string; message: TabMessage }
   | { kind: 'to-tab'; to: string; message: HubMessage }
-  /** A new leader is ready: every tab says hello to it. */
-  | { kind: 'leader'; id: string }
+  /** A new leader is ready: every tab says hello to it. `hidden`: its tab is in the background. */
+  | { kind: 'leader'; id: string; hidden?: boolean }
   /** Who leads, for a tab that joined after the announcement (no hello needed). */
-  | { kind: 'leader-is'; id: string };
+  | { kind: 'leader-is'; id: string; hidden?: boolean }
+  /** The leader's tab went to the background or came back. */
+  | { kind: 'leader-visibility'; id: string; hidden: boolean };
+
+/**
+ * How long a leader must have been hidden before a visible follower takes the lead, in ms: a quick
+ * look at another tab and back costs no handover. Plus a random 0 to `TAKEOVER_JITTER_MS`, so that
+ * of several visible tabs one goes first and the others see it lead.
+ */
+export const TAKEOVER_DELAY_MS = 1_000;
+const TAKEOVER_JITTER_MS = 250;
+
+const isHidden = (): boolean => globalThis.document?.visibilityState === 'hidden';
 
 /** One tab's part in the election for one feed. */
 export class LeaderElection {
@@ -31,7 +49,13 @@ export class LeaderElection {
   private resign: () => void = () => {};
   private stopped = false;
   private leaderId: string | null = null;
+  /** Whether the leader's tab is in the background, as it last said. */
+  private leaderHidden = false;
   private stopWatchingLeader: () => void = () => {};
+  /** Cancels this tab's place in the lock queue (before it takes the lead by force). */
+  private leaveQueue: () => void = () => {};
+  private takeoverTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onVisibility = (): void => this.visibilityChanged();
 
   /** Whether this tab is the leader now. */
   get leading(): boolean {
@@ -47,19 +71,16 @@ export class LeaderElection {
   /** Joins as a follower and queues for leadership. */
   start(): void {
     void this.feed.attach(this.followerLink(), 'leader');
-    const held = new Promise<void>((resolve) => (this.resign = resolve));
-    lockManager()!
-      .request(`market-pulse-leader:${this.key}`, {}, () => {
-        if (this.stopped) return undefined;
-        this.lead();
-        return held;
-      })
-      .catch(() => {});
+    globalThis.document?.addEventListener('visibilitychange', this.onVisibility);
+    this.queue(false);
   }
 
   /** Leaves: gives up leadership (another tab takes over at once) and stops listening. */
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.takeoverTimer);
+    globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
+    this.leaveQueue();
     this.resign();
     this.stopWatchingLeader();
     for (const port of this.followers.values()) port.disconnect();
@@ -67,12 +88,74 @@ export class LeaderElection {
     this.channel.close();
   }
 
+  /**
+   * Asks for the leader lock: in turn, or at once by taking it from the current holder (`steal`).
+   * Held until `resign()`; losing it to a steal hands this tab's followers over (see `stepDown`).
+   */
+  private queue(steal: boolean): void {
+    const controller = new AbortController();
+    this.leaveQueue = () => controller.abort();
+    let resign: () => void = () => {};
+    const held = new Promise<void>((resolve) => (resign = resolve));
+    lockManager()!
+      .request(`market-pulse-leader:${this.key}`, steal ? { steal: true } : { signal: controller.signal }, () => {
+        if (this.stopped || controller.signal.aborted) return undefined;
+        this.resign = resign;
+        this.lead();
+        return held;
+      })
+      .catch(() => {
+        // Aborted before it was granted (this tab took the lead another way, or left), or stolen
+        // by a visible tab while this one led.
+        if (this.resign === resign && this.leading) this.stepDown();
+      });
+  }
+
   private lead(): void {
+    clearTimeout(this.takeoverTimer);
     this.stopWatchingLeader();
     this.leaderId = this.feed.tab;
+    this.leaderHidden = isHidden();
     this.hub = createHub('leader', this.coreOptions, watchTabLock);
     void this.feed.attach(localLink(this.hub), 'leader');
-    this.post({ kind: 'leader', id: this.feed.tab });
+    this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden });
+  }
+
+  /**
+   * Another tab took the lead: close this tab's hub (its socket goes with its last port), follow
+   * like everyone else, and queue again for a later turn.
+   */
+  private stepDown(): void {
+    const hub = this.hub;
+    this.hub = null;
+    this.resign = () => {};
+    for (const port of this.followers.values()) port.disconnect();
+    this.followers.clear();
+    if (this.stopped || !hub) return;
+    // The new leader may have announced itself while this tab still led: greet whoever leads now.
+    void this.feed.attach(this.followerLink(), 'leader');
+    this.queue(false);
+  }
+
+  private visibilityChanged(): void {
+    if (this.stopped) return;
+    if (this.leading) {
+      this.leaderHidden = isHidden();
+      this.post({ kind: 'leader-visibility', id: this.feed.tab, hidden: this.leaderHidden });
+    } else {
+      this.considerTakeover();
+    }
+  }
+
+  /** A visible follower of a hidden leader takes the lead after a pause (see `TAKEOVER_DELAY_MS`). */
+  private considerTakeover(): void {
+    clearTimeout(this.takeoverTimer);
+    if (!this.leaderHidden || this.leading || isHidden()) return;
+    this.takeoverTimer = setTimeout(() => {
+      if (this.stopped || this.leading || !this.leaderHidden || isHidden()) return;
+      this.leaveQueue();
+      this.queue(true);
+    }, TAKEOVER_DELAY_MS + Math.random() * TAKEOVER_JITTER_MS);
   }
 
   /**
@@ -108,7 +191,14 @@ export class LeaderElection {
       // death: the hub is lost either way, so say `reconnecting` before greeting the new one.
       if (envelope.kind === 'leader' && this.leaderId !== null && this.leaderId !== envelope.id) this.feed.hubLost();
       this.follow(envelope.id);
+      this.leaderHidden = envelope.hidden === true;
+      this.considerTakeover();
       if (envelope.kind === 'leader') this.feed.rehello();
+      return;
+    }
+    if (envelope.kind === 'leader-visibility' && !this.leading && envelope.id === this.leaderId) {
+      this.leaderHidden = envelope.hidden === true;
+      this.considerTakeover();
       return;
     }
     if (envelope.kind === 'to-tab') {
@@ -130,7 +220,7 @@ export class LeaderElection {
       if (message.type !== 'hello') return this.post({ kind: 'leader', id: this.feed.tab });
       port = hub.connect((reply) => this.post({ kind: 'to-tab', to: from, message: reply }));
       this.followers.set(from, port);
-      this.post({ kind: 'leader-is', id: this.feed.tab });
+      this.post({ kind: 'leader-is', id: this.feed.tab, hidden: this.leaderHidden });
     }
     port.receive(message);
     if (message.type === 'bye') {
