@@ -94,6 +94,28 @@ describe('<price-ticker>', () => {
     expect(booked).to.equal(1);
   });
 
+  it('flashes anew on every change, in the colour of its direction', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 100, 100));
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);
+    await until(() => el.state === 'live', 'live');
+    const flash = shadow(el).querySelector<HTMLElement>('[part=flash]')!;
+    const flashAfter = async (price: number) => {
+      feed.push(CHANNEL, tick('BTC-USD', price, 100));
+      await until(() => el.quote?.price === price, `price ${price}`);
+      const animations = shadow(el).getAnimations();
+      expect(animations).to.have.length(1); // one flash at a time, not one per tick piling up
+      expect(animations[0].playState).to.equal('running');
+      expect(Number(animations[0].currentTime)).to.be.below(200); // started over
+      return getComputedStyle(flash).backgroundColor;
+    };
+    const up = await flashAfter(101);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const down = await flashAfter(99);
+    expect(down).not.to.equal(up);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await flashAfter(100)).to.equal(up);
+  });
+
   it('flashes with opacity only, and not under reduced motion', async () => {
     feed.push(CHANNEL, tick('BTC-USD', 100, 100));
     const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);

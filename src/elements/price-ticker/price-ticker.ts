@@ -117,13 +117,17 @@ export class PriceTicker extends LitElement {
     }
   }
 
-  /** Opacity-only flash: no layout, no repaint outside the box; none under reduced motion. */
+  /**
+   * Opacity-only flash: no layout, no repaint outside the box; none under reduced motion. One
+   * animation per ticker, rewound on each change: a new animation per tick would make the page
+   * re-layerize every frame.
+   */
   #flash(direction: 'up' | 'down'): void {
     const element = this.renderRoot?.querySelector<HTMLElement>('.flash');
     if (!element || prefersReducedMotion() || typeof element.animate !== 'function') return;
     element.dataset.direction = direction;
-    this.#flashAnimation?.cancel();
-    this.#flashAnimation = element.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' });
+    (this.#flashAnimation ??= element.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' })).currentTime = 0;
+    this.#flashAnimation.play();
   }
 
   #formatOptions() {
