@@ -113,6 +113,37 @@ describe('<ticker-tape>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('prices the items on screen at once, and those off screen within about a second', async () => {
+    const symbols = Array.from({ length: 40 }, (_, i) => `S${i}-USD`);
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols=${symbols.join(',')} locale="en-US" paused style="width:300px"></ticker-tape>`);
+    const showing = (price: string) => items(el).filter((item) => itemText(item).includes(price)).length;
+    const pushAll = (price: number) => symbols.forEach((symbol) => feed.push(`price:${symbol}`, tick(symbol, price, 100)));
+    pushAll(100);
+    await until(() => showing('100.00') === 40, 'first prices');
+    await frames(2);
+    pushAll(101);
+    await until(() => itemText(items(el)[0]).includes('101.00'), 'price on screen');
+    const updatedAt = performance.now();
+    expect(showing('100.00')).to.be.above(20); // items 1,000s of px away are not repainted every frame
+    await until(() => showing('101.00') === 40, 'prices off screen', 3000);
+    expect(performance.now() - updatedAt).to.be.below(1500);
+  });
+
+  it('prices an item scrolled into view ahead of the others', async () => {
+    await emulateMedia({ reducedMotion: 'reduce' });
+    const symbols = Array.from({ length: 40 }, (_, i) => `S${i}-USD`);
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols=${symbols.join(',')} locale="en-US" style="width:300px"></ticker-tape>`);
+    const showing = (price: string) => items(el).filter((item) => itemText(item).includes(price)).length;
+    const pushAll = (price: number) => symbols.forEach((symbol) => feed.push(`price:${symbol}`, tick(symbol, price, 100)));
+    pushAll(100);
+    await until(() => showing('100.00') === 40, 'first prices');
+    pushAll(101);
+    const far = items(el)[39]; // its quote came last: off screen, it would be the last one priced
+    far.scrollIntoView({ inline: 'center' });
+    await until(() => itemText(far).includes('101.00'), 'price in view');
+    expect(showing('100.00')).to.be.above(10);
+  });
+
   it('fires mp-symbol-click with the symbol when an item is clicked', async () => {
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape>`);
     setTimeout(() => items(el)[1].click());

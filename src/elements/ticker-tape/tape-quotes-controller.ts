@@ -1,6 +1,9 @@
 /**
  * Follows the quotes of many symbols for `<ticker-tape>`: ticks of any symbol land in a buffer,
- * and the host renders once per animation frame with all of them.
+ * and the host renders at most once per animation frame. The band shows a handful of its items at
+ * a time, and any change to it repaints and re-layerizes the whole moving track, so only the items
+ * on screen (or about to scroll in) take new prices every frame; the others catch up once a second
+ * (so what assistive technology reads is at most a second old).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isValidSymbol, priceChannel, symbolOf } from '../../protocol/channels.js';
@@ -8,18 +11,30 @@ import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
 import { toQuote, type Quote } from '../shared/tick.js';
 
+/** The element that shows the items: `<li>`s around a `[data-symbol]`, in its `[part=base]`. */
+type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: ParentNode };
+
+/** How often items off screen take their latest quotes, in ms. */
+export const OFFSCREEN_REFRESH_MS = 1000;
+
 /** The latest quote of each symbol of a list. */
 export class TapeQuotesController implements ReactiveController {
   /** Quotes on screen, by symbol. */
   readonly quotes = new Map<string, Quote>();
   readonly #pending = new Map<string, Quote>();
-  readonly #frame = new FrameTask(() => this.#apply());
+  readonly #frame = new FrameTask((time) => this.#apply(time));
+  /** Items (`<li>` around a `[data-symbol]`) within reach of the viewport. */
+  readonly #near = new Set<Element>();
+  #observer?: IntersectionObserver;
+  /** The list whose items are watched. */
+  #observed?: readonly string[];
+  #caughtUpAt = -OFFSCREEN_REFRESH_MS;
 
-  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #host: Host;
   readonly #symbols: () => readonly string[];
 
   /** @param symbols the symbols to follow, read before every host update. */
-  constructor(host: ReactiveControllerHost & HTMLElement, symbols: () => readonly string[]) {
+  constructor(host: Host, symbols: () => readonly string[]) {
     this.#host = host;
     this.#symbols = symbols;
     host.addController(this);
@@ -39,14 +54,41 @@ export class TapeQuotesController implements ReactiveController {
     });
   }
 
+  hostUpdated(): void {
+    // Watch the items of a new list, a quarter of the band ahead on either side: an item has its
+    // price before it scrolls in. (The watch outlives DOM moves, as the items do.)
+    if (this.#observed === this.#symbols()) return;
+    this.#observed = this.#symbols();
+    const rendered = this.#host.renderRoot;
+    this.#observer?.disconnect();
+    this.#near.clear();
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        for (const { target, isIntersecting } of entries) this.#near[isIntersecting ? 'add' : 'delete'](target);
+        this.#frame.request();
+      },
+      { root: rendered.querySelector('[part=base]'), rootMargin: '0px 25%' },
+    );
+    for (const item of rendered.querySelectorAll('li')) this.#observer.observe(item);
+  }
+
   hostDisconnected(): void {
     this.#frame.cancel();
   }
 
-  #apply(): void {
+  #apply(time: number): void {
     const wanted = new Set(this.#symbols());
-    for (const [symbol, quote] of this.#pending) if (wanted.has(symbol)) this.quotes.set(symbol, quote);
-    this.#pending.clear();
-    this.#host.requestUpdate();
+    // What is off screen waits until its item comes near, or for the catch-up of every second.
+    const near =
+      time - this.#caughtUpAt < OFFSCREEN_REFRESH_MS
+        ? new Set([...this.#near].map((li) => (li.firstElementChild as HTMLElement).dataset.symbol))
+        : ((this.#caughtUpAt = time), wanted);
+    const waiting = this.#pending.size;
+    for (const [symbol, quote] of this.#pending) {
+      if (near.has(symbol)) this.quotes.set(symbol, quote);
+      if (near.has(symbol) || !wanted.has(symbol)) this.#pending.delete(symbol);
+    }
+    if (this.#pending.size < waiting) this.#host.requestUpdate();
+    if (this.#pending.size) this.#frame.request();
   }
 }

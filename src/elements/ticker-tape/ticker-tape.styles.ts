@@ -77,6 +77,9 @@ export const tickerTapeStyles = [
       outline: 2px solid var(--_accent);
       outline-offset: -2px;
     }
+    li {
+      contain: content;
+    }
     .symbol {
       font-weight: 600;
     }
