@@ -144,6 +144,14 @@ describe('<ticker-tape>', () => {
     expect(showing('100.00')).to.be.above(10);
   });
 
+  it('shows the prices of the list in the duplicate copy that completes the loop', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD" locale="en-US" style="width:400px"></ticker-tape>`);
+    const copy = () => [...shadow(el).querySelectorAll('.group[aria-hidden] [part~=item]')].map(itemText);
+    feed.push('price:ETH-USD', tick('ETH-USD', 95, 100));
+    await until(() => copy()[1] === 'ETH-USD 95.00 ▼ -5.00%', 'price in the duplicate');
+    expect(copy()).to.deep.equal(items(el).map(itemText));
+  });
+
   it('fires mp-symbol-click with the symbol when an item is clicked', async () => {
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape>`);
     setTimeout(() => items(el)[1].click());

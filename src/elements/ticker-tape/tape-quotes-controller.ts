@@ -1,9 +1,10 @@
 /**
  * Follows the quotes of many symbols for `<ticker-tape>`: ticks of any symbol land in a buffer,
  * and the host renders at most once per animation frame. The band shows a handful of its items at
- * a time, and any change to it repaints and re-layerizes the whole moving track, so only the items
- * on screen (or about to scroll in) take new prices every frame; the others catch up once a second
- * (so what assistive technology reads is at most a second old).
+ * a time, and a change anywhere on it costs a frame of the whole moving track (relayout, repaint,
+ * re-layerization of ~60,000 px), so only the items on screen or about to scroll in take new
+ * prices every frame. Off screen, the list catches up once a second (what assistive technology
+ * reads is at most a second old) and its visual duplicate only when its items come near.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isValidSymbol, priceChannel, symbolOf } from '../../protocol/channels.js';
@@ -19,8 +20,10 @@ export const OFFSCREEN_REFRESH_MS = 1000;
 
 /** The latest quote of each symbol of a list. */
 export class TapeQuotesController implements ReactiveController {
-  /** Quotes on screen, by symbol. */
+  /** Quotes shown in the list, by symbol. */
   readonly quotes = new Map<string, Quote>();
+  /** Quotes shown in the duplicate that completes the loop: those of the list, once near the viewport. */
+  readonly echoes = new Map<string, Quote>();
   readonly #pending = new Map<string, Quote>();
   readonly #frame = new FrameTask((time) => this.#apply(time));
   /** Items (`<li>` around a `[data-symbol]`) within reach of the viewport. */
@@ -49,6 +52,7 @@ export class TapeQuotesController implements ReactiveController {
       },
       onFeed: () => {
         this.quotes.clear();
+        this.echoes.clear();
         this.#pending.clear();
       },
     });
@@ -77,18 +81,32 @@ export class TapeQuotesController implements ReactiveController {
   }
 
   #apply(time: number): void {
-    const wanted = new Set(this.#symbols());
-    // What is off screen waits until its item comes near, or for the catch-up of every second.
-    const near =
-      time - this.#caughtUpAt < OFFSCREEN_REFRESH_MS
-        ? new Set([...this.#near].map((li) => (li.firstElementChild as HTMLElement).dataset.symbol))
-        : ((this.#caughtUpAt = time), wanted);
-    const waiting = this.#pending.size;
-    for (const [symbol, quote] of this.#pending) {
-      if (near.has(symbol)) this.quotes.set(symbol, quote);
-      if (near.has(symbol) || !wanted.has(symbol)) this.#pending.delete(symbol);
+    let changed = false;
+    const take = (symbol: string | undefined) => {
+      const quote = this.#pending.get(symbol!);
+      if (quote) {
+        this.quotes.set(symbol!, quote);
+        changed = true;
+      }
+      this.#pending.delete(symbol!);
+    };
+    for (const li of this.#near) {
+      const symbol = (li.firstElementChild as HTMLElement).dataset.symbol!;
+      take(symbol);
+      const quote = this.quotes.get(symbol);
+      if (quote !== this.echoes.get(symbol)) {
+        this.echoes.set(symbol, quote!);
+        changed = true;
+      }
     }
-    if (this.#pending.size < waiting) this.#host.requestUpdate();
+    // Off screen, the list (what assistive technology reads) catches up once a second; its visual
+    // duplicate waits until its items come near.
+    if (time - this.#caughtUpAt >= OFFSCREEN_REFRESH_MS) {
+      this.#caughtUpAt = time;
+      this.#symbols().forEach(take);
+      this.#pending.clear(); // symbols no longer listed
+    }
+    if (changed) this.#host.requestUpdate();
     if (this.#pending.size) this.#frame.request();
   }
 }

@@ -136,7 +136,7 @@ export class TickerTape extends LitElement {
   }
 
   #renderItem(symbol: string, copy: boolean) {
-    const quote = this.#tape.quotes.get(symbol);
+    const quote = (copy ? this.#tape.echoes : this.#tape.quotes).get(symbol);
     // The tape shows the percentage with 2 digits: its arrow follows what is shown.
     const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
