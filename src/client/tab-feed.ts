@@ -66,6 +66,8 @@ export class TabFeed implements Feed {
   private readonly sampleFrames = frameClock((at, interval) => {
     if (this.greeted) this.link?.send({ type: 'frames', at, interval });
   });
+  /** A quiet hand-over in progress (see `quietHandover`): the state it holds back, if any. */
+  private quiet: { timer: ReturnType<typeof setTimeout>; deferred: FeedStatus | null } | null = null;
   private nextHistory = 1;
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly values = new Map<string, FeedUpdate>();
@@ -288,7 +290,36 @@ export class TabFeed implements Feed {
     }
   }
 
+  /**
+   * A planned change of hub (a visible tab taking the lead from a hidden one) while this feed is
+   * `open`: for up to `graceMs`, or until the new hub reports `open`, the feed stays `open` instead
+   * of showing the brief `reconnecting`/`connecting` of the switch (updates pause for about one
+   * connection set-up; nothing is lost). A new hub still not open after the grace shows its state.
+   */
+  quietHandover(graceMs: number): void {
+    if (this.closed || this.currentStatus.state !== 'open') return;
+    clearTimeout(this.quiet?.timer);
+    const quiet: { timer: ReturnType<typeof setTimeout>; deferred: FeedStatus | null } = {
+      timer: setTimeout(() => {
+        if (this.quiet !== quiet) return;
+        this.quiet = null;
+        if (quiet.deferred) this.setStatus(quiet.deferred);
+      }, graceMs),
+      deferred: null,
+    };
+    this.quiet = quiet;
+  }
+
   private setStatus(status: FeedStatus): void {
+    const quiet = this.quiet;
+    if (quiet) {
+      if (status.state === 'connecting' || status.state === 'reconnecting') {
+        quiet.deferred = status;
+        return;
+      }
+      clearTimeout(quiet.timer);
+      this.quiet = null;
+    }
     const previous = this.currentStatus;
     this.currentStatus = status;
     if (JSON.stringify(previous) === JSON.stringify(status)) return;

@@ -23,8 +23,11 @@ import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
 type Envelope =
   | { kind: 'to-leader'; from: string; message: TabMessage }
   | { kind: 'to-tab'; to: string; message: HubMessage }
-  /** A new leader is ready: every tab says hello to it. `hidden`: its tab is in the background. */
-  | { kind: 'leader'; id: string; hidden?: boolean }
+  /**
+   * A new leader is ready: every tab says hello to it. `hidden`: its tab is in the background;
+   * `handover`: it took the lead from a hidden leader (a planned change, not a death).
+   */
+  | { kind: 'leader'; id: string; hidden?: boolean; handover?: boolean }
   /** Who leads, for a tab that joined after the announcement (no hello needed). */
   | { kind: 'leader-is'; id: string; hidden?: boolean }
   /** The leader's tab went to the background or came back. */
@@ -37,6 +40,8 @@ type Envelope =
  */
 export const TAKEOVER_DELAY_MS = 1_000;
 const TAKEOVER_JITTER_MS = 250;
+/** How long tabs keep showing `open` through a planned hand-over (see TabFeed.quietHandover). */
+const HANDOVER_GRACE_MS = 3_000;
 
 const isHidden = (): boolean => globalThis.document?.visibilityState === 'hidden';
 
@@ -101,7 +106,7 @@ export class LeaderElection {
       .request(`market-pulse-leader:${this.key}`, steal ? { steal: true } : { signal: controller.signal }, () => {
         if (this.stopped || controller.signal.aborted) return undefined;
         this.resign = resign;
-        this.lead();
+        this.lead(steal);
         return held;
       })
       .catch(() => {
@@ -111,14 +116,16 @@ export class LeaderElection {
       });
   }
 
-  private lead(): void {
+  /** Starts the hub here and announces it; `handover`: taken from a hidden leader. */
+  private lead(handover = false): void {
     clearTimeout(this.takeoverTimer);
     this.stopWatchingLeader();
     this.leaderId = this.feed.tab;
     this.leaderHidden = isHidden();
     this.hub = createHub('leader', this.coreOptions, watchTabLock);
+    if (handover) this.feed.quietHandover(HANDOVER_GRACE_MS);
     void this.feed.attach(localLink(this.hub), 'leader');
-    this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden });
+    this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden, ...(handover ? { handover } : {}) });
   }
 
   /**
@@ -133,6 +140,7 @@ export class LeaderElection {
     this.followers.clear();
     if (this.stopped || !hub) return;
     // The new leader may have announced itself while this tab still led: greet whoever leads now.
+    this.feed.quietHandover(HANDOVER_GRACE_MS);
     void this.feed.attach(this.followerLink(), 'leader');
     this.queue(false);
   }
@@ -189,7 +197,10 @@ export class LeaderElection {
     if ((envelope.kind === 'leader' || envelope.kind === 'leader-is') && !this.leading && typeof envelope.id === 'string') {
       // A successor may announce itself before this tab's lock watcher hears of the old leader's
       // death: the hub is lost either way, so say `reconnecting` before greeting the new one.
-      if (envelope.kind === 'leader' && this.leaderId !== null && this.leaderId !== envelope.id) this.feed.hubLost();
+      if (envelope.kind === 'leader' && this.leaderId !== null && this.leaderId !== envelope.id) {
+        if (envelope.handover === true) this.feed.quietHandover(HANDOVER_GRACE_MS);
+        else this.feed.hubLost();
+      }
       this.follow(envelope.id);
       this.leaderHidden = envelope.hidden === true;
       this.considerTakeover();

@@ -1,0 +1,29 @@
+/**
+ * The tab feed through a planned change of hub (leader mode's hand-over from a hidden leader):
+ * it keeps showing `open` while the new hub connects, but not past the grace.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TabFeed } from '../../src/client/tab-feed.js';
+import { createHub, localLink } from '../../src/client/transports/direct.js';
+import { NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
+
+test('a quiet hand-over to a hub that cannot connect shows its state once the grace is over', async () => {
+  const relay = await startRelay();
+  const feed = new TabFeed(relay.wsUrl, { config: { url: relay.wsUrl } });
+  try {
+    feed.subscribe('price:QUIET', () => {});
+    assert.ok(await feed.attach(localLink(createHub('direct', { WebSocket: NodeWebSocket })), 'direct'));
+    await waitFor('open', () => feed.status.state === 'open');
+    feed.quietHandover(600);
+    await relay.close(); // the new hub will find no relay
+    assert.ok(await feed.attach(localLink(createHub('direct', { WebSocket: NodeWebSocket })), 'direct'), 'the new hub welcomes the tab');
+    await sleep(300);
+    assert.equal(feed.status.state, 'open', 'within the grace the switch does not show');
+    await waitFor('the real state after the grace', () => feed.status.state !== 'open', 3_000);
+    assert.ok(['connecting', 'reconnecting'].includes(feed.status.state), feed.status.state);
+  } finally {
+    feed.close();
+    await relay.close().catch(() => {});
+  }
+});
