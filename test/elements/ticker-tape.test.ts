@@ -152,6 +152,19 @@ describe('<ticker-tape>', () => {
     expect(copy()).to.deep.equal(items(el).map(itemText));
   });
 
+  it('does not move the items after one whose price changes', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD" locale="en-US" paused></ticker-tape>`);
+    const positions = () => items(el).map((item) => Math.round(item.getBoundingClientRect().left));
+    feed.push('price:BTC-USD', tick('BTC-USD', 100, 100)); // unchanged: no arrow, 0.00%
+    await until(() => itemText(items(el)[0]).includes('0.00%'), 'first price');
+    const before = positions();
+    for (const price of [101.5, 98.25, 109.99, 100]) {
+      feed.push('price:BTC-USD', tick('BTC-USD', price, 100));
+      await until(() => itemText(items(el)[0]).includes(price.toFixed(2)), `price ${price}`);
+      expect(positions()).to.deep.equal(before);
+    }
+  });
+
   it('fires mp-symbol-click with the symbol when an item is clicked', async () => {
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape>`);
     setTimeout(() => items(el)[1].click());

@@ -92,8 +92,13 @@ export const tickerTapeStyles = [
       unicode-bidi: plaintext;
     }
     .change {
-      min-width: 7ch;
+      /* An arrow of fixed width and room for "+10.00%": a tick does not move the items after it. */
+      min-width: 9ch;
       color: var(--_muted);
+    }
+    .arrow {
+      display: inline-block;
+      width: 1em;
     }
     [data-direction='up'] .change {
       color: var(--_up);

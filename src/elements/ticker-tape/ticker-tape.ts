@@ -144,7 +144,7 @@ export class TickerTape extends LitElement {
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
     const content = html`<span part="symbol" class="symbol">${symbol}</span>
       <span part="price" class="price">${price}</span>
-      <span part="change" class="change"><span aria-hidden="true">${arrow}</span> ${change}</span>`;
+      <span part="change" class="change"><span class="arrow" aria-hidden="true">${arrow}</span> ${change}</span>`;
     const link = this.#linkFor(symbol);
     // The second copy only completes the loop visually: hidden from assistive tech and the tab order.
     const tabindex = copy ? '-1' : '0';
