@@ -3,8 +3,8 @@
  * and the host renders at most once per animation frame. The band shows a handful of its items at
  * a time, and a change anywhere on it costs a frame of the whole moving track (relayout, repaint,
  * re-layerization of ~60,000 px), so only the items on screen or about to scroll in take new
- * prices every frame. Off screen, the list catches up once a second (what assistive technology
- * reads is at most a second old) and its visual duplicate only when its items come near.
+ * prices every frame. Off screen, the list (what assistive technology reads) catches up in
+ * quarters, each quote within about a second, and its visual duplicate when its items come near.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isValidSymbol, priceChannel, symbolOf } from '../../protocol/channels.js';
@@ -15,7 +15,7 @@ import { toQuote, type Quote } from '../shared/tick.js';
 /** The element that shows the items: `<li>`s around a `[data-symbol]`, in its `[part=base]`. */
 type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: ParentNode };
 
-/** How often items off screen take their latest quotes, in ms. */
+/** About how long the quote of an item off screen may wait, in ms. */
 export const OFFSCREEN_REFRESH_MS = 1000;
 
 /** The latest quote of each symbol of a list. */
@@ -31,7 +31,9 @@ export class TapeQuotesController implements ReactiveController {
   #observer?: IntersectionObserver;
   /** The list whose items are watched. */
   #observed?: readonly string[];
-  #caughtUpAt = -OFFSCREEN_REFRESH_MS;
+  /** When quotes off screen were last applied, and to which quarter of the list. */
+  #appliedAt = -OFFSCREEN_REFRESH_MS;
+  #quarter = 0;
 
   readonly #host: Host;
   readonly #symbols: () => readonly string[];
@@ -63,6 +65,7 @@ export class TapeQuotesController implements ReactiveController {
     // price before it scrolls in. (The watch outlives DOM moves, as the items do.)
     if (this.#observed === this.#symbols()) return;
     this.#observed = this.#symbols();
+    for (const symbol of this.#pending.keys()) if (!this.#observed.includes(symbol)) this.#pending.delete(symbol);
     const rendered = this.#host.renderRoot;
     this.#observer?.disconnect();
     this.#near.clear();
@@ -99,12 +102,13 @@ export class TapeQuotesController implements ReactiveController {
         changed = true;
       }
     }
-    // Off screen, the list (what assistive technology reads) catches up once a second; its visual
-    // duplicate waits until its items come near.
-    if (time - this.#caughtUpAt >= OFFSCREEN_REFRESH_MS) {
-      this.#caughtUpAt = time;
-      this.#symbols().forEach(take);
-      this.#pending.clear(); // symbols no longer listed
+    // Off screen, the list (what assistive technology reads) catches up a quarter of its items
+    // every quarter of a second, so none waits much more than a second; its visual duplicate waits
+    // until its items come near.
+    if (time - this.#appliedAt >= OFFSCREEN_REFRESH_MS / 4) {
+      this.#appliedAt = time;
+      this.#symbols().forEach((symbol, i) => i % 4 === this.#quarter && take(symbol));
+      this.#quarter = (this.#quarter + 1) % 4;
     }
     if (changed) this.#host.requestUpdate();
     if (this.#pending.size) this.#frame.request();
