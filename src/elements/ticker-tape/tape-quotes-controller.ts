@@ -31,9 +31,8 @@ export class TapeQuotesController implements ReactiveController {
   #observer?: IntersectionObserver;
   /** The list whose items are watched. */
   #observed?: readonly string[];
-  /** When quotes off screen were last applied, and to which quarter of the list. */
+  /** When quotes off screen were last applied. */
   #appliedAt = -OFFSCREEN_REFRESH_MS;
-  #quarter = 0;
 
   readonly #host: Host;
   readonly #symbols: () => readonly string[];
@@ -65,7 +64,6 @@ export class TapeQuotesController implements ReactiveController {
     // price before it scrolls in. (The watch outlives DOM moves, as the items do.)
     if (this.#observed === this.#symbols()) return;
     this.#observed = this.#symbols();
-    for (const symbol of this.#pending.keys()) if (!this.#observed.includes(symbol)) this.#pending.delete(symbol);
     const rendered = this.#host.renderRoot;
     this.#observer?.disconnect();
     this.#near.clear();
@@ -102,13 +100,13 @@ export class TapeQuotesController implements ReactiveController {
         changed = true;
       }
     }
-    // Off screen, the list (what assistive technology reads) catches up a quarter of its items
-    // every quarter of a second, so none waits much more than a second; its visual duplicate waits
-    // until its items come near.
+    // Off screen, the list (what assistive technology reads) takes the quotes that waited longest,
+    // as many as a quarter of its items every quarter of a second, so none waits much more than a
+    // second; its visual duplicate waits until its items come near.
     if (time - this.#appliedAt >= OFFSCREEN_REFRESH_MS / 4) {
       this.#appliedAt = time;
-      this.#symbols().forEach((symbol, i) => i % 4 === this.#quarter && take(symbol));
-      this.#quarter = (this.#quarter + 1) % 4;
+      let due = Math.ceil(this.#symbols().length / 4);
+      for (const symbol of this.#pending.keys()) if (due-- > 0) take(symbol);
     }
     if (changed) this.#host.requestUpdate();
     if (this.#pending.size) this.#frame.request();
