@@ -38,6 +38,7 @@ class VanillaTicker extends HTMLElement {
   private price!: HTMLElement;
   private change!: HTMLElement;
   private flash!: HTMLElement;
+  private flashAnimation: Animation | undefined;
   connectedCallback() {
     const root = this.attachShadow({ mode: 'open' });
     root.innerHTML = `<style>:host{display:inline-block;contain:content;font-variant-numeric:tabular-nums}
@@ -58,8 +59,13 @@ class VanillaTicker extends HTMLElement {
     this.change.dataset.d = tick.change > 0 ? 'up' : tick.change < 0 ? 'down' : 'flat';
     if (this.previous !== undefined && this.previous !== tick.price) {
       this.flash.dataset.d = tick.price > this.previous ? 'up' : 'down';
-      this.flash.getAnimations().forEach((a) => a.cancel());
-      this.flash.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' });
+      // One animation per ticker, rewound on each change (no style-flushing getAnimations()).
+      if (this.flashAnimation) {
+        this.flashAnimation.currentTime = 0;
+        this.flashAnimation.play();
+      } else {
+        this.flashAnimation = this.flash.animate([{ opacity: 1 }, { opacity: 0 }], { duration: 700, easing: 'ease-out' });
+      }
     }
     this.previous = tick.price;
   }
