@@ -107,8 +107,9 @@ describe('delivery path', () => {
       const starts = [both.frames.length, some.frames.length];
       const expected: string[] = [];
       const seqs = new Map<string, number>();
-      // Bursts of 1..12 updates, each followed by a pause of 0..8 ms: some updates find the
-      // client idle (written at once), others queue behind a recent frame (batched).
+      // Bursts of 1..12 updates, each followed by a pause of 0..8 ms (40 ms after every tenth, so
+      // that even a box whose timers run late lets the client go idle now and then): some updates
+      // find the client idle (written at once), others queue behind a recent frame (batched).
       for (let burst = 0; burst < 60; burst++) {
         const size = 1 + ((burst * 7) % 12);
         for (let i = 0; i < size; i++) {
@@ -118,7 +119,7 @@ describe('delivery path', () => {
           expected.push(`${channel}#${seq}`);
           void relay.publish(channel, tick(channel.slice(6), seq));
         }
-        await sleep((burst * 3) % 9);
+        await sleep(burst % 10 === 9 ? 40 : (burst * 3) % 9);
       }
       const last = (channel: string) => (m: ServerMessage) => m.type === 'update' && m.channel === channel && m.seq === seqs.get(channel);
       for (const channel of channels) await both.waitFor(last(channel));
