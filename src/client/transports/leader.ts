@@ -8,8 +8,8 @@
  * The leader should be a visible tab: browsers throttle the timers of hidden tabs (to once a
  * second, later once a minute) and freeze them on mobile, which would starve every follower. So a
  * leader that is hidden says so, and a visible follower takes the lead from it (a Web Lock
- * `steal`) once it has stayed hidden for a second.
- * The old leader hands its tabs over like a leader that died, with nothing lost.
+ * `steal`) once it has stayed hidden for a second. The old leader steps down and follows; the
+ * tabs resume with `since` as after any leader change, but keep showing `open` through it.
  */
 import type { Hub, HubPort } from '../hub.js';
 import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
@@ -38,7 +38,7 @@ type Envelope =
  * look at another tab and back costs no handover. Plus a random 0 to `TAKEOVER_JITTER_MS`, so that
  * of several visible tabs one goes first and the others see it lead.
  */
-export const TAKEOVER_DELAY_MS = 1_000;
+const TAKEOVER_DELAY_MS = 1_000;
 const TAKEOVER_JITTER_MS = 250;
 /** How long tabs keep showing `open` through a planned hand-over (see TabFeed.quietHandover). */
 const HANDOVER_GRACE_MS = 3_000;
@@ -228,7 +228,7 @@ export class LeaderElection {
     let port = this.followers.get(from);
     if (!port) {
       // A tab we do not know yet must start with hello (it sends one on every leader change).
-      if (message.type !== 'hello') return this.post({ kind: 'leader', id: this.feed.tab });
+      if (message.type !== 'hello') return this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden });
       port = hub.connect((reply) => this.post({ kind: 'to-tab', to: from, message: reply }));
       this.followers.set(from, port);
       this.post({ kind: 'leader-is', id: this.feed.tab, hidden: this.leaderHidden });
