@@ -38,6 +38,12 @@ export function newTabId(): string {
   return `${random}-${++tabCounter}`;
 }
 
+/** A quiet hand-over in progress (see `TabFeed.quietHandover`): its end, and the state it holds back. */
+interface QuietHandover {
+  timer: ReturnType<typeof setTimeout>;
+  deferred: FeedStatus | null;
+}
+
 const initialStatus = (mode: FeedMode): FeedStatus => ({
   state: 'connecting', mode, stats: { latencyMs: null, messagesPerSecond: 0, lastMessageAt: null }, error: null,
 });
@@ -66,8 +72,7 @@ export class TabFeed implements Feed {
   private readonly sampleFrames = frameClock((at, interval) => {
     if (this.greeted) this.link?.send({ type: 'frames', at, interval });
   });
-  /** A quiet hand-over in progress (see `quietHandover`): the state it holds back, if any. */
-  private quiet: { timer: ReturnType<typeof setTimeout>; deferred: FeedStatus | null } | null = null;
+  private quiet: QuietHandover | null = null;
   private nextHistory = 1;
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly values = new Map<string, FeedUpdate>();
@@ -299,7 +304,7 @@ export class TabFeed implements Feed {
   quietHandover(graceMs: number): void {
     if (this.closed || this.currentStatus.state !== 'open') return;
     clearTimeout(this.quiet?.timer);
-    const quiet: { timer: ReturnType<typeof setTimeout>; deferred: FeedStatus | null } = {
+    const quiet: QuietHandover = {
       timer: setTimeout(() => {
         if (this.quiet !== quiet) return;
         this.quiet = null;
