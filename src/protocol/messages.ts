@@ -41,12 +41,17 @@ export interface AuthMessage {
   token: string;
 }
 
-/** Subscribe to channels; `since` asks for the updates after a known `seq` per channel. */
+/**
+ * Subscribe to channels; `since` asks for the updates after a known `seq` per channel. `epoch`
+ * (from an earlier `ack`) says which run of the relay's `seq`s those come from: a different run
+ * answers with `recovered: false` snapshots instead of continuing a sequence it never had.
+ */
 export interface SubscribeMessage {
   type: 'subscribe';
   id: number;
   channels: string[];
   since?: Record<string, number>;
+  epoch?: string;
 }
 
 /** Stop receiving channels. */
@@ -66,10 +71,15 @@ export type ClientMessage = AuthMessage | SubscribeMessage | UnsubscribeMessage 
 
 // ---- server → client ----
 
-/** The request `id` was accepted (for `subscribe`, snapshots or recovered updates follow). */
+/**
+ * The request `id` was accepted (for `subscribe`, snapshots or recovered updates follow).
+ * `epoch` names the run of `seq`s of the relay's channel store (it changes when the store starts
+ * over, e.g. an in-process store on restart); a client sends it back with `since`.
+ */
 export interface AckMessage {
   type: 'ack';
   id: number;
+  epoch?: string;
 }
 
 /**

@@ -55,6 +55,8 @@ export function isSafeData(value: unknown, maxDepth = 4): value is ChannelData {
 }
 
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+/** An epoch name: 1 to 64 letters, digits, `-` or `_`. */
+const isEpoch = (value: unknown): value is string => typeof value === 'string' && /^[\w-]{1,64}$/.test(value);
 const isSeq = isId;
 
 function channelList(frame: Json, id: number): string[] | Validated<never> {
@@ -88,7 +90,9 @@ export function parseClientMessage(raw: unknown): Validated<ClientMessage> {
       const channels = channelList(frame, id);
       if (!Array.isArray(channels)) return channels;
       if (frame.type === 'unsubscribe') return { ok: true, message: { type: 'unsubscribe', id, channels } };
-      if (frame.since === undefined) return { ok: true, message: { type: 'subscribe', id, channels } };
+      if (frame.epoch !== undefined && !isEpoch(frame.epoch)) return fail(BAD_FRAME, '`epoch` must be 1 to 64 letters, digits, `-` or `_`', id);
+      const epoch = frame.epoch === undefined ? {} : { epoch: frame.epoch as string };
+      if (frame.since === undefined) return { ok: true, message: { type: 'subscribe', id, channels, ...epoch } };
       if (!isPlainObject(frame.since)) return fail(BAD_FRAME, '`since` must be an object', id);
       // Keys were checked against `channels`, which match the channel grammar: no `__proto__` here.
       const since: Record<string, number> = {};
@@ -97,7 +101,7 @@ export function parseClientMessage(raw: unknown): Validated<ClientMessage> {
         if (!isSeq(seq)) return fail(BAD_FRAME, '`since` values must be non-negative integers', id);
         since[channel] = seq;
       }
-      return { ok: true, message: { type: 'subscribe', id, channels, since } };
+      return { ok: true, message: { type: 'subscribe', id, channels, since, ...epoch } };
     }
     case 'ping':
       if (typeof frame.t !== 'number' || !Number.isFinite(frame.t)) return fail(BAD_FRAME, '`t` must be a number');
@@ -138,7 +142,8 @@ export function readServerMessage(raw: unknown): ServerMessage | null {
   if (!isPlainObject(frame)) return null;
   switch (frame.type) {
     case 'ack':
-      return isId(frame.id) ? { type: 'ack', id: frame.id } : null;
+      if (!isId(frame.id)) return null;
+      return isEpoch(frame.epoch) ? { type: 'ack', id: frame.id, epoch: frame.epoch } : { type: 'ack', id: frame.id };
     case 'pong':
       return typeof frame.t === 'number' ? { type: 'pong', t: frame.t } : null;
     case 'snapshot':

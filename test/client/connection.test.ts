@@ -67,6 +67,33 @@ test('after the relay restarts, the core resumes with since: every update once, 
   }
 });
 
+test('a relay restarted without its history, already past our seq, resets the channel instead of passing its seqs off as missed ones', async () => {
+  let relay = await startRelay();
+  const port = relay.port;
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, ...FAST });
+  const seen = collect(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    for (let price = 1; price <= 3; price++) await relay.publish('price:A', tick(price));
+    await waitFor('seq 3', () => seen.at(-1)?.seq === 3);
+    await relay.close();
+    await waitFor('the core to notice', () => connection.status.state === 'reconnecting');
+    // A new process with a store of its own (a new run of seqs) that has published 5 already.
+    const backend = createMemoryBackend();
+    for (let price = 101; price <= 105; price++) await backend.publish('price:A', tick(price));
+    relay = await startRelay({ backend, port });
+    await waitFor('open again', () => connection.status.state === 'open');
+    await waitFor('the new run', () => seen.at(-1)?.data.price === 105);
+    const after = seen.slice(3);
+    assert.deepEqual(after.map((u) => [u.seq, u.data.price, u.reset === true]), [[5, 105, true]], 'one reset to the new run, not 4 and 5 as if missed');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('a lost frame is noticed from the seq gap and recovered: no update missing, none twice', async () => {
   const relay = await startRelay();
   const control = instrumentedWebSocket();

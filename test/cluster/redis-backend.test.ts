@@ -27,6 +27,18 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     return { a, b, receivedA, receivedB, options };
   }
 
+  test('nodes sharing a prefix share one epoch (one run of seqs), and a node started later adopts it', async () => {
+    const { a, b, options } = await twoNodes();
+    assert.match(String(a.epoch), /^[\w-]{1,64}$/);
+    assert.equal(b.epoch, a.epoch);
+    const later = await createRedisBackend(options);
+    open.push(later);
+    assert.equal(later.epoch, a.epoch, 'a restarted node continues the same run');
+    const elsewhere = await createRedisBackend({ ...options, keyPrefix: uniquePrefix() });
+    open.push(elsewhere);
+    assert.notEqual(elsewhere.epoch, a.epoch, 'another store, another run');
+  });
+
   test('a publish on node A reaches a watcher on node B once, in order, with one seq everywhere', async () => {
     const { a, b, receivedA, receivedB } = await twoNodes();
     assert.equal(a.kind, 'redis');

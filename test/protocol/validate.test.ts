@@ -18,6 +18,14 @@ test('a subscribe frame with since is accepted and typed', () => {
   });
 });
 
+test('a subscribe frame names the epoch of its since; an ack names the relay\'s', () => {
+  const result = parseClientMessage(JSON.stringify({ type: 'subscribe', id: 2, channels: ['price:A'], since: { 'price:A': 3 }, epoch: 'run-7f3a' }));
+  assert.deepEqual(result.ok && result.message, { type: 'subscribe', id: 2, channels: ['price:A'], since: { 'price:A': 3 }, epoch: 'run-7f3a' });
+  assert.deepEqual(readServerMessage('{"type":"ack","id":2,"epoch":"run-7f3a"}'), { type: 'ack', id: 2, epoch: 'run-7f3a' });
+  // A hostile epoch in an ack is dropped, not trusted; the ack itself stands.
+  assert.deepEqual(readServerMessage('{"type":"ack","id":2,"epoch":"<img src=x>"}'), { type: 'ack', id: 2 });
+});
+
 test('malformed client frames are refused with a code, never thrown', () => {
   const cases: Array<[unknown, ErrorCode]> = [
     ['not json', ErrorCode.BadFrame],
@@ -31,6 +39,9 @@ test('malformed client frames are refused with a code, never thrown', () => {
     [JSON.stringify({ type: 'subscribe', id: 1, channels: Array.from({ length: 101 }, (_, i) => `price:S${i}`) }), ErrorCode.BadFrame],
     ['{"type":"subscribe","id":1,"channels":["price:A"],"since":{"price:B":1}}', ErrorCode.BadFrame],
     ['{"type":"subscribe","id":1,"channels":["price:A"],"since":{"price:A":-1}}', ErrorCode.BadFrame],
+    ['{"type":"subscribe","id":1,"channels":["price:A"],"since":{"price:A":1},"epoch":"a b"}', ErrorCode.BadFrame],
+    [JSON.stringify({ type: 'subscribe', id: 1, channels: ['price:A'], epoch: 'x'.repeat(65) }), ErrorCode.BadFrame],
+    ['{"type":"subscribe","id":1,"channels":["price:A"],"epoch":7}', ErrorCode.BadFrame],
     ['{"__proto__":{"polluted":true},"type":"ping","t":1}', ErrorCode.BadFrame],
     ['{"type":"auth","token":""}', ErrorCode.BadFrame],
     ['{"type":"ping","t":"now"}', ErrorCode.BadFrame],

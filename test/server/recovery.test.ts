@@ -95,6 +95,43 @@ describe('since recovery', () => {
       await second.close();
     }
   });
+
+  test('a since from another run of the seqs (its epoch) is not continued, even where the seqs line up', async () => {
+    const first = await startRelay();
+    const port = first.port;
+    for (let i = 1; i <= 3; i++) await first.publish('price:EPO', tick('EPO', i));
+    const client = await connect(first.wsUrl);
+    client.send({ type: 'subscribe', id: 1, channels: ['price:EPO'] });
+    const ack = await client.waitFor((m) => m.type === 'ack');
+    const oldEpoch = 'epoch' in ack ? ack.epoch : undefined;
+    assert.match(String(oldEpoch), /^[\w-]{1,64}$/, 'the ack names the epoch');
+    await client.waitFor((m) => m.type === 'snapshot');
+    await first.close();
+    await client.closed;
+    // The new run has already passed the client's seq 3: by seq alone, 4 and 5 would look like
+    // the updates the client missed.
+    const second = await startRelay({ port });
+    try {
+      for (let i = 1; i <= 5; i++) await second.publish('price:EPO', tick('EPO', 100 + i));
+      const again = await connect(second.wsUrl);
+      again.send({ type: 'subscribe', id: 1, channels: ['price:EPO'], since: { 'price:EPO': 3 }, epoch: oldEpoch });
+      const newAck = await again.waitFor((m) => m.type === 'ack');
+      assert.notEqual('epoch' in newAck ? newAck.epoch : undefined, oldEpoch, 'a new process is a new run');
+      const snapshot = await again.waitFor<SnapshotMessage>((m) => m.type === 'snapshot');
+      assert.equal(snapshot.recovered, false);
+      assert.equal(snapshot.seq, 5);
+      assert.equal(snapshot.data?.price, 105);
+      assert.equal(again.received.filter((m) => m.type === 'update').length, 0, 'no update of the new run passed off as missed');
+      // With the current epoch, the same since is continued.
+      const current = await connect(second.wsUrl);
+      current.send({ type: 'subscribe', id: 1, channels: ['price:EPO'], since: { 'price:EPO': 3 }, epoch: 'epoch' in newAck ? newAck.epoch : undefined });
+      await current.waitFor((m) => m.type === 'update' && m.seq === 5);
+      assert.deepEqual(current.received.filter((m) => m.type === 'update').map((m) => ('seq' in m ? m.seq : 0)), [4, 5]);
+      await Promise.all([again.close(), current.close()]);
+    } finally {
+      await second.close();
+    }
+  });
 });
 
 test('a relay that cannot listen (port taken) rejects and leaves the other relay serving', async () => {

@@ -20,7 +20,7 @@ describe('subscribe, snapshot, update', () => {
     const client = await connect(relay.wsUrl);
     client.send({ type: 'subscribe', id: 7, channels: ['price:AAA'] });
     const snapshot = await client.waitFor<SnapshotMessage>((m) => m.type === 'snapshot');
-    assert.deepEqual(client.received[0], { type: 'ack', id: 7 });
+    assert.deepEqual(client.received[0], { type: 'ack', id: 7, epoch: relay.backend.epoch });
     assert.equal(snapshot.seq, 2);
     assert.equal(snapshot.data?.price, 11);
     await relay.publish('price:AAA', tick('AAA', 12));

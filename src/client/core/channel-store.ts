@@ -109,6 +109,21 @@ export class ChannelStore {
     return this.#accept(state, message.channel, message.seq, message.data);
   }
 
+  /**
+   * The relay's seqs started over (a new epoch): every channel's next snapshot is taken whatever
+   * its seq and marked `reset`, and the history of the old run is dropped. Last values stay until
+   * then, so nothing blanks meanwhile.
+   */
+  startOver(): void {
+    for (const state of this.#channels.values()) {
+      if (!state.known) continue;
+      state.known = false;
+      state.seq = 0;
+      state.history.clear();
+      state.resetPending = true;
+    }
+  }
+
   /** Forgets a channel (its last user left). */
   delete(channel: string): void {
     this.#channels.delete(channel);

@@ -54,6 +54,8 @@ export class Connection {
   #closedByUser = false;
   #token: string | undefined;
   #nextId = 1;
+  /** The relay's run of seqs, from its last `ack` (see protocol `epoch`). */
+  #epoch: string | undefined;
   #flushQueued = false;
   #retryTimer: Timer | undefined;
   #stableTimer: Timer | undefined;
@@ -249,6 +251,11 @@ export class Connection {
         if (message.code === TOKEN_EXPIRED_ERROR) this.#drop(this.#attempt, TOKEN_EXPIRED_CLOSE, message.message);
         return;
       case 'ack':
+        // The run of seqs our `since`s refer to from now on (sent back on resubscribe). A new run
+        // (a relay that started over): the old run's seqs and history mean nothing any more.
+        if (message.epoch === undefined) return;
+        if (this.#epoch !== undefined && message.epoch !== this.#epoch) this.#store.startOver();
+        this.#epoch = message.epoch;
         return;
     }
   }
@@ -270,7 +277,7 @@ export class Connection {
   #recover(channel: string, lastSeq: number): void {
     if (this.#recovering.has(channel) || this.#reporter.current !== 'open') return;
     this.#recovering.add(channel);
-    this.#send({ type: 'subscribe', id: this.#nextId++, channels: [channel], since: { [channel]: lastSeq } });
+    this.#send({ type: 'subscribe', id: this.#nextId++, channels: [channel], since: { [channel]: lastSeq }, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) });
   }
 
   /** The one disconnect path: every way a socket ends comes through here. */
@@ -335,7 +342,7 @@ export class Connection {
   }
 
   #subscribe(channels: string[]): void {
-    for (const frame of subscribeFrames(channels, (chunk) => this.#store.since(chunk), () => this.#nextId++)) this.#send(frame);
+    for (const frame of subscribeFrames(channels, (chunk) => this.#store.since(chunk), () => this.#nextId++, this.#epoch)) this.#send(frame);
   }
 
   #send(message: ClientMessage): void {

@@ -8,12 +8,18 @@ const chunks = (channels: string[]): string[][] => {
   return out;
 };
 
-/** `subscribe` frames for `channels`, each with the `since` of its channels that have one. */
-export function subscribeFrames(channels: string[], since: (chunk: string[]) => Record<string, number>, nextId: () => number): SubscribeMessage[] {
+/**
+ * `subscribe` frames for `channels`, each with the `since` of its channels that have one, and the
+ * relay `epoch` those seqs come from when known.
+ */
+export function subscribeFrames(channels: string[], since: (chunk: string[]) => Record<string, number>, nextId: () => number, epoch?: string): SubscribeMessage[] {
   return chunks(channels).map((chunk) => {
     const frame: SubscribeMessage = { type: 'subscribe', id: nextId(), channels: chunk };
     const positions = since(chunk);
-    if (Object.keys(positions).length > 0) frame.since = positions;
+    if (Object.keys(positions).length > 0) {
+      frame.since = positions;
+      if (epoch !== undefined) frame.epoch = epoch;
+    }
     return frame;
   });
 }

@@ -3,6 +3,7 @@
  * relay running as a single node. Memory is bounded by `historySize × maxChannels` envelopes
  * (docs/server.md gives the bytes per stored update).
  */
+import { randomUUID } from 'node:crypto';
 import type { ChannelData } from '../../protocol/messages.js';
 import type { BackendHealth, ChannelBackend, Envelope, Recovery } from './types.js';
 
@@ -76,6 +77,8 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
 
   return {
     kind: 'memory',
+    // Its seqs live and die with the process: a new process is a new run.
+    epoch: randomUUID().slice(0, 8),
 
     async publish(channel: string, data: ChannelData): Promise<Envelope> {
       if (closed) throw new Error('backend is closed');

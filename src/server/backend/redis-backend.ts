@@ -171,11 +171,19 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   command.connect().catch(() => undefined);
   subscriber.connect().catch(() => undefined);
   await Promise.all([command, subscriber].map((c) => waitReady(c, options.connectTimeoutMs ?? 5_000)));
+  // The run of seqs is Redis's: every node adopts the epoch stored there (the first node names it).
+  // Redis unreachable at start: this node's own name, until it restarts.
+  let epoch = randomUUID().slice(0, 8);
+  if (isReady(command)) {
+    const epochKey = `${prefix}epoch`;
+    epoch = await command.set(epochKey, epoch, 'NX').then(() => command.get(epochKey)).then((stored) => stored ?? epoch).catch(() => epoch);
+  }
   await resync();
   if (health() !== 'ok') log.warn('redis: not reachable yet; starting degraded and retrying');
 
   return {
     kind: 'redis',
+    epoch,
 
     async publish(channel: string, data: ChannelData): Promise<Envelope> {
       if (closed) throw new Error('backend is closed');

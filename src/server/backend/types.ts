@@ -54,6 +54,12 @@ export interface Leadership {
 export interface ChannelBackend {
   /** `memory` or `redis`. */
   readonly kind: string;
+  /**
+   * Names this run of the store's `seq`s (1–64 letters, digits, `-`, `_`): it must change whenever
+   * `seq`s start over, so that a client resuming with `since` from another run is reset instead of
+   * continued. Optional for backends of your own (then `since` is trusted as is).
+   */
+  readonly epoch?: string;
   /** Assigns the next `seq`, stores last value and history, and delivers to every node's listeners. */
   publish(channel: string, data: ChannelData): Promise<Envelope>;
   /** Latest value of a channel, or null when it has none. */

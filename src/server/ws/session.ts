@@ -249,7 +249,7 @@ export class Session implements RateState, OutboxSink, SocketEvents {
         return;
       case 'subscribe':
         if (this.shared.verifier !== null && !this.grant) return this.sendError(ErrorCode.AuthRequired, 'send auth first', message.id);
-        await this.startSubscriptions().subscribe(message.id, message.channels, message.since);
+        await this.startSubscriptions().subscribe(message.id, message.channels, message.since, message.epoch);
         return;
       case 'unsubscribe':
         this.subscriptions?.unsubscribe(message.channels);

@@ -51,9 +51,11 @@ export class Subscriptions {
 
   /**
    * Refused channels get an `error` (with `id` and `channel`) before the `ack`; every valid request
-   * gets exactly one `ack`. Subscribing again to a subscribed channel resynchronizes it.
+   * gets exactly one `ack` (naming the backend's epoch). Subscribing again to a subscribed channel
+   * resynchronizes it. A `since` from another epoch (another run of the seqs) is not continued:
+   * those channels get a `recovered: false` snapshot.
    */
-  async subscribe(id: number, channels: string[], since: Record<string, number> | undefined): Promise<void> {
+  async subscribe(id: number, channels: string[], since: Record<string, number> | undefined, epoch?: string): Promise<void> {
     const accepted: Array<{ channel: string; load: Loading }> = [];
     const cap = this.ctx.limits.maxSubscriptionsPerConnection;
     for (const requested of new Set(channels)) {
@@ -74,12 +76,16 @@ export class Subscriptions {
       (this.loading ??= new Map()).set(channel, load);
       accepted.push({ channel, load });
     }
-    this.owner.sendNow({ type: 'ack', id });
     const { backend } = this.ctx;
+    this.owner.sendNow(backend.epoch === undefined ? { type: 'ack', id } : { type: 'ack', id, epoch: backend.epoch });
+    const foreign = epoch !== undefined && backend.epoch !== undefined && epoch !== backend.epoch;
     const answers = await Promise.all(
       accepted.map(({ channel }): Promise<Recovery | Envelope | null | Error> => {
         const from = since?.[channel];
-        const read = from === undefined ? backend.latest(channel) : backend.recover(channel, from);
+        const read =
+          from === undefined ? backend.latest(channel)
+          : foreign ? backend.latest(channel).then((latest): Recovery => ({ recovered: false, updates: [], latest }))
+          : backend.recover(channel, from);
         return read.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
       }),
     );
