@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import { Connection, type ConnectionOptions } from '../../src/client/core/connection.js';
 import type { CoreUpdate } from '../../src/client/core/channel-store.js';
 import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
+import type { Relay } from '../../src/server/relay.js';
 import { health, instrumentedWebSocket, metric, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
 
 const FAST = { backoff: { minMs: 50, maxMs: 200 }, fetch: null } satisfies Partial<ConnectionOptions>;
@@ -38,20 +39,29 @@ test('many users of a channel cost one subscribe; the relay hears unsubscribe on
   }
 });
 
+/**
+ * A core following `price:A` on `relay` through updates 1..`count`; then the relay stops and the
+ * core is reconnecting. The caller restarts a relay on the same port and closes the core.
+ */
+async function followUntilRelayStops(relay: Relay, count: number): Promise<{ connection: Connection; seen: CoreUpdate[] }> {
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, ...FAST });
+  const seen = collect(connection);
+  connection.start();
+  connection.retain('price:A');
+  await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+  for (let price = 1; price <= count; price++) await relay.publish('price:A', tick(price));
+  await waitFor(`seq ${count}`, () => seen.at(-1)?.seq === count);
+  await relay.close();
+  await waitFor('the core to notice', () => connection.status.state === 'reconnecting');
+  return { connection, seen };
+}
+
 test('after the relay restarts, the core resumes with since: every update once, in order', async () => {
   const backend = createMemoryBackend({ historySize: 100 });
   let relay = await startRelay({ backend });
   const port = relay.port;
-  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, ...FAST });
-  const seen = collect(connection);
+  const { connection, seen } = await followUntilRelayStops(relay, 5);
   try {
-    connection.start();
-    connection.retain('price:A');
-    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
-    for (let price = 1; price <= 5; price++) await relay.publish('price:A', tick(price));
-    await waitFor('seq 5', () => seen.at(-1)?.seq === 5);
-    await relay.close();
-    await waitFor('the core to notice', () => connection.status.state === 'reconnecting');
     for (let price = 6; price <= 10; price++) await backend.publish('price:A', tick(price)); // while nobody listens
     relay = await startRelay({ backend, port });
     await waitFor('open again', () => connection.status.state === 'open');
@@ -70,16 +80,8 @@ test('after the relay restarts, the core resumes with since: every update once, 
 test('a relay restarted without its history, already past our seq, resets the channel instead of passing its seqs off as missed ones', async () => {
   let relay = await startRelay();
   const port = relay.port;
-  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, ...FAST });
-  const seen = collect(connection);
+  const { connection, seen } = await followUntilRelayStops(relay, 3);
   try {
-    connection.start();
-    connection.retain('price:A');
-    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
-    for (let price = 1; price <= 3; price++) await relay.publish('price:A', tick(price));
-    await waitFor('seq 3', () => seen.at(-1)?.seq === 3);
-    await relay.close();
-    await waitFor('the core to notice', () => connection.status.state === 'reconnecting');
     // A new process with a store of its own (a new run of seqs) that has published 5 already.
     const backend = createMemoryBackend();
     for (let price = 101; price <= 105; price++) await backend.publish('price:A', tick(price));
