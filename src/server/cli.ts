@@ -24,6 +24,8 @@ Options:
                      (env MARKET_PULSE_HISTORY_SIZE, default 1200)
   --max-channels <n> channels a single node keeps; publishes to new ones beyond fail
                      (env MARKET_PULSE_MAX_CHANNELS, default 10000)
+  --history-mb <n>   MiB of history a single node keeps over all channels; the oldest
+                     updates go first (env MARKET_PULSE_HISTORY_MB, default 64)
   -h, --help         show this help
 
 Environment:
@@ -47,6 +49,8 @@ export interface ServeSettings {
   historySize: number | undefined;
   /** Channels the in-process backend keeps (`RelayLimits.maxChannels`); undefined: the default. */
   maxChannels: number | undefined;
+  /** MiB of history the in-process backend keeps (`RelayLimits.historyBytes`); undefined: the default. */
+  historyMb: number | undefined;
 }
 
 /** Thrown for bad command lines; the message is shown with the usage. */
@@ -83,6 +87,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         rate: { type: 'string' },
         'history-size': { type: 'string' },
         'max-channels': { type: 'string' },
+        'history-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -109,6 +114,9 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
     maxChannels: values['max-channels'] !== undefined
       ? parseCount(values['max-channels'], '--max-channels', 10_000_000)
       : parseCount(env.MARKET_PULSE_MAX_CHANNELS, 'MARKET_PULSE_MAX_CHANNELS', 10_000_000),
+    historyMb: values['history-mb'] !== undefined
+      ? parseCount(values['history-mb'], '--history-mb', 1_000_000)
+      : parseCount(env.MARKET_PULSE_HISTORY_MB, 'MARKET_PULSE_HISTORY_MB', 1_000_000),
   };
 }
 
@@ -123,7 +131,11 @@ export async function serve(settings: ServeSettings): Promise<Relay> {
     publishToken: settings.publishToken,
     allowedOrigins: settings.allowedOrigins,
     trustProxy: settings.trustProxy,
-    limits: { historySize: settings.historySize, maxChannels: settings.maxChannels },
+    limits: {
+      historySize: settings.historySize,
+      maxChannels: settings.maxChannels,
+      historyBytes: settings.historyMb === undefined ? undefined : settings.historyMb * 1024 * 1024,
+    },
   });
   const shown = ['0.0.0.0', '::'].includes(settings.host) ? `http://localhost:${relay.port}` : relay.httpUrl;
   console.log(`market-pulse relay listening on ${relay.wsUrl}`);

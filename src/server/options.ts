@@ -38,6 +38,11 @@ export interface RelayLimits {
   historySize: number;
   /** Most channels the in-process backend keeps (publishes to new channels beyond are refused). */
   maxChannels: number;
+  /**
+   * Most bytes of history (data as JSON) the in-process backend keeps over all channels; beyond,
+   * the oldest updates across channels are dropped (a `since` that old gets a fresh snapshot).
+   */
+  historyBytes: number;
   /** Largest accepted WebSocket frame in bytes (1009 beyond). */
   maxPayload: number;
   /** Largest accepted HTTP request body in bytes (413 beyond). */
@@ -63,6 +68,7 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   maxBadFrames: 20,
   historySize: 1_200,
   maxChannels: 10_000,
+  historyBytes: 64 * 1024 * 1024,
   maxPayload: MAX_FRAME_BYTES,
   maxHttpBodyBytes: 256 * 1024,
   maxHttpItems: 100,

@@ -27,7 +27,7 @@ export async function openBackend(options: RelayOptions, limits: RelayLimits, lo
     });
     return { backend, owned: true };
   }
-  return { backend: createMemoryBackend({ historySize: limits.historySize, maxChannels: limits.maxChannels }), owned: true };
+  return { backend: createMemoryBackend({ historySize: limits.historySize, maxChannels: limits.maxChannels, historyBytes: limits.historyBytes }), owned: true };
 }
 
 /** A simulator that runs only while this node leads; `stop` also gives the lease up. */

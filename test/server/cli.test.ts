@@ -9,7 +9,7 @@ const CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 
 /** Starts `market-pulse <args>` from source, with no port, JWT secret or history settings inherited. */
 function spawnCli(args: string[]) {
-  const env = { ...process.env, PORT: '', MARKET_PULSE_JWT_SECRET: '', MARKET_PULSE_HISTORY_SIZE: '', MARKET_PULSE_MAX_CHANNELS: '' };
+  const env = { ...process.env, PORT: '', MARKET_PULSE_JWT_SECRET: '', MARKET_PULSE_HISTORY_SIZE: '', MARKET_PULSE_MAX_CHANNELS: '', MARKET_PULSE_HISTORY_MB: '' };
   return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
 }
 
@@ -18,7 +18,7 @@ describe('market-pulse serve', () => {
     assert.deepEqual(parseServeArgs([], {}), {
       port: 8080, host: '127.0.0.1', redisUrl: undefined, simulate: true, rate: undefined,
       jwtSecret: undefined, publishToken: undefined, allowedOrigins: [], trustProxy: false,
-      historySize: undefined, maxChannels: undefined,
+      historySize: undefined, maxChannels: undefined, historyMb: undefined,
     });
     const proxied = parseServeArgs(['--trust-proxy'], {});
     assert.equal(proxied !== 'help' && proxied.trustProxy, true);
@@ -38,12 +38,13 @@ describe('market-pulse serve', () => {
   });
 
   test('history size and channel cap come from flags or the environment, and bad values are refused', () => {
-    const fromEnv = parseServeArgs([], { MARKET_PULSE_HISTORY_SIZE: '300', MARKET_PULSE_MAX_CHANNELS: '500' });
+    const fromEnv = parseServeArgs([], { MARKET_PULSE_HISTORY_SIZE: '300', MARKET_PULSE_MAX_CHANNELS: '500', MARKET_PULSE_HISTORY_MB: '16' });
     assert.ok(fromEnv !== 'help');
-    assert.deepEqual([fromEnv.historySize, fromEnv.maxChannels], [300, 500]);
-    const flags = parseServeArgs(['--history-size', '50', '--max-channels', '80'], { MARKET_PULSE_HISTORY_SIZE: '300' });
+    assert.deepEqual([fromEnv.historySize, fromEnv.maxChannels, fromEnv.historyMb], [300, 500, 16]);
+    const flags = parseServeArgs(['--history-size', '50', '--max-channels', '80', '--history-mb', '8'], { MARKET_PULSE_HISTORY_SIZE: '300', MARKET_PULSE_HISTORY_MB: '16' });
     assert.ok(flags !== 'help');
-    assert.deepEqual([flags.historySize, flags.maxChannels], [50, 80]);
+    assert.deepEqual([flags.historySize, flags.maxChannels, flags.historyMb], [50, 80, 8]);
+    assert.throws(() => parseServeArgs(['--history-mb', '0'], {}), /--history-mb must be a whole number/);
     for (const bad of ['0', '-5', '1.5', 'lots', '2000000']) {
       assert.throws(() => parseServeArgs([`--history-size=${bad}`], {}), /--history-size must be a whole number/);
     }

@@ -1,10 +1,13 @@
 /**
- * The in-process channel backend: `seq`, last value and a bounded history ring per channel, for a
- * relay running as a single node. Memory is bounded by `historySize × maxChannels` envelopes
- * (docs/server.md gives the bytes per stored update).
+ * The in-process channel backend: `seq`, last value and a bounded history per channel, for a
+ * relay running as a single node. History is bounded per channel (`historySize` updates) and in
+ * total (`historyBytes`, oldest updates across channels dropped first); last values by
+ * `maxChannels` (docs/server.md gives the bytes per stored update).
  */
 import { randomUUID } from 'node:crypto';
 import type { ChannelData } from '../../protocol/messages.js';
+import { ChannelHistory } from './channel-history.js';
+import { HistoryBudget } from './history-budget.js';
 import type { BackendHealth, ChannelBackend, Envelope, Recovery } from './types.js';
 
 /** Options of the in-process backend. */
@@ -13,7 +16,15 @@ export interface MemoryBackendOptions {
   historySize?: number;
   /** Most channels kept; a publish to a new channel beyond this throws. Default 10,000. */
   maxChannels?: number;
+  /**
+   * Most bytes of history kept over all channels (an update counts the length of its data as
+   * JSON); beyond, the oldest updates across channels are dropped. Default 64 MiB (the relay's
+   * `historyBytes` limit).
+   */
+  historyBytes?: number;
 }
+
+const DEFAULT_HISTORY_BYTES = 64 * 1024 * 1024;
 
 /** Raised when a publish would create a channel beyond `maxChannels`. */
 export class ChannelLimitError extends Error {
@@ -23,53 +34,16 @@ export class ChannelLimitError extends Error {
   }
 }
 
-/**
- * A bounded ring of the latest envelopes of one channel. It grows with use up to `capacity`, so a
- * channel with few updates costs few slots (a large `historySize` is paid only where used).
- */
-class History {
-  private readonly ring: Envelope[] = [];
-  private next = 0;
-
-  constructor(private readonly capacity: number) {}
-
-  push(envelope: Envelope): void {
-    if (this.ring.length < this.capacity) {
-      this.ring.push(envelope);
-      return;
-    }
-    this.ring[this.next] = envelope;
-    this.next = (this.next + 1) % this.capacity;
-  }
-
-  /** The newest `count` envelopes (at most what is kept), oldest first. */
-  newest(count: number): Envelope[] {
-    const size = this.ring.length;
-    const n = Math.max(0, Math.min(Math.floor(count), size));
-    const out: Envelope[] = [];
-    // While growing, `next` is 0 and the ring is in order; once full, `next` is the oldest slot.
-    for (let i = size - n; i < size; i++) out.push(this.ring[(this.next + i) % size] as Envelope);
-    return out;
-  }
-
-  /** Envelopes with `seq > since`, or null when the oldest kept one is already past `since + 1`. */
-  after(since: number, latestSeq: number): Envelope[] | null {
-    const missed = latestSeq - since;
-    if (missed <= 0) return [];
-    if (missed > this.ring.length) return null;
-    return this.newest(missed);
-  }
-}
-
 interface ChannelState {
   latest: Envelope;
-  history: History;
+  history: ChannelHistory;
 }
 
 /** Creates an in-process backend. */
 export function createMemoryBackend(options: MemoryBackendOptions = {}): ChannelBackend {
   const historySize = Math.max(1, Math.floor(options.historySize ?? 1_200));
   const maxChannels = Math.max(1, Math.floor(options.maxChannels ?? 10_000));
+  const budget = new HistoryBudget(Math.max(0, Math.floor(options.historyBytes ?? DEFAULT_HISTORY_BYTES)));
   const channels = new Map<string, ChannelState>();
   const watched = new Set<string>();
   const listeners: Array<(envelope: Envelope) => void> = [];
@@ -86,8 +60,9 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
       if (!state && channels.size >= maxChannels) throw new ChannelLimitError(maxChannels);
       const envelope: Envelope = { channel, seq: (state?.latest.seq ?? 0) + 1, data };
       if (state) state.latest = envelope;
-      else channels.set(channel, (state = { latest: envelope, history: new History(historySize) }));
-      state.history.push(envelope);
+      else channels.set(channel, (state = { latest: envelope, history: new ChannelHistory(historySize) }));
+      const bytes = JSON.stringify(data).length;
+      budget.added(state.history, envelope.seq, bytes, state.history.push(envelope, bytes));
       if (watched.has(channel)) {
         for (const listener of listeners) listener(envelope);
       }
