@@ -6,7 +6,6 @@
  *
  * It runs in the SharedWorker, in the leader tab (leader mode), or in a tab alone (direct mode).
  */
-import { isValidChannel } from '../protocol/index.js';
 import type { Connection } from './core/connection.js';
 import type { TokenSource } from './core/token.js';
 import { isTabMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
@@ -54,6 +53,8 @@ interface Client {
   flushDue: number;
   /** The tab's animation-frame grid, as it last reported it (`frames` message). */
   frames: FrameGrid | undefined;
+  /** The relay epoch the tab knows (its `hello`, or the last batch that named one). */
+  epoch?: string | undefined;
   stopWatch: () => void;
 }
 
@@ -82,6 +83,8 @@ export class Hub {
   private readonly byChannel = new Map<string, Set<Client>>();
   private readonly tokenRequests = new Map<number, (token: string) => void>();
   private nextTokenRequest = 1;
+  /** The relay epoch of the updates fanned out (the core's, as of the last update). */
+  private epoch: string | undefined;
 
   constructor(private readonly options: HubOptions) {}
 
@@ -173,10 +176,10 @@ export class Hub {
       client.stopWatch();
       client.stopWatch = this.options.watchLock(message.lock, () => this.remove(client));
     }
-    // A tab fed by a previous leader tells how far it got: resume from there, not from scratch.
-    for (const [channel, seq] of Object.entries(message.since)) {
-      if (isValidChannel(channel) && Number.isSafeInteger(seq) && seq >= 0) this.connection.hint(channel, seq);
-    }
+    // A tab fed by a previous hub tells how far it got: resume from there, not from scratch. (Seqs
+    // of another relay epoch than this core's are ignored; the tab starts over when told ours.)
+    client.epoch = message.epoch;
+    this.connection.resume(message.since, message.epoch);
     const wanted = new Set(message.channels);
     for (const channel of [...client.channels]) if (!wanted.has(channel)) this.drop(client, channel);
     client.send({ type: 'welcome', v: PORT_PROTOCOL_VERSION, status: this.connection.status });
@@ -217,6 +220,13 @@ export class Hub {
   }
 
   private fanOut(update: PortUpdate): void {
+    const epoch = this.connection?.epoch;
+    if (epoch !== this.epoch) {
+      // The relay started over: values of its old run still waiting must not reach a tab with the
+      // new epoch's name on them (the new run's snapshots, marked `reset`, follow at once).
+      if (this.epoch) for (const client of this.clients) client.pending.clear();
+      this.epoch = epoch;
+    }
     const clients = this.byChannel.get(update.channel);
     if (!clients) return;
     for (const client of clients) {
@@ -269,7 +279,10 @@ export class Hub {
     client.lastFlush = now < due && due - now < 2 ? due : now;
     const updates = [...client.pending.values()];
     client.pending.clear();
-    this.post(client, { type: 'updates', updates });
+    const message: HubMessage = { type: 'updates', updates };
+    // The relay epoch travels once per change, with the first updates of its run.
+    if (client.epoch !== this.epoch) message.epoch = client.epoch = this.epoch;
+    this.post(client, message);
   }
 
   private broadcastStatus(status: FeedStatus): void {

@@ -39,6 +39,11 @@ export type TabMessage =
       channels: string[];
       /** Last `seq` the tab saw per channel, so a new leader resumes without gaps. */
       since: Record<string, number>;
+      /**
+       * The relay's run of seqs those `since`s come from (its `epoch`, as the last hub said), so a
+       * new hub meeting a relay that started over takes them for what they are.
+       */
+      epoch?: string;
     }
   | { type: 'subscribe'; channels: string[] }
   | { type: 'unsubscribe'; channels: string[] }
@@ -57,12 +62,18 @@ export type TabMessage =
 /** Hub → tab. */
 export type HubMessage =
   | { type: 'welcome'; v: number; status: FeedStatus }
-  /** Latest value per channel since the previous batch, at most one batch per frame. */
-  | { type: 'updates'; updates: PortUpdate[] }
+  /**
+   * Latest value per channel since the previous batch, at most one batch per frame. `epoch`: the
+   * relay's run of seqs these and later updates belong to, sent when it is news to the tab.
+   */
+  | { type: 'updates'; updates: PortUpdate[]; epoch?: string }
   | { type: 'status'; status: FeedStatus }
   | { type: 'history'; id: number; updates: FeedUpdate[] }
   /** The hub needs a fresh token (before connecting, or before expiry). */
   | { type: 'token-request'; id: number };
+
+/** No epoch, or a relay epoch: 1 to 64 letters, digits, `-` or `_` (the protocol's grammar, see validate.ts). */
+const isOptionalEpoch = (value: unknown): boolean => value === undefined || (typeof value === 'string' && /^[\w-]{1,64}$/.test(value));
 
 const isChannelList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length <= 10_000 && value.every(isValidChannel);
@@ -75,7 +86,7 @@ export function isTabMessage(value: unknown): value is TabMessage {
       return typeof value.tab === 'string' && isPlainObject(value.config) && typeof value.config.url === 'string'
         && (value.config.pollingInterval === undefined || typeof value.config.pollingInterval === 'number')
         && (value.lock === undefined || typeof value.lock === 'string') && typeof value.hasToken === 'boolean'
-        && isChannelList(value.channels) && isPlainObject(value.since) && typeof value.hidden === 'boolean';
+        && isChannelList(value.channels) && isPlainObject(value.since) && typeof value.hidden === 'boolean' && isOptionalEpoch(value.epoch);
     case 'subscribe':
     case 'unsubscribe':
       return isChannelList(value.channels);
@@ -104,6 +115,7 @@ export function isHubMessage(value: unknown): value is HubMessage {
     case 'status':
       return isPlainObject(value.status) && typeof value.status.state === 'string';
     case 'updates':
+      // `epoch` is only compared and handed back in a `hello`, where the hub checks it.
       return Array.isArray(value.updates);
     case 'history':
       return Number.isSafeInteger(value.id) && Array.isArray(value.updates);

@@ -76,6 +76,8 @@ export class TabFeed implements Feed {
   private nextHistory = 1;
   private readonly listeners = new Map<string, Set<FeedListener>>();
   private readonly values = new Map<string, FeedUpdate>();
+  /** The relay's run of seqs that the values' seqs belong to, as the hub last said. */
+  private epoch: string | undefined;
   private readonly statusListeners = new Set<StatusListener>();
   /** `history()` calls awaiting an answer; each is (re)sent to whichever hub welcomes this tab. */
   private readonly historyRequests = new Map<number, { request: TabMessage; answer(updates: FeedUpdate[]): void }>();
@@ -234,6 +236,7 @@ export class TabFeed implements Feed {
     return {
       type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.options.config,
       ...(this.lock ? { lock: this.lock.name } : {}),
+      epoch: this.epoch,
       hidden: globalThis.document?.visibilityState === 'hidden',
       hasToken: this.options.token !== undefined,
       channels: this.helloChannels, since,
@@ -253,6 +256,14 @@ export class TabFeed implements Feed {
       case 'status':
         return this.setStatus({ ...message.status, mode: this.mode });
       case 'updates':
+        if (message.epoch && message.epoch !== this.epoch) {
+          // A new run of the relay's seqs: the values held are no positions in it (no `since` for
+          // them, and the new run's values replace them whatever their seq); this batch and the
+          // next ones bring the new run's. (Values held with no epoch yet are taken to be of
+          // this run, as the core does.)
+          if (this.epoch) this.values.clear();
+          this.epoch = message.epoch;
+        }
         // Straight to the listeners, in this task: the hub already paced the batch.
         for (const update of message.updates) this.deliver(update);
         return this.sampleFrames();

@@ -111,14 +111,16 @@ export class ChannelStore {
 
   /**
    * The relay's seqs started over (a new epoch): every channel's next snapshot is taken whatever
-   * its seq and marked `reset`, and the history of the old run is dropped. Last values stay until
-   * then, so nothing blanks meanwhile.
+   * its seq and marked `reset`, and the last value and history of the old run are dropped (no tab
+   * may be handed one under the new epoch). Tabs keep showing theirs until the snapshot replaces
+   * them, so nothing blanks meanwhile.
    */
   startOver(): void {
     for (const state of this.#channels.values()) {
       if (!state.known) continue;
       state.known = false;
       state.seq = 0;
+      state.last = undefined;
       state.history.clear();
       state.resetPending = true;
     }

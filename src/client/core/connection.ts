@@ -6,7 +6,7 @@
  * Structure (after centrifuge-js): one `setState` that emits only on change, one `drop()` for
  * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
  */
-import { isTerminalCloseCode, readServerMessage } from '../../protocol/index.js';
+import { isTerminalCloseCode, isValidChannel, readServerMessage } from '../../protocol/index.js';
 import type { ChannelMessage, ClientMessage, CloseCode, ErrorCode, ServerMessage } from '../../protocol/index.js';
 import type { FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
@@ -138,9 +138,23 @@ export class Connection {
     return this.#refs.count(channel);
   }
 
-  /** Notes a position known elsewhere, to resume from it (see `ChannelStore.hint`). */
-  hint(channel: string, seq: number, value?: FeedUpdate): void {
-    this.#store.hint(channel, seq, value);
+  /**
+   * Notes positions known elsewhere (a tab fed by another hub: the last `seq` per channel, and the
+   * relay `epoch` they belong to), to resume from them (see `ChannelStore.hint`); invalid entries
+   * are skipped. The epoch goes out with their `since`s, so a relay that started over answers with
+   * snapshots, taken as resets (see the `ack` handling). Positions of another epoch than the one
+   * this core already knows mean nothing here and are ignored.
+   */
+  resume(since: Record<string, unknown>, epoch?: string): void {
+    if (epoch && (this.#epoch ??= epoch) !== epoch) return;
+    for (const [channel, seq] of Object.entries(since)) {
+      if (isValidChannel(channel) && Number.isSafeInteger(seq) && (seq as number) >= 0) this.#store.hint(channel, seq as number);
+    }
+  }
+
+  /** The relay's run of seqs this core's positions belong to (its last `ack`, or `resume`'s). */
+  get epoch(): string | undefined {
+    return this.#epoch;
   }
 
   /** The last value of a channel. */
