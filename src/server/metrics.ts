@@ -26,6 +26,8 @@ export interface RelayGaugeSource {
   channels(): number;
   queuedMessages(): number;
   bufferedBytes(): number;
+  /** History held in this process, or undefined when the backend keeps it elsewhere. */
+  historyBytes(): number | undefined;
 }
 
 /** Creates the metrics of one relay. */
@@ -49,6 +51,9 @@ export function createMetrics(source: RelayGaugeSource): RelayMetrics {
   gauge('market_pulse_channels', 'Channels with at least one local subscriber.', () => source.channels());
   gauge('market_pulse_queued_messages', 'Channel messages waiting in per-client queues.', () => source.queuedMessages());
   gauge('market_pulse_buffered_bytes', 'Bytes written to client sockets but not yet sent (sum over connections).', () => source.bufferedBytes());
+  if (source.historyBytes() !== undefined) {
+    gauge('market_pulse_history_bytes', 'History kept by the in-process backend (data as JSON), over all channels.', () => source.historyBytes() ?? 0);
+  }
   gauge('market_pulse_resident_memory_bytes', 'Resident set size of the process.', () => process.memoryUsage().rss);
   gauge('market_pulse_event_loop_lag_seconds', 'Event-loop delay, p99 over the last scrape interval.', () => {
     const p99 = loop.percentile(99) / 1e9;

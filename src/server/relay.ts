@@ -65,6 +65,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     channels: () => hub.channelCount,
     queuedMessages: () => gateway?.queued ?? 0,
     bufferedBytes: () => gateway?.bufferedBytes ?? 0,
+    historyBytes: () => backend.historyBytes?.(),
   });
   const publishOne = async (channel: string, data: ChannelData, source: string) => {
     const envelope = await backend.publish(channel, data);

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, test } from 'node:test';
 import type { SnapshotMessage, UpdateMessage } from '../../src/protocol/index.js';
 import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
-import { connect, startRelay, tick } from './helpers.js';
+import { connect, metricValue, startRelay, tick } from './helpers.js';
 
 /** A price tick padded to about `bytes` of JSON. */
 const padded = (symbol: string, price: number, bytes: number) => tick(symbol, price, { pad: 'x'.repeat(bytes) });
@@ -72,6 +72,8 @@ describe('history byte budget (in-process backend)', () => {
       assert.deepEqual(recent.received.filter((m): m is UpdateMessage => m.type === 'update').map((m) => m.seq), [6, 7, 8]);
       const history = (await (await fetch(`${relay.httpUrl}/v1/history?channel=price:BIG`)).json()) as { updates: unknown[] };
       assert.equal(history.updates.length, 5);
+      // Operators see how full the budget is.
+      assert.equal(await metricValue(relay.httpUrl, 'market_pulse_history_bytes'), 5 * size);
       await late.close();
       await recent.close();
     } finally {

@@ -103,6 +103,10 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
       return 'ok';
     },
 
+    historyBytes(): number {
+      return budget.bytes;
+    },
+
     async close(): Promise<void> {
       closed = true;
       watched.clear();

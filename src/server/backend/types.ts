@@ -81,6 +81,11 @@ export interface ChannelBackend {
   /** Current health. */
   health(): BackendHealth;
   /**
+   * Bytes of history this process holds (data as JSON), for the `market_pulse_history_bytes`
+   * gauge. Optional: backends that keep history elsewhere (Redis) leave it out.
+   */
+  historyBytes?(): number;
+  /**
    * A cluster-wide lease (backends shared by several nodes only). Absent: this node is alone and
    * always leads.
    */
