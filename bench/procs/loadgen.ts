@@ -1,21 +1,25 @@
 /**
  * Load generator process: opens many WebSocket clients against one relay, subscribes them and
- * measures delivery latency (receive time − tick `ts`, both fractional-ms wall clock on this
+ * measures delivery latency (read time − tick `ts`, both fractional-ms wall clock on this
  * machine) and deliveries/s. Speaks protocol v1 (ours, naive relay) or raw engine.io/socket.io v4
- * frames, so the client side costs the same little for every server under test.
+ * frames over bare sockets (RawWsClient: frames read in place, no string or object per message),
+ * so the client side costs the same little for every server under test.
  * Commands: open, subscribe, measure, pause, resume, status, close.
  */
-import WebSocket from 'ws';
 import { serveCommands } from '../lib/child.js';
-import { LatencyHistogram, preciseNow } from '../lib/stats.js';
+import { RawWsClient } from '../lib/raw-ws-client.js';
+import { LatencyHistogram } from '../lib/stats.js';
+import { bytesOf, findBytes, pattern, scanSocketIo, scanV1, startsWith } from '../lib/update-scan.js';
 
 type Dialect = 'v1' | 'socketio';
 
 interface Client {
   index: number;
-  ws: WebSocket;
+  ws: RawWsClient;
   open: boolean;
   onAck: (() => void) | null;
+  /** Resolves when a socket.io client has joined the default namespace (`40`). */
+  onSioConnect: (() => void) | null;
 }
 
 let clients: Client[] = [];
@@ -27,87 +31,83 @@ let slowDeliveries = 0;
 const slow = new Set<number>();
 const closeCodes = new Map<number, number>();
 
-/** Records one delivery whose tick `ts` starts at `at` in `text` (or is missing: at < 0). */
-function deliver(client: Client, text: string, at: number, now: number): void {
-  if (slow.has(client.index)) {
-    slowDeliveries++;
-    return;
-  }
-  deliveries++;
-  if (at >= 0) {
-    const ts = parseFloat(text.slice(at + 5, at + 30));
-    if (Number.isFinite(ts)) histogram.record(now - ts);
-  }
+/** The time of the read being scanned; `record` is called for every update found in it. */
+let receivedAt = 0;
+function record(ts: number): void {
+  if (!Number.isNaN(ts)) histogram.record(receivedAt - ts); // NaN: an update without ts, counted only
 }
+/** Updates to clients paused on purpose (P5) are not deliveries of the measured clients. */
+function ignore(): void {}
 
-const UPDATE = '"type":"update"';
+const ACK = pattern('"type":"ack"');
+const SIO = { ping: bytesOf('2'), open: bytesOf('0'), connected: bytesOf('40'), ack: bytesOf('43') };
 
 /**
- * Protocol v1 frames, read without JSON.parse: every update (alone or in a batch) is one
- * `"type":"update"` and its tick's `"ts":` follows it. The relays under test all write that key
- * order; the reader only has to be cheap and the same for every relay.
+ * One message of either dialect. Both read the bytes in place (update-scan): v1 counts every
+ * `"type":"update"` and reads the `"ts":` after it; socket.io counts `42["update",…` packets and
+ * answers engine.io pings. Engine.io pings are not counted as frames (the relays' WebSocket pings
+ * are not either), so "no frames" means the same quiet for every relay.
  */
-function onV1(client: Client, text: string): void {
-  const now = preciseNow();
-  let at = text.indexOf(UPDATE);
-  if (at < 0) {
-    if (text.includes('"type":"ack"')) {
+function onMessage(client: Client, buf: Buffer, start: number, end: number, now: number): void {
+  receivedAt = now;
+  const isSlow = slow.size > 0 && slow.has(client.index);
+  if (dialect === 'v1') {
+    frames++;
+    const found = scanV1(buf, start, end, isSlow ? ignore : record);
+    if (isSlow) slowDeliveries += found;
+    else deliveries += found;
+    if (found === 0 && client.onAck && findBytes(buf, ACK, start, end) >= 0) {
       const done = client.onAck;
       client.onAck = null;
-      done?.();
+      done();
     }
     return;
   }
-  while (at >= 0) {
-    const ts = text.indexOf('"ts":', at);
-    deliver(client, text, ts, now);
-    at = text.indexOf(UPDATE, ts < 0 ? at + UPDATE.length : ts);
-  }
-}
-
-function onSocketIo(client: Client, text: string): void {
-  const now = preciseNow();
-  if (text.startsWith('42["update"')) deliver(client, text, text.indexOf('"ts":'), now);
-  else if (text === '2') client.ws.send('3');
-  else if (text.startsWith('0')) client.ws.send('40');
-  else if (text.startsWith('40')) {
+  if (end - start === 1 && buf[start] === SIO.ping[0]) return client.ws.send('3');
+  frames++;
+  const found = scanSocketIo(buf, start, end, isSlow ? ignore : record);
+  if (found > 0) {
+    if (isSlow) slowDeliveries += found;
+    else deliveries += found;
+  } else if (startsWith(buf, SIO.connected, start, end)) {
     client.open = true;
-    client.ws.emit('sio-connected');
-  } else if (text.startsWith('43')) {
+    const done = client.onSioConnect;
+    client.onSioConnect = null;
+    done?.();
+  } else if (startsWith(buf, SIO.open, start, end)) client.ws.send('40');
+  else if (startsWith(buf, SIO.ack, start, end)) {
     const done = client.onAck;
     client.onAck = null;
     done?.();
   }
 }
 
-function connect(index: number, url: string, timeoutMs: number): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    // The frames are ASCII JSON: latin1 decoding without UTF-8 validation is the cheapest exact read.
-    const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
-    const client: Client = { index, ws, open: false, onAck: null };
-    const timer = setTimeout(() => (ws.terminate(), reject(new Error('connect timeout'))), timeoutMs);
-    const ready = () => (clearTimeout(timer), resolve(client));
-    ws.on('message', (raw) => {
-      frames++;
-      try {
-        (dialect === 'v1' ? onV1 : onSocketIo)(client, (raw as Buffer).toString('latin1'));
-      } catch {
-        // a frame we cannot read is not a delivery; keep going
-      }
-    });
-    ws.on('open', () => {
-      if (dialect === 'v1') {
-        client.open = true;
-        ready();
-      }
-    });
-    ws.once('sio-connected', ready);
-    ws.on('close', (code) => {
+async function connect(index: number, url: string, timeoutMs: number): Promise<Client> {
+  const client: Client = { index, ws: null as unknown as RawWsClient, open: false, onAck: null, onSioConnect: null };
+  client.ws = new RawWsClient(url, {
+    onMessage: (_ws, buf, start, end, now) => onMessage(client, buf, start, end, now),
+    onClose: (_ws, code) => {
       client.open = false;
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
-    });
-    ws.on('error', (error) => (clearTimeout(timer), reject(error)));
-  });
+    },
+  }, timeoutMs);
+  const joined = dialect === 'socketio' ? new Promise<void>((resolve) => (client.onSioConnect = resolve)) : null;
+  await client.ws.opened;
+  if (!joined) {
+    client.open = true;
+    return client;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('socket.io connect timeout')), timeoutMs)));
+  try {
+    await Promise.race([joined, late]);
+  } catch (error) {
+    client.ws.terminate();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
 }
 
 function subscribeOne(client: Client, channels: string[], timeoutMs: number): Promise<void> {
@@ -175,6 +175,8 @@ serveCommands({
       perSecond: deliveries / seconds,
       framesPerSecond: frames / seconds,
       slowDeliveries,
+      /** Deliveries whose tick `ts` was read (all of them, unless a relay sent one without). */
+      timed: histogram.total,
       p50: histogram.quantile(0.5),
       p99: histogram.quantile(0.99),
       max: histogram.quantile(1),
@@ -185,13 +187,13 @@ serveCommands({
   pause({ index }) {
     const client = clients[Number(index)];
     slow.add(Number(index));
-    (client?.ws as unknown as { _socket?: { pause(): void } })?._socket?.pause();
+    client?.ws.socket.pause();
     return null;
   },
   resume({ index }) {
     const client = clients[Number(index)];
     slow.delete(Number(index));
-    (client?.ws as unknown as { _socket?: { resume(): void } })?._socket?.resume();
+    client?.ws.socket.resume();
     return null;
   },
   status() {
