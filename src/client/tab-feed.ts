@@ -132,7 +132,7 @@ export class TabFeed implements Feed {
     this.link = open((message) => {
       if (generation === this.generation && isHubMessage(message)) this.handle(message);
     });
-    this.link.send(this.hello());
+    this.sendHello();
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.welcome = () => {
@@ -151,7 +151,29 @@ export class TabFeed implements Feed {
 
   /** Says hello again to the same link (a new leader took over behind a BroadcastChannel). */
   rehello(): void {
-    if (!this.closed) this.link?.send(this.hello());
+    if (!this.closed) this.sendHello();
+  }
+
+  /**
+   * The `hello` this tab would say to a hub now: its channels, the last `seq` and relay epoch it
+   * saw (leader mode has a new leader's hub say it before the switch, to warm it up).
+   */
+  hello(): Extract<TabMessage, { type: 'hello' }> {
+    const since: Record<string, number> = {};
+    for (const [channel, update] of this.values) since[channel] = update.seq;
+    return {
+      type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.options.config,
+      ...(this.lock ? { lock: this.lock.name } : {}),
+      epoch: this.epoch,
+      hidden: globalThis.document?.visibilityState === 'hidden',
+      hasToken: this.options.token !== undefined,
+      channels: [...this.listeners.keys()], since,
+    };
+  }
+
+  /** A token from this feed's source, for a hub that asks (`token-request`); null without one. */
+  async token(): Promise<string | null> {
+    return (await resolveToken(this.options.token)) ?? null;
   }
 
   subscribe(channel: string, listener: FeedListener): () => void {
@@ -229,18 +251,10 @@ export class TabFeed implements Feed {
     this.setStatus({ ...this.currentStatus, state: 'closed' });
   }
 
-  private hello(): TabMessage {
-    const since: Record<string, number> = {};
-    for (const [channel, update] of this.values) since[channel] = update.seq;
-    this.helloChannels = [...this.listeners.keys()];
-    return {
-      type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.options.config,
-      ...(this.lock ? { lock: this.lock.name } : {}),
-      epoch: this.epoch,
-      hidden: globalThis.document?.visibilityState === 'hidden',
-      hasToken: this.options.token !== undefined,
-      channels: this.helloChannels, since,
-    };
+  private sendHello(): void {
+    const hello = this.hello();
+    this.helloChannels = hello.channels;
+    this.link?.send(hello);
   }
 
   private handle(message: HubMessage): void {
@@ -271,7 +285,7 @@ export class TabFeed implements Feed {
         this.historyRequests.get(message.id)?.answer(message.updates);
         return;
       case 'token-request':
-        void resolveToken(this.options.token).then((token) => this.link?.send({ type: 'token', id: message.id, token: token ?? null }));
+        void this.token().then((token) => this.link?.send({ type: 'token', id: message.id, token }));
         return;
     }
   }
@@ -309,8 +323,8 @@ export class TabFeed implements Feed {
   /**
    * A planned change of hub (a visible tab taking the lead from a hidden one) while this feed is
    * `open`: for up to `graceMs`, or until the new hub reports `open`, the feed stays `open` instead
-   * of showing the brief `reconnecting`/`connecting` of the switch (updates pause for about one
-   * connection set-up; nothing is lost). A new hub still not open after the grace shows its state.
+   * of showing the brief `reconnecting`/`connecting` of the switch (nothing is lost; a hub warmed
+   * up before the switch is open already). A new hub still not open after the grace shows its state.
    */
   quietHandover(graceMs: number): void {
     if (this.closed || this.currentStatus.state !== 'open') return;

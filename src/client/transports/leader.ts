@@ -8,8 +8,11 @@
  * The leader should be a visible tab: browsers throttle the timers of hidden tabs (to once a
  * second, later once a minute) and freeze them on mobile, which would starve every follower. So a
  * leader that is hidden says so, and a visible follower takes the lead from it (a Web Lock
- * `steal`) once it has stayed hidden for a second. The old leader steps down and follows; the
- * tabs resume with `since` as after any leader change, but keep showing `open` through it.
+ * `steal`) once it has stayed hidden for a second. The hand-over is warm: the follower first
+ * starts its own hub and connection, subscribed from its own seqs, while the old leader still
+ * feeds everyone; once that connection delivers, it steals the lock, and every tab says hello to
+ * a hub that is already live (no pause of a connection set-up). The old leader steps down and
+ * follows; the tabs resume with `since` as after any leader change, and keep showing `open`.
  */
 import type { Hub, HubPort } from '../hub.js';
 import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
@@ -40,10 +43,22 @@ type Envelope =
  */
 const TAKEOVER_DELAY_MS = 1_000;
 const TAKEOVER_JITTER_MS = 250;
+/**
+ * A warm-up ends at the latest after this long (a connection that cannot open): the visible tab
+ * takes the lead anyway, as it would without one.
+ */
+const WARM_UP_LIMIT_MS = 3_000;
 /** How long tabs keep showing `open` through a planned hand-over (see TabFeed.quietHandover). */
 const HANDOVER_GRACE_MS = 3_000;
 
 const isHidden = (): boolean => globalThis.document?.visibilityState === 'hidden';
+
+/** A hub started ahead of a takeover, fed this tab's channels by a stand-in port. */
+interface WarmHub {
+  hub: Hub;
+  port: HubPort;
+  timer: ReturnType<typeof setTimeout>;
+}
 
 /** One tab's part in the election for one feed. */
 export class LeaderElection {
@@ -60,6 +75,8 @@ export class LeaderElection {
   /** Cancels this tab's place in the lock queue (before it takes the lead by force). */
   private leaveQueue: () => void = () => {};
   private takeoverTimer: ReturnType<typeof setTimeout> | undefined;
+  /** This tab's hub warming up for a takeover (see `warmUp`). */
+  private warm: WarmHub | null = null;
   private readonly onVisibility = (): void => this.visibilityChanged();
 
   /** Whether this tab is the leader now. */
@@ -84,6 +101,7 @@ export class LeaderElection {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.takeoverTimer);
+    this.dropWarm();
     globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
     this.leaveQueue();
     this.resign();
@@ -116,15 +134,22 @@ export class LeaderElection {
       });
   }
 
-  /** Starts the hub here and announces it; `handover`: taken from a hidden leader. */
+  /**
+   * Starts the hub here (or takes the one warmed up) and announces it; `handover`: taken from a
+   * hidden leader.
+   */
   private lead(handover = false): void {
     clearTimeout(this.takeoverTimer);
     this.stopWatchingLeader();
     this.leaderId = this.feed.tab;
     this.leaderHidden = isHidden();
-    this.hub = createHub('leader', this.coreOptions, watchTabLock);
+    const warm = this.warm;
+    this.warm = null;
+    clearTimeout(warm?.timer);
+    this.hub = warm?.hub ?? createHub('leader', this.coreOptions, watchTabLock);
     if (handover) this.feed.quietHandover(HANDOVER_GRACE_MS);
-    void this.feed.attach(localLink(this.hub), 'leader');
+    // The stand-in leaves once this tab's own hello is in: its channels never drop to no user.
+    void this.feed.attach(localLink(this.hub), 'leader').then(() => warm?.port.disconnect());
     this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden, ...(handover ? { handover } : {}) });
   }
 
@@ -155,15 +180,63 @@ export class LeaderElection {
     }
   }
 
-  /** A visible follower of a hidden leader takes the lead after a pause (see `TAKEOVER_DELAY_MS`). */
+  /** Whether this tab should take the lead: it is a visible follower of a hidden leader. */
+  private shouldTakeOver(): boolean {
+    return !this.stopped && !this.leading && this.leaderHidden && !isHidden();
+  }
+
+  /**
+   * A visible follower of a hidden leader takes the lead after a pause (see `TAKEOVER_DELAY_MS`),
+   * warming up its hub first (see `warmUp`); a change of mind drops the warm hub.
+   */
   private considerTakeover(): void {
     clearTimeout(this.takeoverTimer);
-    if (!this.leaderHidden || this.leading || isHidden()) return;
+    if (!this.shouldTakeOver()) return this.dropWarm();
+    if (this.warm) return;
     this.takeoverTimer = setTimeout(() => {
-      if (this.stopped || this.leading || !this.leaderHidden || isHidden()) return;
+      if (this.shouldTakeOver()) this.warmUp();
+    }, TAKEOVER_DELAY_MS + Math.random() * TAKEOVER_JITTER_MS);
+  }
+
+  /**
+   * Starts this tab's hub before taking the lead: a stand-in port says this tab's hello (its
+   * channels, seqs and epoch), so the connection opens and subscribes, resuming from those seqs,
+   * while the hidden leader still feeds every tab. Once it is live — it delivered updates, or
+   * answered its first ping, sent after the subscriptions, so their answers are in (quiet
+   * channels) — the lock is taken and the tabs switch to a hub that needs no set-up. Meanwhile
+   * the relay sees two sockets of this origin; the old leader's goes when it loses the lock.
+   */
+  private warmUp(): void {
+    const hub = createHub('leader', this.coreOptions, watchTabLock);
+    let done = false;
+    const ready = (): void => {
+      if (done || this.warm !== warm) return;
+      done = true;
+      if (!this.shouldTakeOver()) return this.dropWarm();
       this.leaveQueue();
       this.queue(true);
-    }, TAKEOVER_DELAY_MS + Math.random() * TAKEOVER_JITTER_MS);
+    };
+    const warm: WarmHub = {
+      hub,
+      port: hub.connect((message) => {
+        if (message.type === 'token-request') {
+          void this.feed.token().then((token) => warm.port.receive({ type: 'token', id: message.id, token }));
+        } else if (message.type === 'updates' || (message.type === 'status' && message.status.stats.latencyMs !== null)) {
+          ready();
+        }
+      }),
+      timer: setTimeout(ready, WARM_UP_LIMIT_MS),
+    };
+    this.warm = warm;
+    warm.port.receive(this.feed.hello());
+  }
+
+  /** Gives up a warm-up: its hub's last port leaves, which closes its connection. */
+  private dropWarm(): void {
+    const warm = this.warm;
+    this.warm = null;
+    clearTimeout(warm?.timer);
+    warm?.port.disconnect();
   }
 
   /**
