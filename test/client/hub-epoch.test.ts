@@ -34,7 +34,7 @@ function logged(open: LinkFactory, log: PortUpdate[]): LinkFactory {
   });
 }
 
-/** Seqs of CHANNEL that a hub's connection applied (its ring: what `history()` answers first). */
+/** [seq, price] of each update of CHANNEL that a hub's connection applied (its ring: what `history()` answers first). */
 const ringOf = (hub: ReturnType<typeof newHub>) => hub.core!.history(CHANNEL).map((update) => [update.seq, update.data.price]);
 
 /**
