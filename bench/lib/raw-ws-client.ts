@@ -41,6 +41,7 @@ export class RawWsClient {
 
   constructor(url: string, private readonly handlers: RawWsHandlers, timeoutMs: number) {
     const target = new URL(url);
+    if (target.protocol !== 'ws:') throw new Error(`only ws: URLs (the relays under test are local): ${url}`);
     const { request, key } = upgradeRequest(target);
     this.answerKey = key;
     this.socket = net.connect({
