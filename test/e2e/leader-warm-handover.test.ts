@@ -6,7 +6,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../src/server/relay.js';
-import { openBrowser, openTab, serveTestSite, statusOf, type TestSite } from './multi-tab-harness.js';
+import { eventually, openBrowser, openTab, relayDisconnects, serveTestSite, setHidden, statusOf, type TestSite } from './multi-tab-harness.js';
 
 /** One-way delay of the proxy: a connection set-up (upgrade, then subscribe) is 4 of them. */
 const LATENCY_MS = 300;
@@ -45,29 +45,11 @@ async function health(): Promise<{ connections: number }> {
   return (await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections: number };
 }
 
-/** Connections the relay has seen close so far (all close codes), from its Prometheus metrics. */
-async function disconnects(): Promise<number> {
-  const text = await (await fetch(`${relay.httpUrl}/metrics`)).text();
-  return text.split('\n').filter((line) => line.startsWith('market_pulse_disconnects_total')).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}
+/** Connections the relay has seen close so far. */
+const disconnects = () => relayDisconnects(relay.httpUrl);
 
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Plays the browser's visibility signal (headless Chromium keeps every tab visible). */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate(`
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => ${JSON.stringify(hidden ? 'hidden' : 'visible')} });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
-    document.dispatchEvent(new Event('visibilitychange'));
-  `);
-}
 
 /** Arrival time (the page's Date.now()) and seq of every update a tab's listener got, from now on. */
 async function recordArrivals(page: Page): Promise<void> {

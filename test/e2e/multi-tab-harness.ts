@@ -86,3 +86,33 @@ export function historySeqs(page: Page, channel: string): Promise<number[]> {
 export function statesOf(page: Page): Promise<string[]> {
   return page.evaluate('states.slice()') as Promise<string[]>;
 }
+
+/** Polls `check` every 50 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Connections a relay has seen close so far (all close codes), from its Prometheus metrics. */
+export async function relayDisconnects(httpUrl: string): Promise<number> {
+  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  return text.split('\n').filter((line) => line.startsWith('market_pulse_disconnects_total')).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
+
+/**
+ * Tells a tab's page it went to the background or came back. Headless Chromium keeps every tab
+ * visible (and unthrottled), so the browser's signal is played here: `visibilityState` and the
+ * `visibilitychange` event, which is all the feed reads.
+ */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  // A string, not a function: the test's TypeScript transform would add helpers the page lacks.
+  await page.evaluate(`
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => ${JSON.stringify(hidden ? 'hidden' : 'visible')} });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
+    document.dispatchEvent(new Event('visibilitychange'));
+  `);
+}

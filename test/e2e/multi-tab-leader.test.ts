@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../src/server/relay.js';
-import { openBrowser, openTab, received, serveTestSite, statesOf, statusOf, type TestSite } from './multi-tab-harness.js';
+import { eventually, openBrowser, openTab, received, relayDisconnects, serveTestSite, setHidden, statesOf, statusOf, type TestSite } from './multi-tab-harness.js';
 
 let site: TestSite;
 let browser: Browser;
@@ -13,24 +13,13 @@ let relay: Relay;
 
 const tick = (price: number) => ({ symbol: 'L', price, ts: Date.now() });
 
-/** Connections the relay has seen close so far (all close codes), from its Prometheus metrics. */
-async function disconnects(): Promise<number> {
-  const text = await (await fetch(`${relay.httpUrl}/metrics`)).text();
-  return text.split('\n').filter((line) => line.startsWith('market_pulse_disconnects_total')).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-}
+/** Connections the relay has seen close so far. */
+const disconnects = () => relayDisconnects(relay.httpUrl);
 
 async function connections(): Promise<number> {
   return ((await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections: number }).connections;
 }
 
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Publishes `price` and waits until every tab shows it, with increasing seqs. */
 async function allGet(tabs: Page[], price: number): Promise<void> {
@@ -85,19 +74,6 @@ test('leader mode: one socket for 4 tabs; when the leader closes, then crashes, 
   await Promise.all([third.close(), fourth.close()]);
 });
 
-/**
- * Tells a tab's page it went to the background or came back. Headless Chromium keeps every tab
- * visible (and unthrottled), so the browser's signal is played here: `visibilityState` and the
- * `visibilitychange` event, which is all the feed reads.
- */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  // A string, not a function: the test's TypeScript transform would add helpers the page lacks.
-  await page.evaluate(`
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => ${JSON.stringify(hidden ? 'hidden' : 'visible')} });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
-    document.dispatchEvent(new Event('visibilitychange'));
-  `);
-}
 
 test('leader mode: a visible tab takes the lead from a hidden leader, and nothing is lost', async () => {
   await relay.publish('price:LEAD', tick(100)); // a value before these tabs, so seqs start above 1

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
 import type { ChannelBackend } from '../../src/server/backend/types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
-import { historySeqs, openBrowser, openTab, received, serveTestSite, statusOf, type TestSite } from './multi-tab-harness.js';
+import { eventually, historySeqs, openBrowser, openTab, received, serveTestSite, statusOf, type TestSite } from './multi-tab-harness.js';
 
 let site: TestSite;
 let browser: Browser;
@@ -19,14 +19,6 @@ async function healthz(): Promise<{ connections: number; subscriptions: number; 
   return (await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections: number; subscriptions: number; channels: number };
 }
 
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 before(async () => {
   site = await serveTestSite();
