@@ -33,8 +33,8 @@ interface KneeResult {
   loadgenCpu: number;
   serverCpu: number;
   ticksPerSecond: number;
-  /** Every window of the ramp: offered ticks/s, received deliveries/s, p99 ms, pass. */
-  steps: Array<[number, number, number, boolean]>;
+  /** Every window of the ramp: ticks/s, received deliveries/s, p99 ms, pass, offered deliveries/s. */
+  steps: Array<[number, number, number, boolean, number]>;
 }
 
 /** A window passes when p99 ≤ 100 ms and at least 80 % of the offered deliveries arrived. */
@@ -87,7 +87,7 @@ async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: Scenar
         m = await measureWindow(rig, windowMs);
         ok = passes(m, offered);
       }
-      steps.push([Math.round(rate * 10) / 10, Math.round(m.perSecond), Math.round(m.p99 * 10) / 10, ok]);
+      steps.push([Math.round(rate * 10) / 10, Math.round(m.perSecond), Math.round(m.p99 * 10) / 10, ok, Math.round(offered)]);
       if (process.env.BENCH_VERBOSE) context.note(`${RELAY_LABEL[kind]} ${rate.toFixed(1)} ticks/s → ${Math.round(m.perSecond)}/s of ${Math.round(offered)}, p99 ${m.p99.toFixed(1)} ms, CPU relay ${m.serverCpu.toFixed(0)} % load ${m.loadgenCpu.toFixed(0)} %`);
       if (ok && m.perSecond > best.deliveriesPerSecond) {
         best = { deliveriesPerSecond: m.perSecond, p99: m.p99, loadgenCpu: m.loadgenCpu, serverCpu: m.serverCpu, ticksPerSecond: rate, steps };
@@ -104,6 +104,21 @@ async function findKnee(rig: RelayRig, plan: Plan, hint: number, context: Scenar
     }
     return best;
   });
+}
+
+/**
+ * Why the failed windows of a relay failed, for a flagged load generator: windows that fell short
+ * of the offered rate with a low p99 mean the relay could not send more (a load generator falling
+ * behind leaves data unread and shows as growing latency instead).
+ */
+function failedWindows(samples: KneeResult[]): string {
+  const failed = samples.flatMap((s) => s.steps).filter(([, , , ok]) => !ok);
+  if (failed.length === 0) return 'no failed window';
+  const late = failed.filter(([, , p99]) => !(p99 <= P99_LIMIT_MS));
+  const short = failed.filter(([, perSecond, p99, , offered]) => p99 <= P99_LIMIT_MS && perSecond < 0.8 * offered);
+  const p99s = short.map(([, , p99]) => p99);
+  const shortText = short.length ? `${short.length} short of the offered rate with p99 ≤ ${Math.max(...p99s).toFixed(0)} ms` : '';
+  return [shortText, late.length ? `${late.length} over the p99 limit` : ''].filter(Boolean).join(', ') + ` (of ${failed.length} failed windows)`;
 }
 
 function summarize(samples: KneeResult[]) {
@@ -138,7 +153,7 @@ async function runSize(rigs: Partial<Record<RelayKind, RelayRig>>, clients: numb
   const samples = await alternate(clients >= 5000 ? Math.min(reps, 3) : reps, arms);
   const summary = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
   for (const [kind, s] of Object.entries(summary)) {
-    const flag = s.loadgenCpu > LOADGEN_CPU_FLAG ? ' FLAG: load generator above 80 %, it may be the bottleneck' : '';
+    const flag = s.loadgenCpu > LOADGEN_CPU_FLAG ? ` FLAG: load generator above 80 %, it may be the bottleneck; failed windows: ${failedWindows(s.samples)}` : '';
     context.note(`${label} ${RELAY_LABEL[kind as RelayKind]}: ${Math.round(s.deliveries)} deliveries/s, load generator CPU ${s.loadgenCpu.toFixed(0)} %, relay CPU ${s.serverCpu.toFixed(0)} %${flag}`);
   }
   const ours = summary.ours;
