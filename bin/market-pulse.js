@@ -1,12 +1,28 @@
 #!/usr/bin/env node
 // The `market-pulse` command. Runs the compiled CLI (dist/server/cli.js, built by `npm run build`);
 // in a development checkout without a build, runs the TypeScript source through tsx instead.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const built = new URL('../dist/server/cli.js', import.meta.url);
+const sources = fileURLToPath(new URL('../src/server/', import.meta.url));
+
+/** Newest modification time of the .ts files under `dir` (0 when there is no source tree: an installed package). */
+function newestSource(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(`${entry.parentPath ?? entry.path}/${entry.name}`).mtimeMs);
+  }
+  return newest;
+}
+
 let cli;
 if (existsSync(fileURLToPath(built))) {
+  // A development checkout edited since its last build would otherwise run old code without a word.
+  if (newestSource(sources) > statSync(fileURLToPath(built)).mtimeMs) {
+    console.error('market-pulse: src/server has changed since the last build; running the older dist/. Run `npm run build` (or `npm start`, which builds first).');
+  }
   cli = await import(built.href);
 } else {
   console.error('market-pulse: dist/server/cli.js is missing (no build yet); running src/server/cli.ts through tsx. `npm run build` makes this step unnecessary.');
