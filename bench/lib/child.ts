@@ -49,11 +49,15 @@ export class BenchChild {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
 
-  /** Forks `bench/procs/<script>` under tsx with `--expose-gc` (RSS figures are taken after a GC). */
+  /**
+   * Forks `bench/procs/<script>` under tsx with `--expose-gc` (RSS figures are taken after a GC),
+   * plus the Node flags in `BENCH_EXEC_ARGV` (an experiment knob, e.g. `--cpu-prof`).
+   */
   constructor(script: string, env: Record<string, string> = {}) {
     const path = fileURLToPath(new URL(`../procs/${script}`, import.meta.url));
+    const extraFlags = (env.BENCH_EXEC_ARGV ?? process.env.BENCH_EXEC_ARGV ?? '').split(' ').filter(Boolean);
     this.process = fork(path, [], {
-      execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'],
+      execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...extraFlags],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
