@@ -4,6 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { BackendUnavailableError } from '../../src/server/backend/types.js';
 import { createRelay } from '../../src/server/relay.js';
@@ -25,6 +26,40 @@ describe('Redis backend: history', { skip: SKIP_REASON }, () => {
     const all = await b.history!('price:H', 1000);
     assert.deepEqual(all.map((e) => e.seq), range(31, 80), 'capped at historySize');
     assert.deepEqual(await a.history!('price:UNKNOWN', 10), []);
+  });
+
+  test('a channel quiet for the history TTL loses its history in Redis, not its seq or last value', async () => {
+    const prefix = uniquePrefix();
+    const backend = await createRedisBackend({ url: redis.url, keyPrefix: prefix, logger: quietLogger(), historyTtlMs: 1_000 });
+    const defaults = await createRedisBackend({ url: redis.url, keyPrefix: prefix, logger: quietLogger() });
+    const inspect = new Redis(redis.url, { lazyConnect: true });
+    await inspect.connect();
+    open.push(backend, defaults, { close: async () => void inspect.disconnect() });
+    const hist = `${prefix}{price:TTL}:hist`;
+    const meta = `${prefix}{price:TTL}:meta`;
+
+    // Every update restarts the clock: a channel that keeps publishing keeps its history.
+    for (const i of range(1, 4)) {
+      await backend.publish('price:TTL', { price: i });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    assert.deepEqual((await backend.history!('price:TTL', 10)).map((e) => e.seq), range(1, 4));
+    const ttl = await inspect.pttl(hist);
+    assert.ok(ttl > 0 && ttl <= 1_000, `history expires within the TTL (PTTL ${ttl})`);
+    assert.equal(await inspect.pttl(meta), -1, 'seq and last value never expire');
+    assert.equal((await backend.recover('price:TTL', 2)).recovered, true);
+
+    // Quiet for longer than the TTL: the history is gone, the channel is not.
+    await waitFor('history expired', async () => (await backend.history!('price:TTL', 10)).length === 0, 5_000);
+    const resumed = await backend.recover('price:TTL', 2);
+    assert.equal(resumed.recovered, false, 'a resume from before the expiry gets a snapshot');
+    assert.equal(resumed.latest?.seq, 4);
+    assert.equal((await backend.publish('price:TTL', { price: 5 })).seq, 5, 'seq goes on where it was');
+    assert.deepEqual((await backend.history!('price:TTL', 10)).map((e) => e.seq), [5]);
+
+    // The default keeps a quiet channel's history for a day.
+    await defaults.publish('price:TTL', { price: 6 });
+    assert.ok((await inspect.pttl(hist)) > 23 * 3600_000, 'default TTL: 24 hours');
   });
 
   test('GET /v1/history on a relay with a Redis backend answers from Redis', async () => {

@@ -28,6 +28,12 @@ export interface RedisBackendOptions {
   url: string;
   /** Updates kept per channel for `since` recovery and `/v1/history`. Default 1,200. */
   historySize?: number;
+  /**
+   * A channel's history expires from Redis after this long without an update (ms; 0: never), so
+   * channels that stop publishing do not hold `historySize` updates forever. Its seq and last
+   * value stay; a client resuming from before the expiry gets a fresh snapshot. Default 24 hours.
+   */
+  historyTtlMs?: number;
   /** Prefix of every key and pub/sub channel, so several deployments can share one Redis. Default `mp:`. */
   keyPrefix?: string;
   /** A Redis command that takes longer fails (ms). Default 2,000. */
@@ -56,7 +62,8 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const log = options.logger ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
   const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const { command, subscriber } = createConnections(options.url, options.commandTimeoutMs ?? 2_000);
-  const scripts = createRedisScripts(command);
+  const historyTtlMs = Math.max(0, Math.floor(options.historyTtlMs ?? 24 * 60 * 60 * 1000));
+  const scripts = createRedisScripts(command, historyTtlMs);
   const known = new KnownEnvelopes(Math.max(1, options.maxKnownChannels ?? 10_000));
   const watched = new Map<string, WatchedChannel>();
   const listeners = new Set<(envelope: Envelope) => void>();

@@ -10,9 +10,9 @@ import { PUBLISH_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
 interface DefinedScripts {
-  mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number): Promise<string>;
+  mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number, historyTtlMs: number): Promise<string>;
   mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
-  mpRestore(meta: string, hist: string, envelopeJson: string, seq: number): Promise<number>;
+  mpRestore(meta: string, hist: string, envelopeJson: string, seq: number, historyTtlMs: number): Promise<number>;
 }
 
 /** The backend's atomic operations on one channel. */
@@ -25,8 +25,11 @@ export interface RedisScripts {
   restore(keys: ChannelKeys, envelope: Envelope): Promise<boolean>;
 }
 
-/** Registers the scripts on `redis` (the command connection). */
-export function createRedisScripts(redis: Redis): RedisScripts {
+/**
+ * Registers the scripts on `redis` (the command connection). A channel's history list expires
+ * after `historyTtlMs` without an update (0: never).
+ */
+export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScripts {
   redis.defineCommand('mpPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
   redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
   redis.defineCommand('mpRestore', { numberOfKeys: 2, lua: RESTORE_SCRIPT });
@@ -34,7 +37,7 @@ export function createRedisScripts(redis: Redis): RedisScripts {
 
   return {
     async publish(keys, channel, data, historySize, floor) {
-      const reply = await scripts.mpPublish(keys.meta, keys.hist, JSON.stringify(channel), JSON.stringify(data), historySize, keys.bus, floor);
+      const reply = await scripts.mpPublish(keys.meta, keys.hist, JSON.stringify(channel), JSON.stringify(data), historySize, keys.bus, floor, historyTtlMs);
       const envelope = parseEnvelope(reply);
       if (!envelope) throw new Error('Redis returned a malformed envelope');
       return envelope;
@@ -56,7 +59,7 @@ export function createRedisScripts(redis: Redis): RedisScripts {
     },
 
     async restore(keys, envelope) {
-      return (await scripts.mpRestore(keys.meta, keys.hist, JSON.stringify(envelope), envelope.seq)) === 1;
+      return (await scripts.mpRestore(keys.meta, keys.hist, JSON.stringify(envelope), envelope.seq, historyTtlMs)) === 1;
     },
   };
 }

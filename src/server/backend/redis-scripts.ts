@@ -5,7 +5,9 @@
  *
  * Per channel `C` (with the default prefix `mp:`):
  * - `mp:{C}:meta` — hash: `seq` (last assigned seq), `last` (the last envelope, JSON)
- * - `mp:{C}:hist` — list: the last `historySize` envelopes (JSON), oldest first
+ * - `mp:{C}:hist` — list: the last `historySize` envelopes (JSON), oldest first; expires when the
+ *   channel has had no update for the history TTL (the small `meta` hash never expires, so `seq`
+ *   goes on where it was)
  * - `mp:bus:C`    — the pub/sub channel every envelope of `C` is PUBLISHed on
  *
  * The `{C}` hash tag keeps both keys of a channel in one slot, so the scripts stay valid on a
@@ -46,7 +48,7 @@ export function leaseKey(prefix: string, name: string): string {
 
 /**
  * Publish. KEYS: meta, hist. ARGV: channel as a JSON string, data as JSON, history size,
- * bus name, floor. Returns the stored envelope (JSON).
+ * bus name, floor, history TTL in ms (0: none). Returns the stored envelope (JSON).
  *
  * The floor is the highest seq the publishing node has seen for the channel: when Redis lost its
  * data (a restart without persistence), seq continues above what clients already hold instead of
@@ -63,6 +65,7 @@ local envelope = '{"channel":' .. ARGV[1] .. ',"seq":' .. seq .. ',"data":' .. A
 redis.call('HSET', KEYS[1], 'seq', seq, 'last', envelope)
 redis.call('RPUSH', KEYS[2], envelope)
 redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1)
+if tonumber(ARGV[6]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[6]) end
 redis.call('PUBLISH', ARGV[4], envelope)
 return envelope
 `;
@@ -86,7 +89,8 @@ return {seq, last, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
 `;
 
 /**
- * Restore after Redis lost data. KEYS: meta, hist. ARGV: the envelope (JSON), its seq.
+ * Restore after Redis lost data. KEYS: meta, hist. ARGV: the envelope (JSON), its seq, history
+ * TTL in ms (0: none).
  * Only acts when Redis is behind the node's knowledge; returns 1 when it restored.
  */
 export const RESTORE_SCRIPT = `
@@ -96,6 +100,7 @@ if seq >= known then return 0 end
 redis.call('HSET', KEYS[1], 'seq', known, 'last', ARGV[1])
 redis.call('DEL', KEYS[2])
 redis.call('RPUSH', KEYS[2], ARGV[1])
+if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 return 1
 `;
 
