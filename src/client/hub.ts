@@ -8,7 +8,8 @@
  */
 import type { Connection } from './core/connection.js';
 import type { TokenSource } from './core/token.js';
-import { isTabMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
+import { PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
+import { isTabMessage } from './tab-message.js';
 import type { FeedStatus } from './types.js';
 
 /** How the hub is wired into its host. */

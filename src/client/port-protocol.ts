@@ -2,10 +2,10 @@
  * The port protocol between a tab and the hub that owns the connection (in a SharedWorker, in the
  * leader tab, or in the tab itself). The same messages travel over a MessagePort, a
  * BroadcastChannel (leader mode, wrapped in an envelope that names the tab) or a direct call.
- * Every message is checked on arrival with the guards below; anything else is ignored.
+ * Every message is checked on arrival (hub messages with the guard below, tab messages with
+ * tab-message.ts, which only hubs bundle); anything else is ignored.
  */
 // Direct imports, not the barrel: the page bundles these guards without the frame validators.
-import { isValidChannel } from '../protocol/channels.js';
 import { isPlainObject } from '../protocol/guards.js';
 import type { FeedStatus, FeedUpdate } from './types.js';
 
@@ -71,41 +71,6 @@ export type HubMessage =
   | { type: 'history'; id: number; updates: FeedUpdate[] }
   /** The hub needs a fresh token (before connecting, or before expiry). */
   | { type: 'token-request'; id: number };
-
-/** No epoch, or a relay epoch: 1 to 64 letters, digits, `-` or `_` (the protocol's grammar, see validate.ts). */
-const isOptionalEpoch = (value: unknown): boolean => value === undefined || (typeof value === 'string' && /^[\w-]{1,64}$/.test(value));
-
-const isChannelList = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.length <= 10_000 && value.every(isValidChannel);
-
-/** Checks a message from a tab. */
-export function isTabMessage(value: unknown): value is TabMessage {
-  if (!isPlainObject(value)) return false;
-  switch (value.type) {
-    case 'hello':
-      return typeof value.tab === 'string' && isPlainObject(value.config) && typeof value.config.url === 'string'
-        && (value.config.pollingInterval === undefined || typeof value.config.pollingInterval === 'number')
-        && (value.lock === undefined || typeof value.lock === 'string') && typeof value.hasToken === 'boolean'
-        && isChannelList(value.channels) && isPlainObject(value.since) && typeof value.hidden === 'boolean' && isOptionalEpoch(value.epoch);
-    case 'subscribe':
-    case 'unsubscribe':
-      return isChannelList(value.channels);
-    case 'visibility':
-      return typeof value.hidden === 'boolean';
-    case 'frames':
-      // 4–100 ms: 250 Hz down to a 10 fps crawl; anything else is not a frame rate.
-      return Number.isFinite(value.at) && typeof value.interval === 'number' && value.interval >= 4 && value.interval <= 100;
-    case 'history':
-      return Number.isSafeInteger(value.id) && isValidChannel(value.channel);
-    case 'token':
-      return Number.isSafeInteger(value.id) && (value.token === null || typeof value.token === 'string');
-    case 'reconnect':
-    case 'bye':
-      return true;
-    default:
-      return false;
-  }
-}
 
 /** Checks a message from the hub. */
 export function isHubMessage(value: unknown): value is HubMessage {

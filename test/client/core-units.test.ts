@@ -7,7 +7,7 @@ import { RateMeter } from '../../src/client/core/rate-meter.js';
 import { RefCounter } from '../../src/client/core/ref-counter.js';
 import { RingBuffer } from '../../src/client/core/ring-buffer.js';
 import { parseSnapshotBody, snapshotUrls } from '../../src/client/core/snapshot-poller.js';
-import { refreshDelay, tokenExpiry } from '../../src/client/core/token.js';
+import { refreshDelay, tokenExpiry } from '../../src/client/core/token-refresh.js';
 
 const update = (seq: number, price = seq) => ({ type: 'update' as const, channel: 'price:A', seq, data: { symbol: 'A', price, ts: seq } });
 const snapshot = (seq: number, price: number | null, recovered?: boolean) => ({

@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTabMessage, PORT_PROTOCOL_VERSION, type HubMessage, type PortUpdate } from '../../src/client/port-protocol.js';
+import { PORT_PROTOCOL_VERSION, type HubMessage, type PortUpdate } from '../../src/client/port-protocol.js';
+import { isTabMessage } from '../../src/client/tab-message.js';
 import { TabFeed, type LinkFactory } from '../../src/client/tab-feed.js';
 import { createHub, localLink } from '../../src/client/transports/direct.js';
 import type { FeedUpdate } from '../../src/client/types.js';

@@ -20,7 +20,8 @@ import { RefCounter } from './ref-counter.js';
 import { SnapshotPoller } from './snapshot-poller-loop.js';
 import { SocketSession, type WebSocketConstructor } from './socket-session.js';
 import { StatusReporter } from './status-reporter.js';
-import { resolveToken, scheduleTokenRefresh } from './token.js';
+import { resolveToken } from './token.js';
+import { scheduleTokenRefresh } from './token-refresh.js';
 
 export type { ConnectionOptions } from './connection-options.js';
 

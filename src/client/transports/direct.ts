@@ -2,6 +2,7 @@
 import { Connection } from '../core/connection.js';
 import type { WebSocketConstructor } from '../core/socket-session.js';
 import { Hub } from '../hub.js';
+import { watchTabLock } from '../tab-lock.js';
 import type { FeedMode } from '../types.js';
 import type { LinkFactory } from '../tab-feed.js';
 
@@ -11,8 +12,16 @@ export interface CoreFactoryOptions {
   WebSocket?: WebSocketConstructor;
 }
 
-/** A hub whose connections report `mode`. */
-export function createHub(mode: FeedMode, options: CoreFactoryOptions = {}, watchLock?: (name: string, onGone: () => void) => () => void): Hub {
+/**
+ * A hub whose connections report `mode`. A hub that serves other tabs (`shared-worker`, `leader`)
+ * watches their liveness locks (tab-lock.ts) unless `watchLock` says otherwise; a direct hub has
+ * only its own tab, which says `bye`.
+ */
+export function createHub(
+  mode: FeedMode,
+  options: CoreFactoryOptions = {},
+  watchLock: ((name: string, onGone: () => void) => () => void) | undefined = mode === 'direct' ? undefined : watchTabLock,
+): Hub {
   return new Hub({
     createConnection: (config, token) =>
       new Connection({

@@ -15,7 +15,8 @@
  * follows; the tabs resume with `since` as after any leader change, and keep showing `open`.
  */
 import type { Hub, HubPort } from '../hub.js';
-import { isTabMessage, type HubMessage, type TabMessage } from '../port-protocol.js';
+import type { HubMessage, TabMessage } from '../port-protocol.js';
+import { isTabMessage } from '../tab-message.js';
 import type { LinkFactory, TabFeed } from '../tab-feed.js';
 import { lockManager, tabLockName, watchTabLock } from '../tab-lock.js';
 
@@ -146,7 +147,7 @@ export class LeaderElection {
     const warm = this.warm;
     this.warm = null;
     clearTimeout(warm?.timer);
-    this.hub = warm?.hub ?? createHub('leader', this.coreOptions, watchTabLock);
+    this.hub = warm?.hub ?? createHub('leader', this.coreOptions);
     if (handover) this.feed.quietHandover(HANDOVER_GRACE_MS);
     // The stand-in leaves once this tab's own hello is in: its channels never drop to no user.
     void this.feed.attach(localLink(this.hub), 'leader').then(() => warm?.port.disconnect());
@@ -207,7 +208,7 @@ export class LeaderElection {
    * the relay sees two sockets of this origin; the old leader's goes when it loses the lock.
    */
   private warmUp(): void {
-    const hub = createHub('leader', this.coreOptions, watchTabLock);
+    const hub = createHub('leader', this.coreOptions);
     let done = false;
     const ready = (): void => {
       if (done || this.warm !== warm) return;

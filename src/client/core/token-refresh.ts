@@ -1,0 +1,51 @@
+/**
+ * Token refresh: reading a JWT's expiry and asking a provider for a fresh token ahead of it. Only
+ * the connection core needs this (in the worker or the in-tab transports); the tab side of a feed
+ * only resolves tokens (token.ts), so it stays out of the page's bundle.
+ */
+import { resolveToken, type TokenSource } from './token.js';
+
+/** The `exp` claim of a JWT in ms since the epoch, or null when the token is not a readable JWT. */
+export function tokenExpiry(token: string): number | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))) as { exp?: unknown };
+    return typeof json.exp === 'number' && Number.isFinite(json.exp) ? json.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When to ask the provider for a fresh token: 30 s before `exp`, or at 80 % of the remaining
+ * lifetime for short-lived tokens; never sooner than 1 s from now.
+ */
+export function refreshDelay(expiresAt: number, now = Date.now()): number {
+  const remaining = expiresAt - now;
+  return Math.max(1000, Math.max(remaining - 30_000, remaining * 0.8));
+}
+
+/**
+ * Asks a provider for a new token ahead of the current one's expiry, again and again, and hands
+ * each one to `use`. Returns a canceller. Does nothing for fixed tokens and tokens without `exp`.
+ */
+export function scheduleTokenRefresh(source: TokenSource | undefined, token: string | undefined, use: (token: string) => void): () => void {
+  if (typeof source !== 'function' || !token) return () => {};
+  const expiresAt = tokenExpiry(token);
+  if (expiresAt === null) return () => {};
+  let cancelNext: () => void = () => {};
+  let cancelled = false;
+  const timer = setTimeout(async () => {
+    const fresh = await resolveToken(source);
+    if (cancelled || !fresh) return;
+    use(fresh);
+    cancelNext = scheduleTokenRefresh(source, fresh, use);
+  }, refreshDelay(expiresAt));
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+    cancelNext();
+  };
+}
