@@ -7,7 +7,7 @@ import type { WebSocketConstructor } from './core/socket-session.js';
 import type { TokenSource } from './core/token.js';
 import { TabFeed, type LinkFactory } from './tab-feed.js';
 import { leaderModeAvailable, watchTabLock, workerLockName } from './tab-lock.js';
-import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+import type { Feed, FeedListener, FeedUpdate, StatusListener } from './types.js';
 
 /** Options of `connectFeed`. */
 export interface ConnectOptions {
@@ -141,10 +141,7 @@ async function trySharedWorker(feed: TabFeed, options: ConnectOptions): Promise<
 
 function brokenFeed(url: string): TabFeed {
   const feed = new TabFeed(url, { config: { url } });
-  feed.close();
-  (feed as unknown as { currentStatus: FeedStatus }).currentStatus = {
-    ...feed.status, error: { code: 'bad_url', message: 'The feed URL must be a ws:, wss:, http: or https: URL' },
-  };
+  feed.close({ code: 'bad_url', message: 'The feed URL must be a ws:, wss:, http: or https: URL' });
   return feed;
 }
 

@@ -79,24 +79,28 @@ const epochNow = () => performance.timeOrigin + performance.now();
 
 /** One connection shared by many tabs. */
 export class Hub {
-  private connection: Connection | null = null;
-  private readonly clients = new Set<Client>();
-  private readonly byChannel = new Map<string, Set<Client>>();
-  private readonly tokenRequests = new Map<number, (token: string) => void>();
-  private nextTokenRequest = 1;
+  #connection: Connection | null = null;
+  readonly #clients = new Set<Client>();
+  readonly #byChannel = new Map<string, Set<Client>>();
+  readonly #tokenRequests = new Map<number, (token: string) => void>();
+  #nextTokenRequest = 1;
   /** The relay epoch of the updates fanned out (the core's, as of the last update). */
-  private epoch: string | undefined;
+  #epoch: string | undefined;
 
-  constructor(private readonly options: HubOptions) {}
+  readonly #options: HubOptions;
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+  }
 
   /** Number of connected tabs. */
   get size(): number {
-    return this.clients.size;
+    return this.#clients.size;
   }
 
   /** The core, once a tab said hello. */
   get core(): Connection | null {
-    return this.connection;
+    return this.#connection;
   }
 
   /** Adds a tab that receives hub messages through `send`. */
@@ -104,48 +108,48 @@ export class Hub {
     const client: Client = {
       send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, lastFlush: -Infinity, flushDue: -Infinity, frames: undefined, stopWatch: () => {},
     };
-    this.clients.add(client);
+    this.#clients.add(client);
     let gone = false;
     return {
       receive: (message) => {
-        if (!gone && isTabMessage(message)) this.handle(client, message);
+        if (!gone && isTabMessage(message)) this.#handle(client, message);
       },
       disconnect: () => {
         if (gone) return;
         gone = true;
-        this.remove(client);
+        this.#remove(client);
       },
     };
   }
 
-  private handle(client: Client, message: TabMessage): void {
-    if (message.type === 'hello') return this.hello(client, message);
-    if (!client.greeted || !this.connection) return;
-    const core = this.connection;
+  #handle(client: Client, message: TabMessage): void {
+    if (message.type === 'hello') return this.#hello(client, message);
+    if (!client.greeted || !this.#connection) return;
+    const core = this.#connection;
     switch (message.type) {
       case 'subscribe':
-        for (const channel of message.channels) this.add(client, channel);
-        return this.flush(client);
+        for (const channel of message.channels) this.#add(client, channel);
+        return this.#flush(client);
       case 'unsubscribe':
-        for (const channel of message.channels) this.drop(client, channel);
+        for (const channel of message.channels) this.#drop(client, channel);
         return;
       case 'visibility':
         client.hidden = message.hidden;
-        if (!message.hidden) this.flush(client); // shown again: no need to wait for the slow tick
+        if (!message.hidden) this.#flush(client); // shown again: no need to wait for the slow tick
         return;
       case 'frames':
         client.frames = { at: message.at, interval: message.interval };
         return;
       case 'history':
-        return this.answerHistory(client, core, message);
+        return this.#answerHistory(client, core, message);
       case 'token':
-        this.tokenRequests.get(message.id)?.(message.token ?? '');
-        this.tokenRequests.delete(message.id);
+        this.#tokenRequests.get(message.id)?.(message.token ?? '');
+        this.#tokenRequests.delete(message.id);
         return;
       case 'reconnect':
         return core.reconnect();
       case 'bye':
-        return this.remove(client);
+        return this.#remove(client);
     }
   }
 
@@ -153,82 +157,82 @@ export class Hub {
    * Answers a tab's `history` from the core's ring, backfilled over HTTP when the ring is short
    * (see `Connection.loadHistory`); a tab that left meanwhile gets nothing.
    */
-  private answerHistory(client: Client, core: Connection, message: Extract<TabMessage, { type: 'history' }>): void {
+  #answerHistory(client: Client, core: Connection, message: Extract<TabMessage, { type: 'history' }>): void {
     void core.loadHistory(message.channel, message.limit).then((found) => {
-      if (!this.clients.has(client)) return;
+      if (!this.#clients.has(client)) return;
       // Plain updates only: a `reset` mark is meant for live delivery, not for a backfill.
       const updates = found.map(({ channel, seq, data }) => ({ channel, seq, data }));
-      this.post(client, { type: 'history', id: message.id, updates });
+      this.#post(client, { type: 'history', id: message.id, updates });
     });
   }
 
-  private hello(client: Client, message: Extract<TabMessage, { type: 'hello' }>): void {
+  #hello(client: Client, message: Extract<TabMessage, { type: 'hello' }>): void {
     if (message.v !== PORT_PROTOCOL_VERSION) return;
     client.greeted = true;
     client.hidden = message.hidden;
     client.hasToken = message.hasToken;
-    if (!this.connection) {
-      this.connection = this.options.createConnection(message.config, () => this.requestToken());
-      this.connection.onUpdate((update) => this.fanOut(update));
-      this.connection.onStatus((status) => this.broadcastStatus(status));
-      this.connection.start();
+    if (!this.#connection) {
+      this.#connection = this.#options.createConnection(message.config, () => this.#requestToken());
+      this.#connection.onUpdate((update) => this.#fanOut(update));
+      this.#connection.onStatus((status) => this.#broadcastStatus(status));
+      this.#connection.start();
     }
-    if (message.lock && this.options.watchLock) {
+    if (message.lock && this.#options.watchLock) {
       client.stopWatch();
-      client.stopWatch = this.options.watchLock(message.lock, () => this.remove(client));
+      client.stopWatch = this.#options.watchLock(message.lock, () => this.#remove(client));
     }
     // A tab fed by a previous hub tells how far it got: resume from there, not from scratch. (Seqs
     // of another relay epoch than this core's are ignored; the tab starts over when told ours.)
     client.epoch = message.epoch;
-    this.connection.resume(message.since, message.epoch);
+    this.#connection.resume(message.since, message.epoch);
     const wanted = new Set(message.channels);
-    for (const channel of [...client.channels]) if (!wanted.has(channel)) this.drop(client, channel);
-    client.send({ type: 'welcome', v: PORT_PROTOCOL_VERSION, status: this.connection.status });
-    for (const channel of wanted) this.add(client, channel);
-    this.flush(client); // cached values at once, before any network round trip
+    for (const channel of [...client.channels]) if (!wanted.has(channel)) this.#drop(client, channel);
+    client.send({ type: 'welcome', v: PORT_PROTOCOL_VERSION, status: this.#connection.status });
+    for (const channel of wanted) this.#add(client, channel);
+    this.#flush(client); // cached values at once, before any network round trip
   }
 
-  private add(client: Client, channel: string): void {
+  #add(client: Client, channel: string): void {
     if (client.channels.has(channel)) return;
     client.channels.add(channel);
-    let set = this.byChannel.get(channel);
-    if (!set) this.byChannel.set(channel, (set = new Set()));
+    let set = this.#byChannel.get(channel);
+    if (!set) this.#byChannel.set(channel, (set = new Set()));
     set.add(client);
-    this.connection!.retain(channel);
-    const cached = this.connection!.get(channel);
+    this.#connection!.retain(channel);
+    const cached = this.#connection!.get(channel);
     if (cached) client.pending.set(channel, cached);
   }
 
-  private drop(client: Client, channel: string): void {
+  #drop(client: Client, channel: string): void {
     if (!client.channels.delete(channel)) return;
     client.pending.delete(channel);
-    const set = this.byChannel.get(channel);
+    const set = this.#byChannel.get(channel);
     set?.delete(client);
-    if (set?.size === 0) this.byChannel.delete(channel);
-    this.connection?.release(channel);
+    if (set?.size === 0) this.#byChannel.delete(channel);
+    this.#connection?.release(channel);
   }
 
-  private remove(client: Client): void {
-    if (!this.clients.delete(client)) return;
+  #remove(client: Client): void {
+    if (!this.#clients.delete(client)) return;
     client.stopWatch();
-    this.cancelFlush(client);
-    for (const channel of [...client.channels]) this.drop(client, channel);
-    if (this.clients.size === 0 && this.connection) {
+    this.#cancelFlush(client);
+    for (const channel of [...client.channels]) this.#drop(client, channel);
+    if (this.#clients.size === 0 && this.#connection) {
       // Nobody is left to feed: hang up rather than keep a socket for a worker about to end.
-      this.connection.close();
-      this.connection = null;
+      this.#connection.close();
+      this.#connection = null;
     }
   }
 
-  private fanOut(update: PortUpdate): void {
-    const epoch = this.connection?.epoch;
-    if (epoch !== this.epoch) {
+  #fanOut(update: PortUpdate): void {
+    const epoch = this.#connection?.epoch;
+    if (epoch !== this.#epoch) {
       // The relay started over: values of its old run still waiting must not reach a tab with the
       // new epoch's name on them (the new run's snapshots, marked `reset`, follow at once).
-      if (this.epoch) for (const client of this.clients) client.pending.clear();
-      this.epoch = epoch;
+      if (this.#epoch) for (const client of this.#clients) client.pending.clear();
+      this.#epoch = epoch;
     }
-    const clients = this.byChannel.get(update.channel);
+    const clients = this.#byChannel.get(update.channel);
     if (!clients) return;
     for (const client of clients) {
       const previous = client.pending.get(update.channel);
@@ -236,12 +240,12 @@ export class Hub {
       client.pending.set(update.channel, previous?.reset && !update.reset ? { ...update, reset: true } : update);
       if (client.timer !== undefined) continue;
       const now = epochNow();
-      const wait = client.hidden ? (this.options.hiddenFrameMs ?? 1000) : this.visibleWait(client, now);
+      const wait = client.hidden ? (this.#options.hiddenFrameMs ?? 1000) : this.#visibleWait(client, now);
       client.flushDue = now + wait;
       // Browsers truncate timer delays to whole ms: round up rather than fire before the slot.
       // No wait: at once, after the rest of this turn's updates (one relay batch) are folded in.
-      client.timer = wait > 0 ? setTimeout(() => this.flush(client), Math.ceil(wait)) : SOON;
-      if (wait <= 0) queueMicrotask(() => client.timer === SOON && this.flush(client));
+      client.timer = wait > 0 ? setTimeout(() => this.#flush(client), Math.ceil(wait)) : SOON;
+      if (wait <= 0) queueMicrotask(() => client.timer === SOON && this.#flush(client));
     }
   }
 
@@ -253,10 +257,10 @@ export class Hub {
    * `lead` ms before frame k+1 — in time for it. Without a grid (not reported yet, or stale), the
    * batches are at least `frameMs` apart, the first after a quiet spell at once.
    */
-  private visibleWait(client: Client, now: number): number {
+  #visibleWait(client: Client, now: number): number {
     const grid = client.frames;
-    if (!grid || now - grid.at > FRAME_GRID_TTL_MS) return client.lastFlush + (this.options.frameMs ?? 16) - now;
-    const lead = this.options.frameLeadMs ?? 4;
+    if (!grid || now - grid.at > FRAME_GRID_TTL_MS) return client.lastFlush + (this.#options.frameMs ?? 16) - now;
+    const lead = this.#options.frameLeadMs ?? 4;
     // The 0.01 ms keeps a batch due exactly at a slot's start in that slot despite rounding
     // (wall-clock ms near 1.7e12 carry about 0.0002 ms of float error).
     const slotOf = (time: number) => Math.floor((time + lead + 0.01 - grid.at) / grid.interval);
@@ -265,16 +269,16 @@ export class Hub {
     return grid.at + (current + 1) * grid.interval - lead - now;
   }
 
-  private cancelFlush(client: Client): void {
+  #cancelFlush(client: Client): void {
     if (client.timer !== SOON) clearTimeout(client.timer);
     client.timer = undefined;
     client.flushDue = -Infinity;
   }
 
-  private flush(client: Client): void {
+  #flush(client: Client): void {
     const due = client.flushDue;
-    this.cancelFlush(client);
-    if (client.pending.size === 0 || !this.clients.has(client)) return;
+    this.#cancelFlush(client);
+    if (client.pending.size === 0 || !this.#clients.has(client)) return;
     // Timers may fire a fraction of a ms early: the batch still belongs to the slot it was due in.
     const now = epochNow();
     client.lastFlush = now < due && due - now < 2 ? due : now;
@@ -282,38 +286,38 @@ export class Hub {
     client.pending.clear();
     const message: HubMessage = { type: 'updates', updates };
     // The relay epoch travels once per change, with the first updates of its run.
-    if (client.epoch !== this.epoch) message.epoch = client.epoch = this.epoch;
-    this.post(client, message);
+    if (client.epoch !== this.#epoch) message.epoch = client.epoch = this.#epoch;
+    this.#post(client, message);
   }
 
-  private broadcastStatus(status: FeedStatus): void {
-    for (const client of this.clients) if (client.greeted) this.post(client, { type: 'status', status });
+  #broadcastStatus(status: FeedStatus): void {
+    for (const client of this.#clients) if (client.greeted) this.#post(client, { type: 'status', status });
   }
 
-  private post(client: Client, message: HubMessage): void {
+  #post(client: Client, message: HubMessage): void {
     try {
       client.send(message);
     } catch {
       // A port whose tab vanished can throw on post: treat the tab as gone.
-      this.remove(client);
+      this.#remove(client);
     }
   }
 
   /** Asks a tab that has a token source for a fresh token; '' when none answers in time. */
-  private requestToken(): Promise<string> {
-    const client = [...this.clients].find((c) => c.greeted && c.hasToken);
+  #requestToken(): Promise<string> {
+    const client = [...this.#clients].find((c) => c.greeted && c.hasToken);
     if (!client) return Promise.resolve('');
-    const id = this.nextTokenRequest++;
+    const id = this.#nextTokenRequest++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.tokenRequests.delete(id);
+        this.#tokenRequests.delete(id);
         resolve('');
-      }, this.options.tokenTimeoutMs ?? 5000);
-      this.tokenRequests.set(id, (token) => {
+      }, this.#options.tokenTimeoutMs ?? 5000);
+      this.#tokenRequests.set(id, (token) => {
         clearTimeout(timer);
         resolve(token);
       });
-      this.post(client, { type: 'token-request', id });
+      this.#post(client, { type: 'token-request', id });
     });
   }
 }

@@ -9,7 +9,7 @@ import { resolveToken, type TokenSource } from './core/token.js';
 import { frameClock } from './frame-clock.js';
 import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
-import type { Feed, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+import type { Feed, FeedError, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
 
 /** A way to reach a hub. */
 export interface HubLink {
@@ -51,40 +51,43 @@ const initialStatus = (mode: FeedMode): FeedStatus => ({
 /** A feed backed by a hub. */
 export class TabFeed implements Feed {
   readonly tab = newTabId();
-  private link: HubLink | null = null;
-  private mode: FeedMode = 'direct';
-  private currentStatus: FeedStatus = initialStatus('direct');
-  private closed = false;
-  private greeted = false;
-  private generation = 0;
-  private welcome: (() => void) | null = null;
-  private helloChannels: string[] = [];
-  private lock: { name: string; release(): void } | null = null;
-  private readonly onVisibility = () => {
-    if (this.greeted) this.link?.send({ type: 'visibility', hidden: globalThis.document?.visibilityState === 'hidden' });
+  #link: HubLink | null = null;
+  #mode: FeedMode = 'direct';
+  #currentStatus: FeedStatus = initialStatus('direct');
+  #closed = false;
+  #greeted = false;
+  #generation = 0;
+  #welcome: (() => void) | null = null;
+  #helloChannels: string[] = [];
+  #lock: { name: string; release(): void } | null = null;
+  readonly #onVisibility = () => {
+    if (this.#greeted) this.#link?.send({ type: 'visibility', hidden: globalThis.document?.visibilityState === 'hidden' });
   };
-  private readonly onPageHide = (event: Event) => {
+  readonly #onPageHide = (event: Event) => {
     // Leaving for good (not into the back/forward cache): say goodbye now rather than wait for
     // the hub to notice the released lock.
     if (!(event as PageTransitionEvent).persisted) this.close();
   };
   /** Reports this tab's frame grid so that held batches land just before a frame. */
-  private readonly sampleFrames = frameClock((at, interval) => {
-    if (this.greeted) this.link?.send({ type: 'frames', at, interval });
+  readonly #sampleFrames = frameClock((at, interval) => {
+    if (this.#greeted) this.#link?.send({ type: 'frames', at, interval });
   });
-  private quiet: QuietHandover | null = null;
-  private nextHistory = 1;
-  private readonly listeners = new Map<string, Set<FeedListener>>();
-  private readonly values = new Map<string, FeedUpdate>();
+  #quiet: QuietHandover | null = null;
+  #nextHistory = 1;
+  readonly #listeners = new Map<string, Set<FeedListener>>();
+  readonly #values = new Map<string, FeedUpdate>();
   /** The relay's run of seqs that the values' seqs belong to, as the hub last said. */
-  private epoch: string | undefined;
-  private readonly statusListeners = new Set<StatusListener>();
+  #epoch: string | undefined;
+  readonly #statusListeners = new Set<StatusListener>();
   /** `history()` calls awaiting an answer; each is (re)sent to whichever hub welcomes this tab. */
-  private readonly historyRequests = new Map<number, { request: TabMessage; answer(updates: FeedUpdate[]): void }>();
+  readonly #historyRequests = new Map<number, { request: TabMessage; answer(updates: FeedUpdate[]): void }>();
 
-  constructor(readonly url: string, private readonly options: TabFeedOptions) {
-    globalThis.document?.addEventListener('visibilitychange', this.onVisibility);
-    globalThis.addEventListener?.('pagehide', this.onPageHide);
+  readonly #options: TabFeedOptions;
+
+  constructor(readonly url: string, options: TabFeedOptions) {
+    this.#options = options;
+    globalThis.document?.addEventListener('visibilitychange', this.#onVisibility);
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
   }
 
   /**
@@ -92,10 +95,10 @@ export class TabFeed implements Feed {
    * Call before the first `attach`; without Web Locks, tabs rely on `bye` alone.
    */
   async holdLock(): Promise<void> {
-    if (this.lock) return;
+    if (this.#lock) return;
     const name = tabLockName(this.tab);
     const held = await holdTabLock(name);
-    if (held && !this.closed) this.lock = { name, release: held.release };
+    if (held && !this.#closed) this.#lock = { name, release: held.release };
     else held?.release();
   }
 
@@ -103,17 +106,17 @@ export class TabFeed implements Feed {
   onClose: (() => void) | undefined;
 
   get status(): FeedStatus {
-    return this.currentStatus;
+    return this.#currentStatus;
   }
 
   /** Whether `close()` was called. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.#closed;
   }
 
   /** The transport in use. */
   get currentMode(): FeedMode {
-    return this.mode;
+    return this.#mode;
   }
 
   /**
@@ -121,21 +124,21 @@ export class TabFeed implements Feed {
    * false otherwise (the caller may then try another transport).
    */
   attach(open: LinkFactory, mode: FeedMode, timeoutMs = 4000): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    const generation = ++this.generation;
+    if (this.#closed) return Promise.resolve(false);
+    const generation = ++this.#generation;
     // A hub that was merely slow must not keep this tab's channels: say goodbye before leaving.
-    this.link?.send({ type: 'bye' });
-    this.link?.close();
-    this.greeted = false;
-    this.mode = mode;
-    this.setStatus({ ...this.currentStatus, mode, state: this.currentStatus.state === 'open' ? 'reconnecting' : this.currentStatus.state });
-    this.link = open((message) => {
-      if (generation === this.generation && isHubMessage(message)) this.handle(message);
+    this.#link?.send({ type: 'bye' });
+    this.#link?.close();
+    this.#greeted = false;
+    this.#mode = mode;
+    this.#setStatus({ ...this.#currentStatus, mode, state: this.#currentStatus.state === 'open' ? 'reconnecting' : this.#currentStatus.state });
+    this.#link = open((message) => {
+      if (generation === this.#generation && isHubMessage(message)) this.#handle(message);
     });
-    this.sendHello();
+    this.#sendHello();
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
-      this.welcome = () => {
+      this.#welcome = () => {
         clearTimeout(timer);
         resolve(true);
       };
@@ -144,14 +147,14 @@ export class TabFeed implements Feed {
 
   /** The hub went away (its tab or worker died): show `reconnecting` until a new one welcomes us. */
   hubLost(): void {
-    if (this.closed) return;
-    this.greeted = false;
-    this.setStatus({ ...this.currentStatus, state: 'reconnecting' });
+    if (this.#closed) return;
+    this.#greeted = false;
+    this.#setStatus({ ...this.#currentStatus, state: 'reconnecting' });
   }
 
   /** Says hello again to the same link (a new leader took over behind a BroadcastChannel). */
   rehello(): void {
-    if (!this.closed) this.sendHello();
+    if (!this.#closed) this.#sendHello();
   }
 
   /**
@@ -160,43 +163,43 @@ export class TabFeed implements Feed {
    */
   hello(): Extract<TabMessage, { type: 'hello' }> {
     const since: Record<string, number> = {};
-    for (const [channel, update] of this.values) since[channel] = update.seq;
+    for (const [channel, update] of this.#values) since[channel] = update.seq;
     return {
-      type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.options.config,
-      ...(this.lock ? { lock: this.lock.name } : {}),
-      epoch: this.epoch,
+      type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.#options.config,
+      ...(this.#lock ? { lock: this.#lock.name } : {}),
+      epoch: this.#epoch,
       hidden: globalThis.document?.visibilityState === 'hidden',
-      hasToken: this.options.token !== undefined,
-      channels: [...this.listeners.keys()], since,
+      hasToken: this.#options.token !== undefined,
+      channels: [...this.#listeners.keys()], since,
     };
   }
 
   /** A token from this feed's source, for a hub that asks (`token-request`); null without one. */
   async token(): Promise<string | null> {
-    return (await resolveToken(this.options.token)) ?? null;
+    return (await resolveToken(this.#options.token)) ?? null;
   }
 
   subscribe(channel: string, listener: FeedListener): () => void {
-    if (this.closed || !isValidChannel(channel)) return () => {};
-    let set = this.listeners.get(channel);
+    if (this.#closed || !isValidChannel(channel)) return () => {};
+    let set = this.#listeners.get(channel);
     if (!set) {
-      this.listeners.set(channel, (set = new Set()));
-      if (this.greeted) this.link?.send({ type: 'subscribe', channels: [channel] });
+      this.#listeners.set(channel, (set = new Set()));
+      if (this.#greeted) this.#link?.send({ type: 'subscribe', channels: [channel] });
     }
     const entry: FeedListener = (update) => listener(update);
     set.add(entry);
-    const cached = this.values.get(channel);
-    if (cached) this.call(entry, cached);
+    const cached = this.#values.get(channel);
+    if (cached) this.#call(entry, cached);
     return () => {
-      if (!set.delete(entry) || set.size > 0 || this.listeners.get(channel) !== set) return;
-      this.listeners.delete(channel);
-      this.values.delete(channel);
-      if (this.greeted) this.link?.send({ type: 'unsubscribe', channels: [channel] });
+      if (!set.delete(entry) || set.size > 0 || this.#listeners.get(channel) !== set) return;
+      this.#listeners.delete(channel);
+      this.#values.delete(channel);
+      if (this.#greeted) this.#link?.send({ type: 'unsubscribe', channels: [channel] });
     };
   }
 
   get(channel: string): FeedUpdate | undefined {
-    return this.values.get(channel);
+    return this.#values.get(channel);
   }
 
   /**
@@ -205,113 +208,114 @@ export class TabFeed implements Feed {
    * chart mounting on a fresh page), the request waits for the welcome instead of answering `[]`.
    */
   history(channel: string, limit?: number): Promise<FeedUpdate[]> {
-    if (this.closed || !isValidChannel(channel)) return Promise.resolve([]);
-    const id = this.nextHistory++;
+    if (this.#closed || !isValidChannel(channel)) return Promise.resolve([]);
+    const id = this.#nextHistory++;
     const request: TabMessage = { type: 'history', id, channel };
     if (limit !== undefined) request.limit = limit;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.historyRequests.delete(id);
+        this.#historyRequests.delete(id);
         resolve([]);
-      }, this.options.historyTimeoutMs ?? 10_000);
-      this.historyRequests.set(id, {
+      }, this.#options.historyTimeoutMs ?? 10_000);
+      this.#historyRequests.set(id, {
         request,
         answer: (updates) => {
           clearTimeout(timer);
-          this.historyRequests.delete(id);
+          this.#historyRequests.delete(id);
           resolve(updates);
         },
       });
-      if (this.greeted) this.link?.send(request);
+      if (this.#greeted) this.#link?.send(request);
     });
   }
 
   onStatus(listener: StatusListener): () => void {
-    this.statusListeners.add(listener);
-    listener(this.currentStatus);
-    return () => this.statusListeners.delete(listener);
+    this.#statusListeners.add(listener);
+    listener(this.#currentStatus);
+    return () => this.#statusListeners.delete(listener);
   }
 
   reconnect(): void {
-    this.link?.send({ type: 'reconnect' });
+    this.#link?.send({ type: 'reconnect' });
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.link?.send({ type: 'bye' });
-    this.link?.close();
-    this.link = null;
-    this.closed = true;
-    for (const pending of [...this.historyRequests.values()]) pending.answer([]);
-    this.lock?.release();
-    globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
-    globalThis.removeEventListener?.('pagehide', this.onPageHide);
+  /** Closes the feed; `error`, when given, is the reason its status shows (a feed that cannot start). */
+  close(error?: FeedError): void {
+    if (this.#closed) return;
+    this.#link?.send({ type: 'bye' });
+    this.#link?.close();
+    this.#link = null;
+    this.#closed = true;
+    for (const pending of [...this.#historyRequests.values()]) pending.answer([]);
+    this.#lock?.release();
+    globalThis.document?.removeEventListener('visibilitychange', this.#onVisibility);
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     this.onClose?.();
-    this.listeners.clear();
-    this.setStatus({ ...this.currentStatus, state: 'closed' });
+    this.#listeners.clear();
+    this.#setStatus({ ...this.#currentStatus, state: 'closed', error: error ?? this.#currentStatus.error });
   }
 
-  private sendHello(): void {
+  #sendHello(): void {
     const hello = this.hello();
-    this.helloChannels = hello.channels;
-    this.link?.send(hello);
+    this.#helloChannels = hello.channels;
+    this.#link?.send(hello);
   }
 
-  private handle(message: HubMessage): void {
+  #handle(message: HubMessage): void {
     switch (message.type) {
       case 'welcome':
-        this.greeted = true;
-        this.welcome?.();
-        this.welcome = null;
-        this.syncAfterWelcome();
+        this.#greeted = true;
+        this.#welcome?.();
+        this.#welcome = null;
+        this.#syncAfterWelcome();
         // Asked before this hub knew us (or of a hub that went away): ask this one.
-        for (const pending of this.historyRequests.values()) this.link?.send(pending.request);
-        return this.setStatus({ ...message.status, mode: this.mode });
+        for (const pending of this.#historyRequests.values()) this.#link?.send(pending.request);
+        return this.#setStatus({ ...message.status, mode: this.#mode });
       case 'status':
-        return this.setStatus({ ...message.status, mode: this.mode });
+        return this.#setStatus({ ...message.status, mode: this.#mode });
       case 'updates':
-        if (message.epoch && message.epoch !== this.epoch) {
+        if (message.epoch && message.epoch !== this.#epoch) {
           // A new run of the relay's seqs: the values held are no positions in it (no `since` for
           // them, and the new run's values replace them whatever their seq); this batch and the
           // next ones bring the new run's. (Values held with no epoch yet are taken to be of
           // this run, as the core does.)
-          if (this.epoch) this.values.clear();
-          this.epoch = message.epoch;
+          if (this.#epoch) this.#values.clear();
+          this.#epoch = message.epoch;
         }
         // Straight to the listeners, in this task: the hub already paced the batch.
-        for (const update of message.updates) this.deliver(update);
-        return this.sampleFrames();
+        for (const update of message.updates) this.#deliver(update);
+        return this.#sampleFrames();
       case 'history':
-        this.historyRequests.get(message.id)?.answer(message.updates);
+        this.#historyRequests.get(message.id)?.answer(message.updates);
         return;
       case 'token-request':
-        void this.token().then((token) => this.link?.send({ type: 'token', id: message.id, token }));
+        void this.token().then((token) => this.#link?.send({ type: 'token', id: message.id, token }));
         return;
     }
   }
 
   /** Channels added or dropped between hello and welcome were sent to nobody: send them now. */
-  private syncAfterWelcome(): void {
-    const now = [...this.listeners.keys()];
-    const added = now.filter((channel) => !this.helloChannels.includes(channel));
-    const removed = this.helloChannels.filter((channel) => !this.listeners.has(channel));
-    if (added.length > 0) this.link?.send({ type: 'subscribe', channels: added });
-    if (removed.length > 0) this.link?.send({ type: 'unsubscribe', channels: removed });
+  #syncAfterWelcome(): void {
+    const now = [...this.#listeners.keys()];
+    const added = now.filter((channel) => !this.#helloChannels.includes(channel));
+    const removed = this.#helloChannels.filter((channel) => !this.#listeners.has(channel));
+    if (added.length > 0) this.#link?.send({ type: 'subscribe', channels: added });
+    if (removed.length > 0) this.#link?.send({ type: 'unsubscribe', channels: removed });
   }
 
-  private deliver(update: PortUpdate): void {
+  #deliver(update: PortUpdate): void {
     if (!update || typeof update !== 'object' || !isValidChannel(update.channel) || !Number.isSafeInteger(update.seq)) return;
-    const set = this.listeners.get(update.channel);
+    const set = this.#listeners.get(update.channel);
     if (!set) return;
-    const previous = this.values.get(update.channel);
+    const previous = this.#values.get(update.channel);
     // Another hub (a new leader) may repeat what this tab saw: never go back, unless seq restarted.
     if (previous && !update.reset && update.seq <= previous.seq) return;
     const clean: FeedUpdate = { channel: update.channel, seq: update.seq, data: update.data };
-    this.values.set(update.channel, clean);
-    for (const listener of [...set]) this.call(listener, clean);
+    this.#values.set(update.channel, clean);
+    for (const listener of [...set]) this.#call(listener, clean);
   }
 
-  private call(listener: FeedListener, update: FeedUpdate): void {
+  #call(listener: FeedListener, update: FeedUpdate): void {
     try {
       listener(update);
     } catch (error) {
@@ -327,32 +331,32 @@ export class TabFeed implements Feed {
    * up before the switch is open already). A new hub still not open after the grace shows its state.
    */
   quietHandover(graceMs: number): void {
-    if (this.closed || this.currentStatus.state !== 'open') return;
-    clearTimeout(this.quiet?.timer);
+    if (this.#closed || this.#currentStatus.state !== 'open') return;
+    clearTimeout(this.#quiet?.timer);
     const quiet: QuietHandover = {
       timer: setTimeout(() => {
-        if (this.quiet !== quiet) return;
-        this.quiet = null;
-        if (quiet.deferred) this.setStatus(quiet.deferred);
+        if (this.#quiet !== quiet) return;
+        this.#quiet = null;
+        if (quiet.deferred) this.#setStatus(quiet.deferred);
       }, graceMs),
       deferred: null,
     };
-    this.quiet = quiet;
+    this.#quiet = quiet;
   }
 
-  private setStatus(status: FeedStatus): void {
-    const quiet = this.quiet;
+  #setStatus(status: FeedStatus): void {
+    const quiet = this.#quiet;
     if (quiet) {
       if (status.state === 'connecting' || status.state === 'reconnecting') {
         quiet.deferred = status;
         return;
       }
       clearTimeout(quiet.timer);
-      this.quiet = null;
+      this.#quiet = null;
     }
-    const previous = this.currentStatus;
-    this.currentStatus = status;
+    const previous = this.#currentStatus;
+    this.#currentStatus = status;
     if (JSON.stringify(previous) === JSON.stringify(status)) return;
-    for (const listener of [...this.statusListeners]) listener(status);
+    for (const listener of [...this.#statusListeners]) listener(status);
   }
 }

@@ -63,75 +63,82 @@ interface WarmHub {
 
 /** One tab's part in the election for one feed. */
 export class LeaderElection {
-  private readonly channel: BroadcastChannel;
-  private hub: Hub | null = null;
-  private readonly followers = new Map<string, HubPort>();
-  private receiveAsFollower: ((message: unknown) => void) | null = null;
-  private resign: () => void = () => {};
-  private stopped = false;
-  private leaderId: string | null = null;
+  readonly #channel: BroadcastChannel;
+  #hub: Hub | null = null;
+  readonly #followers = new Map<string, HubPort>();
+  #receiveAsFollower: ((message: unknown) => void) | null = null;
+  #resign: () => void = () => {};
+  #stopped = false;
+  #leaderId: string | null = null;
   /** Whether the leader's tab is in the background, as it last said. */
-  private leaderHidden = false;
-  private stopWatchingLeader: () => void = () => {};
+  #leaderHidden = false;
+  #stopWatchingLeader: () => void = () => {};
   /** Cancels this tab's place in the lock queue (before it takes the lead by force). */
-  private leaveQueue: () => void = () => {};
-  private takeoverTimer: ReturnType<typeof setTimeout> | undefined;
+  #leaveQueue: () => void = () => {};
+  #takeoverTimer: ReturnType<typeof setTimeout> | undefined;
   /** This tab's hub warming up for a takeover (see `warmUp`). */
-  private warm: WarmHub | null = null;
-  private readonly onVisibility = (): void => this.visibilityChanged();
+  #warm: WarmHub | null = null;
+  readonly #onVisibility = (): void => this.#visibilityChanged();
 
   /** Whether this tab is the leader now. */
   get leading(): boolean {
-    return this.hub !== null;
+    return this.#hub !== null;
   }
 
+  readonly #key: string;
+  readonly #feed: TabFeed;
+  readonly #coreOptions: CoreFactoryOptions;
+
   /** @param key the feed's identity (URL and options), shared by every tab of the origin. */
-  constructor(private readonly key: string, private readonly feed: TabFeed, private readonly coreOptions: CoreFactoryOptions = {}) {
-    this.channel = new BroadcastChannel(`market-pulse:${key}`);
-    this.channel.onmessage = (event: MessageEvent<unknown>) => this.onEnvelope(event.data);
+  constructor(key: string, feed: TabFeed, coreOptions: CoreFactoryOptions = {}) {
+    this.#key = key;
+    this.#feed = feed;
+    this.#coreOptions = coreOptions;
+    this.#channel = new BroadcastChannel(`market-pulse:${key}`);
+    this.#channel.onmessage = (event: MessageEvent<unknown>) => this.#onEnvelope(event.data);
   }
 
   /** Joins as a follower and queues for leadership. */
   start(): void {
-    void this.feed.attach(this.followerLink(), 'leader');
-    globalThis.document?.addEventListener('visibilitychange', this.onVisibility);
-    this.queue(false);
+    void this.#feed.attach(this.#followerLink(), 'leader');
+    globalThis.document?.addEventListener('visibilitychange', this.#onVisibility);
+    this.#queue(false);
   }
 
   /** Leaves: gives up leadership (another tab takes over at once) and stops listening. */
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.takeoverTimer);
-    this.dropWarm();
-    globalThis.document?.removeEventListener('visibilitychange', this.onVisibility);
-    this.leaveQueue();
-    this.resign();
-    this.stopWatchingLeader();
-    for (const port of this.followers.values()) port.disconnect();
-    this.followers.clear();
-    this.channel.close();
+    this.#stopped = true;
+    clearTimeout(this.#takeoverTimer);
+    this.#dropWarm();
+    globalThis.document?.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#leaveQueue();
+    this.#resign();
+    this.#stopWatchingLeader();
+    for (const port of this.#followers.values()) port.disconnect();
+    this.#followers.clear();
+    this.#channel.close();
   }
 
   /**
    * Asks for the leader lock: in turn, or at once by taking it from the current holder (`steal`).
    * Held until `resign()`; losing it to a steal hands this tab's followers over (see `stepDown`).
    */
-  private queue(steal: boolean): void {
+  #queue(steal: boolean): void {
     const controller = new AbortController();
-    this.leaveQueue = () => controller.abort();
+    this.#leaveQueue = () => controller.abort();
     let resign: () => void = () => {};
     const held = new Promise<void>((resolve) => (resign = resolve));
     lockManager()!
-      .request(`market-pulse-leader:${this.key}`, steal ? { steal: true } : { signal: controller.signal }, () => {
-        if (this.stopped || controller.signal.aborted) return undefined;
-        this.resign = resign;
-        this.lead(steal);
+      .request(`market-pulse-leader:${this.#key}`, steal ? { steal: true } : { signal: controller.signal }, () => {
+        if (this.#stopped || controller.signal.aborted) return undefined;
+        this.#resign = resign;
+        this.#lead(steal);
         return held;
       })
       .catch(() => {
         // Aborted before it was granted (this tab took the lead another way, or left), or stolen
         // by a visible tab while this one led.
-        if (this.resign === resign && this.leading) this.stepDown();
+        if (this.#resign === resign && this.leading) this.#stepDown();
       });
   }
 
@@ -139,63 +146,63 @@ export class LeaderElection {
    * Starts the hub here (or takes the one warmed up) and announces it; `handover`: taken from a
    * hidden leader.
    */
-  private lead(handover = false): void {
-    clearTimeout(this.takeoverTimer);
-    this.stopWatchingLeader();
-    this.leaderId = this.feed.tab;
-    this.leaderHidden = isHidden();
-    const warm = this.warm;
-    this.warm = null;
+  #lead(handover = false): void {
+    clearTimeout(this.#takeoverTimer);
+    this.#stopWatchingLeader();
+    this.#leaderId = this.#feed.tab;
+    this.#leaderHidden = isHidden();
+    const warm = this.#warm;
+    this.#warm = null;
     clearTimeout(warm?.timer);
-    this.hub = warm?.hub ?? createHub('leader', this.coreOptions);
-    if (handover) this.feed.quietHandover(HANDOVER_GRACE_MS);
+    this.#hub = warm?.hub ?? createHub('leader', this.#coreOptions);
+    if (handover) this.#feed.quietHandover(HANDOVER_GRACE_MS);
     // The stand-in leaves once this tab's own hello is in: its channels never drop to no user.
-    void this.feed.attach(localLink(this.hub), 'leader').then(() => warm?.port.disconnect());
-    this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden, ...(handover ? { handover } : {}) });
+    void this.#feed.attach(localLink(this.#hub), 'leader').then(() => warm?.port.disconnect());
+    this.#post({ kind: 'leader', id: this.#feed.tab, hidden: this.#leaderHidden, ...(handover ? { handover } : {}) });
   }
 
   /**
    * Another tab took the lead: close this tab's hub (its socket goes with its last port), follow
    * like everyone else, and queue again for a later turn.
    */
-  private stepDown(): void {
-    const hub = this.hub;
-    this.hub = null;
-    this.resign = () => {};
-    for (const port of this.followers.values()) port.disconnect();
-    this.followers.clear();
-    if (this.stopped || !hub) return;
+  #stepDown(): void {
+    const hub = this.#hub;
+    this.#hub = null;
+    this.#resign = () => {};
+    for (const port of this.#followers.values()) port.disconnect();
+    this.#followers.clear();
+    if (this.#stopped || !hub) return;
     // The new leader may have announced itself while this tab still led: greet whoever leads now.
-    this.feed.quietHandover(HANDOVER_GRACE_MS);
-    void this.feed.attach(this.followerLink(), 'leader');
-    this.queue(false);
+    this.#feed.quietHandover(HANDOVER_GRACE_MS);
+    void this.#feed.attach(this.#followerLink(), 'leader');
+    this.#queue(false);
   }
 
-  private visibilityChanged(): void {
-    if (this.stopped) return;
+  #visibilityChanged(): void {
+    if (this.#stopped) return;
     if (this.leading) {
-      this.leaderHidden = isHidden();
-      this.post({ kind: 'leader-visibility', id: this.feed.tab, hidden: this.leaderHidden });
+      this.#leaderHidden = isHidden();
+      this.#post({ kind: 'leader-visibility', id: this.#feed.tab, hidden: this.#leaderHidden });
     } else {
-      this.considerTakeover();
+      this.#considerTakeover();
     }
   }
 
   /** Whether this tab should take the lead: it is a visible follower of a hidden leader. */
-  private shouldTakeOver(): boolean {
-    return !this.stopped && !this.leading && this.leaderHidden && !isHidden();
+  #shouldTakeOver(): boolean {
+    return !this.#stopped && !this.leading && this.#leaderHidden && !isHidden();
   }
 
   /**
    * A visible follower of a hidden leader takes the lead after a pause (see `TAKEOVER_DELAY_MS`),
    * warming up its hub first (see `warmUp`); a change of mind drops the warm hub.
    */
-  private considerTakeover(): void {
-    clearTimeout(this.takeoverTimer);
-    if (!this.shouldTakeOver()) return this.dropWarm();
-    if (this.warm) return;
-    this.takeoverTimer = setTimeout(() => {
-      if (this.shouldTakeOver()) this.warmUp();
+  #considerTakeover(): void {
+    clearTimeout(this.#takeoverTimer);
+    if (!this.#shouldTakeOver()) return this.#dropWarm();
+    if (this.#warm) return;
+    this.#takeoverTimer = setTimeout(() => {
+      if (this.#shouldTakeOver()) this.#warmUp();
     }, TAKEOVER_DELAY_MS + Math.random() * TAKEOVER_JITTER_MS);
   }
 
@@ -207,35 +214,35 @@ export class LeaderElection {
    * channels) — the lock is taken and the tabs switch to a hub that needs no set-up. Meanwhile
    * the relay sees two sockets of this origin; the old leader's goes when it loses the lock.
    */
-  private warmUp(): void {
-    const hub = createHub('leader', this.coreOptions);
+  #warmUp(): void {
+    const hub = createHub('leader', this.#coreOptions);
     let done = false;
     const ready = (): void => {
-      if (done || this.warm !== warm) return;
+      if (done || this.#warm !== warm) return;
       done = true;
-      if (!this.shouldTakeOver()) return this.dropWarm();
-      this.leaveQueue();
-      this.queue(true);
+      if (!this.#shouldTakeOver()) return this.#dropWarm();
+      this.#leaveQueue();
+      this.#queue(true);
     };
     const warm: WarmHub = {
       hub,
       port: hub.connect((message) => {
         if (message.type === 'token-request') {
-          void this.feed.token().then((token) => warm.port.receive({ type: 'token', id: message.id, token }));
+          void this.#feed.token().then((token) => warm.port.receive({ type: 'token', id: message.id, token }));
         } else if (message.type === 'updates' || (message.type === 'status' && message.status.stats.latencyMs !== null)) {
           ready();
         }
       }),
       timer: setTimeout(ready, WARM_UP_LIMIT_MS),
     };
-    this.warm = warm;
-    warm.port.receive(this.feed.hello());
+    this.#warm = warm;
+    warm.port.receive(this.#feed.hello());
   }
 
   /** Gives up a warm-up: its hub's last port leaves, which closes its connection. */
-  private dropWarm(): void {
-    const warm = this.warm;
-    this.warm = null;
+  #dropWarm(): void {
+    const warm = this.#warm;
+    this.#warm = null;
     clearTimeout(warm?.timer);
     warm?.port.disconnect();
   }
@@ -244,80 +251,80 @@ export class LeaderElection {
    * Watches the leader tab's liveness lock: when it dies, this tab's status says `reconnecting`
    * at once, instead of showing the dead leader's last status until a successor announces itself.
    */
-  private follow(id: string): void {
-    if (id === this.leaderId) return;
-    this.stopWatchingLeader();
-    this.leaderId = id;
-    this.stopWatchingLeader = watchTabLock(tabLockName(id), () => {
-      if (this.leaderId === id && !this.leading) this.feed.hubLost();
+  #follow(id: string): void {
+    if (id === this.#leaderId) return;
+    this.#stopWatchingLeader();
+    this.#leaderId = id;
+    this.#stopWatchingLeader = watchTabLock(tabLockName(id), () => {
+      if (this.#leaderId === id && !this.leading) this.#feed.hubLost();
     });
   }
 
-  private followerLink(): LinkFactory {
+  #followerLink(): LinkFactory {
     return (receive) => {
-      this.receiveAsFollower = receive;
+      this.#receiveAsFollower = receive;
       return {
-        send: (message) => this.post({ kind: 'to-leader', from: this.feed.tab, message }),
+        send: (message) => this.#post({ kind: 'to-leader', from: this.#feed.tab, message }),
         close: () => {
-          if (this.receiveAsFollower === receive) this.receiveAsFollower = null;
+          if (this.#receiveAsFollower === receive) this.#receiveAsFollower = null;
         },
       };
     };
   }
 
-  private onEnvelope(data: unknown): void {
+  #onEnvelope(data: unknown): void {
     if (!data || typeof data !== 'object') return;
     const envelope = data as Partial<Envelope>;
     if ((envelope.kind === 'leader' || envelope.kind === 'leader-is') && !this.leading && typeof envelope.id === 'string') {
       // A successor may announce itself before this tab's lock watcher hears of the old leader's
       // death: the hub is lost either way, so say `reconnecting` before greeting the new one.
-      if (envelope.kind === 'leader' && this.leaderId !== null && this.leaderId !== envelope.id) {
-        if (envelope.handover === true) this.feed.quietHandover(HANDOVER_GRACE_MS);
-        else this.feed.hubLost();
+      if (envelope.kind === 'leader' && this.#leaderId !== null && this.#leaderId !== envelope.id) {
+        if (envelope.handover === true) this.#feed.quietHandover(HANDOVER_GRACE_MS);
+        else this.#feed.hubLost();
       }
-      this.follow(envelope.id);
-      this.leaderHidden = envelope.hidden === true;
-      this.considerTakeover();
-      if (envelope.kind === 'leader') this.feed.rehello();
+      this.#follow(envelope.id);
+      this.#leaderHidden = envelope.hidden === true;
+      this.#considerTakeover();
+      if (envelope.kind === 'leader') this.#feed.rehello();
       return;
     }
-    if (envelope.kind === 'leader-visibility' && !this.leading && envelope.id === this.leaderId) {
-      this.leaderHidden = envelope.hidden === true;
-      this.considerTakeover();
+    if (envelope.kind === 'leader-visibility' && !this.leading && envelope.id === this.#leaderId) {
+      this.#leaderHidden = envelope.hidden === true;
+      this.#considerTakeover();
       return;
     }
     if (envelope.kind === 'to-tab') {
       const { to, message } = envelope as Extract<Envelope, { kind: 'to-tab' }>;
-      if (to === this.feed.tab && !this.leading) this.receiveAsFollower?.(message);
+      if (to === this.#feed.tab && !this.leading) this.#receiveAsFollower?.(message);
       return;
     }
-    if (envelope.kind === 'to-leader' && this.hub) {
+    if (envelope.kind === 'to-leader' && this.#hub) {
       const { from, message } = envelope as Extract<Envelope, { kind: 'to-leader' }>;
       if (typeof from !== 'string' || !isTabMessage(message)) return;
-      this.fromFollower(this.hub, from, message);
+      this.#fromFollower(this.#hub, from, message);
     }
   }
 
-  private fromFollower(hub: Hub, from: string, message: TabMessage): void {
-    let port = this.followers.get(from);
+  #fromFollower(hub: Hub, from: string, message: TabMessage): void {
+    let port = this.#followers.get(from);
     if (!port) {
       // A tab we do not know yet must start with hello (it sends one on every leader change).
-      if (message.type !== 'hello') return this.post({ kind: 'leader', id: this.feed.tab, hidden: this.leaderHidden });
-      port = hub.connect((reply) => this.post({ kind: 'to-tab', to: from, message: reply }));
-      this.followers.set(from, port);
-      this.post({ kind: 'leader-is', id: this.feed.tab, hidden: this.leaderHidden });
+      if (message.type !== 'hello') return this.#post({ kind: 'leader', id: this.#feed.tab, hidden: this.#leaderHidden });
+      port = hub.connect((reply) => this.#post({ kind: 'to-tab', to: from, message: reply }));
+      this.#followers.set(from, port);
+      this.#post({ kind: 'leader-is', id: this.#feed.tab, hidden: this.#leaderHidden });
     }
     port.receive(message);
     if (message.type === 'bye') {
       port.disconnect();
-      this.followers.delete(from);
+      this.#followers.delete(from);
     }
   }
 
-  private post(envelope: Envelope): void {
-    if (this.stopped) return;
+  #post(envelope: Envelope): void {
+    if (this.#stopped) return;
     try {
-      this.channel.postMessage(envelope);
+      this.#channel.postMessage(envelope);
     } catch {
       // A closed channel (tab shutting down): nothing left to tell.
     }
