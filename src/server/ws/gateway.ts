@@ -131,7 +131,13 @@ export class Gateway {
     if (path !== WS_PATH) return reject(socket, 404, 'Not Found');
     if (!isOriginAllowed(request.headers.origin, this.options.allowedOrigins)) return reject(socket, 403, 'Forbidden');
     const address = clientAddress(request, this.options.trustProxy);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws as SessionSocket, address));
+    forgetPeerName(socket);
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // From here ws handles the socket's errors (it destroys the socket): the upgrade's listener
+      // would only turn the socket's one-listener slot into an array for the connection's lifetime.
+      socket.removeListener('error', destroySocket);
+      this.accept(ws as SessionSocket, address);
+    });
   }
 
   private accept(ws: SessionSocket, address: string): void {
@@ -188,4 +194,14 @@ function reject(socket: Duplex, status: number, text: string): void {
 
 function destroySocket(this: Duplex): void {
   this.destroy();
+}
+
+/**
+ * Node caches the peer's address in an object on the socket once it has been read (~90 B with its
+ * string, for the connection's lifetime). The gateway keeps the address it needs in PeerCount, and
+ * Node reads it again if anyone asks while the socket is open.
+ */
+function forgetPeerName(socket: Duplex): void {
+  const cached = socket as Duplex & { _peername?: unknown };
+  if (cached._peername !== undefined) cached._peername = undefined;
 }
