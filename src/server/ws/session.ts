@@ -5,8 +5,11 @@
  *
  * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
  * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
- * events reach it without listeners (see session-socket.ts), and its outbox and subscriptions are
- * built on the first subscribe.
+ * events reach it without listeners (see session-socket.ts), and its subscriptions are built on the
+ * first subscribe. Its outbox exists only while it has work: one at rest (nothing queued, the
+ * client not behind, no frame within the last flush interval) is in the state of a new one, so it
+ * is dropped and made again for the next message — a subscribed connection on quiet channels keeps
+ * no queue.
  */
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ClientMessage } from '../../protocol/index.js';
@@ -66,8 +69,9 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   closeCode: number | null = null;
   /** Set once the peer is authenticated (stays null when auth is off). */
   private grant: Grant | null = null;
-  /** Built on the first subscribe, with the subscriptions. */
+  /** Made for a message to send, dropped once at rest again (see the file comment). */
   private outbox: Outbox | null = null;
+  /** Built on the first subscribe. */
   private subscriptions: Subscriptions | null = null;
   /** The auth deadline, then the token expiry, then (once closing) the forced close. */
   private timer: NodeJS.Timeout | null = null;
@@ -105,6 +109,21 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     return this.outbox?.size ?? 0;
   }
 
+  /** What every session shares (for its subscriptions). */
+  get context(): SessionContext {
+    return this.shared;
+  }
+
+  /** The send queue, made if there is none (for its subscriptions). */
+  queue(): Outbox {
+    return (this.outbox ??= new Outbox(this, this.shared.limits, this.shared.outboxStats));
+  }
+
+  /** Forgets queued messages of `channel` (after unsubscribe or before a resync). */
+  dropQueued(channel: string): void {
+    this.outbox?.dropChannel(channel);
+  }
+
   /** Whether the token (if any) allows `channel`. */
   allows(channel: string): boolean {
     return this.shared.verifier === null || (this.grant !== null && grantAllows(this.grant, channel));
@@ -125,6 +144,7 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     if (this.closeCode !== null || this.outbox === null) return 'idle';
     const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
+    else if (result === 'idle') this.outbox = null; // at rest: the next message makes a new one
     return result;
   }
 
@@ -258,11 +278,9 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     }
   }
 
-  /** The subscriptions, built (with the outbox) on first use. */
+  /** The subscriptions, built on first use. */
   private startSubscriptions(): Subscriptions {
-    if (this.subscriptions) return this.subscriptions;
-    this.outbox = new Outbox(this, this.shared.limits, this.shared.outboxStats);
-    return (this.subscriptions = new Subscriptions(this, this.shared, this.outbox));
+    return (this.subscriptions ??= new Subscriptions(this));
   }
 
   /** First auth, or a refresh: a refresh may narrow the grant, which drops channels it no longer allows. */

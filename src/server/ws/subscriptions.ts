@@ -3,10 +3,12 @@
  * (or the updates missed since `since`), then live updates — with no gap and no duplicate even
  * when updates arrive while the backend is being read.
  *
- * Memory: a live subscription is one entry of a ChannelSeqs, channel → seq of the last message
- * queued (a small integer, stored without an object), keyed by the hub's copy of the channel name
- * so that the name is not held once per connection. A channel whose snapshot is being read also has a
- * Loading entry, in a map that exists only while some read is outstanding.
+ * Memory: a live subscription is one entry of the ChannelSeqs this class extends, channel → seq of
+ * the last message queued (a small integer, stored without an object), keyed by the hub's copy of
+ * the channel name so that the name is not held once per connection. Extending the table rather
+ * than holding one saves an object per subscribed connection, and the session's context and queue
+ * are reached through the session rather than kept in fields of their own. A channel whose snapshot
+ * is being read also has a Loading entry, in a map that exists only while some read is outstanding.
  */
 import { ErrorCode } from '../../protocol/index.js';
 import type { Envelope, Recovery } from '../backend/types.js';
@@ -17,6 +19,12 @@ import type { SessionContext } from './session.js';
 
 /** What Subscriptions needs from its session. */
 export interface SubscriptionOwner {
+  /** What every session shares (limits, backend, hub). */
+  readonly context: SessionContext;
+  /** The session's send queue, created if it has none. */
+  queue(): Outbox;
+  /** Forgets queued messages of `channel`, if any are queued. */
+  dropQueued(channel: string): void;
   allows(channel: string): boolean;
   sendNow(message: object): void;
   sendError(code: ErrorCode, message: string, id?: number, channel?: string): void;
@@ -32,21 +40,16 @@ interface Loading {
   overflowed: boolean;
 }
 
-/** The channels one session is subscribed to, and their subscribe sequence. */
-export class Subscriptions {
-  /** Subscribed channel → seq of the last message queued for the client (0: none yet). */
-  private readonly lastSeq = new ChannelSeqs();
+/**
+ * The channels one session is subscribed to, and their subscribe sequence. As a ChannelSeqs it
+ * maps each subscribed channel to the seq of the last message queued for the client (0: none yet).
+ */
+export class Subscriptions extends ChannelSeqs {
   /** Channels being read; null when none is. */
   private loading: Map<string, Loading> | null = null;
 
-  constructor(private readonly owner: SubscriptionOwner, private readonly ctx: SessionContext, private readonly outbox: Outbox) {}
-
-  get size(): number {
-    return this.lastSeq.size;
-  }
-
-  channels(): string[] {
-    return this.lastSeq.channels();
+  constructor(private readonly owner: SubscriptionOwner) {
+    super();
   }
 
   /**
@@ -57,26 +60,27 @@ export class Subscriptions {
    */
   async subscribe(id: number, channels: string[], since: Record<string, number> | undefined, epoch?: string): Promise<void> {
     const accepted: Array<{ channel: string; load: Loading }> = [];
-    const cap = this.ctx.limits.maxSubscriptionsPerConnection;
+    const ctx = this.owner.context;
+    const cap = ctx.limits.maxSubscriptionsPerConnection;
     for (const requested of new Set(channels)) {
       if (!this.owner.allows(requested)) {
         this.owner.sendError(ErrorCode.Forbidden, 'the token does not allow this channel', id, requested);
         continue;
       }
-      if (!this.lastSeq.has(requested) && this.lastSeq.size >= cap) {
+      if (!this.has(requested) && this.size >= cap) {
         this.owner.sendError(ErrorCode.TooManySubscriptions, `at most ${cap} subscriptions per connection`, id, requested);
         continue;
       }
       // A fresh start (also on resubscribe): older queued messages of the channel are dropped and
       // the snapshot or recovery below decides what the client sees next.
-      const channel = this.ctx.hub.add(requested, this.owner);
+      const channel = ctx.hub.add(requested, this.owner);
       const load: Loading = { pending: [], overflowed: false };
-      this.outbox.dropChannel(channel);
-      this.lastSeq.set(channel, 0);
+      this.owner.dropQueued(channel);
+      this.set(channel, 0);
       (this.loading ??= new Map()).set(channel, load);
       accepted.push({ channel, load });
     }
-    const { backend } = this.ctx;
+    const { backend } = ctx;
     this.owner.sendNow(backend.epoch === undefined ? { type: 'ack', id } : { type: 'ack', id, epoch: backend.epoch });
     const foreign = epoch !== undefined && backend.epoch !== undefined && epoch !== backend.epoch;
     const answers = await Promise.all(
@@ -107,24 +111,24 @@ export class Subscriptions {
           lastSeq = from ?? 0;
           for (const update of answer.updates) {
             // A Delivery of its own, so that conflation can turn it into a snapshot.
-            this.outbox.pushUpdate(new Delivery(update));
+            this.owner.queue().pushUpdate(new Delivery(update));
             lastSeq = update.seq;
           }
         } else {
-          this.outbox.pushText(channel, snapshotText(channel, answer.latest, false));
+          this.owner.queue().pushText(channel, snapshotText(channel, answer.latest, false));
           lastSeq = answer.latest?.seq ?? 0;
         }
       } else {
-        this.outbox.pushText(channel, snapshotText(channel, answer as Envelope | null));
+        this.owner.queue().pushText(channel, snapshotText(channel, answer as Envelope | null));
         lastSeq = (answer as Envelope | null)?.seq ?? 0;
       }
-      this.lastSeq.set(channel, lastSeq);
+      this.set(channel, lastSeq);
       if (load.overflowed) {
         // Too much arrived during the read: the newest value, as a snapshot, avoids a false gap.
         const newest = load.pending.at(-1);
         if (newest && newest.envelope.seq > lastSeq) {
-          this.outbox.pushSnapshot(newest);
-          this.lastSeq.set(channel, newest.envelope.seq);
+          this.owner.queue().pushSnapshot(newest);
+          this.set(channel, newest.envelope.seq);
         }
       } else for (const delivery of load.pending) this.queueLive(channel, delivery);
     });
@@ -133,10 +137,10 @@ export class Subscriptions {
 
   unsubscribe(channels: string[]): void {
     for (const channel of channels) {
-      if (!this.lastSeq.delete(channel)) continue;
+      if (!this.delete(channel)) continue;
       this.doneLoading(channel);
-      this.ctx.hub.remove(channel, this.owner);
-      this.outbox.dropChannel(channel);
+      this.owner.context.hub.remove(channel, this.owner);
+      this.owner.dropQueued(channel);
     }
   }
 
@@ -146,7 +150,7 @@ export class Subscriptions {
     const load = this.loading?.get(channel);
     if (load) {
       // Bounded whatever the backend's latency: past the limit keep only the newest.
-      if (load.pending.length >= this.ctx.limits.maxQueuedMessages) {
+      if (load.pending.length >= this.owner.context.limits.maxQueuedMessages) {
         load.pending = [];
         load.overflowed = true;
       }
@@ -156,20 +160,22 @@ export class Subscriptions {
     if (this.queueLive(channel, delivery)) this.owner.scheduleFlush();
   }
 
-  clear(): void {
-    for (const channel of this.lastSeq.channels()) this.ctx.hub.remove(channel, this.owner);
-    this.lastSeq.clear();
+  /** Leaves every channel (the session has closed). */
+  override clear(): void {
+    const { hub } = this.owner.context;
+    for (const channel of this.channels()) hub.remove(channel, this.owner);
+    super.clear();
     this.loading = null;
   }
 
   /** Queues a live update unless the snapshot already covers it; false when not subscribed. */
   private queueLive(channel: string, delivery: Delivery): boolean {
-    const lastSeq = this.lastSeq.get(channel);
+    const lastSeq = this.get(channel);
     if (lastSeq === undefined) return false;
     const { seq } = delivery.envelope;
     if (seq <= lastSeq) return true; // already covered by the snapshot
-    this.lastSeq.set(channel, seq);
-    this.outbox.pushUpdate(delivery);
+    this.set(channel, seq);
+    this.owner.queue().pushUpdate(delivery);
     return true;
   }
 
