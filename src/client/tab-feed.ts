@@ -50,7 +50,13 @@ const initialStatus = (mode: FeedMode): FeedStatus => ({
 
 /** A feed backed by a hub. */
 export class TabFeed implements Feed {
-  readonly tab = newTabId();
+  // Public fields are assigned in the constructor, not initialized in place: with TypeScript's
+  // assign semantics (useDefineForClassFields: false) one initialized public field would move
+  // every #field initializer into the constructor as `this.#x = …`.
+  /** This tab's id (hubs key their clients and liveness locks by it). */
+  readonly tab: string;
+  /** The relay URL. */
+  readonly url: string;
   #link: HubLink | null = null;
   #mode: FeedMode = 'direct';
   #currentStatus: FeedStatus = initialStatus('direct');
@@ -84,7 +90,9 @@ export class TabFeed implements Feed {
 
   readonly #options: TabFeedOptions;
 
-  constructor(readonly url: string, options: TabFeedOptions) {
+  constructor(url: string, options: TabFeedOptions) {
+    this.tab = newTabId();
+    this.url = url;
     this.#options = options;
     globalThis.document?.addEventListener('visibilitychange', this.#onVisibility);
     globalThis.addEventListener?.('pagehide', this.#onPageHide);

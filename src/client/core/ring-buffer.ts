@@ -3,8 +3,13 @@ export class RingBuffer<T> {
   readonly #items: Array<T | undefined>;
   #start = 0;
   #count = 0;
+  /** The most items kept. */
+  readonly capacity: number;
 
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
+    // Set here, not initialized in place: an initialized public field would move every #field's
+    // initializer into the constructor as well (TypeScript's assign semantics), a larger bundle.
+    this.capacity = capacity;
     this.#items = new Array(Math.max(1, Math.floor(capacity)));
   }
 
