@@ -38,12 +38,6 @@ export function newTabId(): string {
   return `${random}-${++tabCounter}`;
 }
 
-/** A quiet hand-over in progress (see `TabFeed.quietHandover`): its end, and the state it holds back. */
-interface QuietHandover {
-  timer: ReturnType<typeof setTimeout>;
-  deferred: FeedStatus | null;
-}
-
 const initialStatus = (mode: FeedMode): FeedStatus => ({
   state: 'connecting', mode, stats: { latencyMs: null, messagesPerSecond: 0, lastMessageAt: null }, error: null,
 });
@@ -78,7 +72,6 @@ export class TabFeed implements Feed {
   readonly #sampleFrames = frameClock((at, interval) => {
     if (this.#greeted) this.#link?.send({ type: 'frames', at, interval });
   });
-  #quiet: QuietHandover | null = null;
   #nextHistory = 1;
   readonly #listeners = new Map<string, Set<FeedListener>>();
   readonly #values = new Map<string, FeedUpdate>();
@@ -333,35 +326,19 @@ export class TabFeed implements Feed {
   }
 
   /**
-   * A planned change of hub (a visible tab taking the lead from a hidden one) while this feed is
-   * `open`: for up to `graceMs`, or until the new hub reports `open`, the feed stays `open` instead
-   * of showing the brief `reconnecting`/`connecting` of the switch (nothing is lost; a hub warmed
-   * up before the switch is open already). A new hub still not open after the grace shows its state.
+   * Set by a transport to hold statuses back (leader mode's quiet hand-over, see
+   * transports/quiet-handover.ts): returns true for a status it holds, which it may show later
+   * with `showStatus`. Unset, every status shows.
    */
-  quietHandover(graceMs: number): void {
-    if (this.#closed || this.#currentStatus.state !== 'open') return;
-    clearTimeout(this.#quiet?.timer);
-    const quiet: QuietHandover = {
-      timer: setTimeout(() => {
-        if (this.#quiet !== quiet) return;
-        this.#quiet = null;
-        if (quiet.deferred) this.#setStatus(quiet.deferred);
-      }, graceMs),
-      deferred: null,
-    };
-    this.#quiet = quiet;
+  holdStatus: ((status: FeedStatus) => boolean) | undefined;
+
+  /** Shows `status` (one that `holdStatus` held back) to the status listeners. */
+  showStatus(status: FeedStatus): void {
+    this.#setStatus(status);
   }
 
   #setStatus(status: FeedStatus): void {
-    const quiet = this.#quiet;
-    if (quiet) {
-      if (status.state === 'connecting' || status.state === 'reconnecting') {
-        quiet.deferred = status;
-        return;
-      }
-      clearTimeout(quiet.timer);
-      this.#quiet = null;
-    }
+    if (this.holdStatus?.(status)) return;
     const previous = this.#currentStatus;
     this.#currentStatus = status;
     if (JSON.stringify(previous) === JSON.stringify(status)) return;

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TabFeed } from '../../src/client/tab-feed.js';
 import { createHub, localLink } from '../../src/client/transports/direct.js';
+import { quietHandover } from '../../src/client/transports/quiet-handover.js';
 import { NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
 
 test('a quiet hand-over to a hub that cannot connect shows its state once the grace is over', async () => {
@@ -15,7 +16,7 @@ test('a quiet hand-over to a hub that cannot connect shows its state once the gr
     feed.subscribe('price:QUIET', () => {});
     assert.ok(await feed.attach(localLink(createHub('direct', { WebSocket: NodeWebSocket })), 'direct'));
     await waitFor('open', () => feed.status.state === 'open');
-    feed.quietHandover(600);
+    quietHandover(feed, 600);
     await relay.close(); // the new hub will find no relay
     assert.ok(await feed.attach(localLink(createHub('direct', { WebSocket: NodeWebSocket })), 'direct'), 'the new hub welcomes the tab');
     await sleep(300);

@@ -22,6 +22,7 @@ import { lockManager, tabLockName, watchTabLock } from '../tab-lock.js';
 
 export { leaderModeAvailable } from '../tab-lock.js';
 import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
+import { quietHandover } from './quiet-handover.js';
 
 /** Messages on the BroadcastChannel. */
 type Envelope =
@@ -49,7 +50,7 @@ const TAKEOVER_JITTER_MS = 250;
  * takes the lead anyway, as it would without one.
  */
 const WARM_UP_LIMIT_MS = 3_000;
-/** How long tabs keep showing `open` through a planned hand-over (see TabFeed.quietHandover). */
+/** How long tabs keep showing `open` through a planned hand-over (see quiet-handover.ts). */
 const HANDOVER_GRACE_MS = 3_000;
 
 const isHidden = (): boolean => globalThis.document?.visibilityState === 'hidden';
@@ -155,7 +156,7 @@ export class LeaderElection {
     this.#warm = null;
     clearTimeout(warm?.timer);
     this.#hub = warm?.hub ?? createHub('leader', this.#coreOptions);
-    if (handover) this.#feed.quietHandover(HANDOVER_GRACE_MS);
+    if (handover) quietHandover(this.#feed, HANDOVER_GRACE_MS);
     // The stand-in leaves once this tab's own hello is in: its channels never drop to no user.
     void this.#feed.attach(localLink(this.#hub), 'leader').then(() => warm?.port.disconnect());
     this.#post({ kind: 'leader', id: this.#feed.tab, hidden: this.#leaderHidden, ...(handover ? { handover } : {}) });
@@ -173,7 +174,7 @@ export class LeaderElection {
     this.#followers.clear();
     if (this.#stopped || !hub) return;
     // The new leader may have announced itself while this tab still led: greet whoever leads now.
-    this.#feed.quietHandover(HANDOVER_GRACE_MS);
+    quietHandover(this.#feed, HANDOVER_GRACE_MS);
     void this.#feed.attach(this.#followerLink(), 'leader');
     this.#queue(false);
   }
@@ -279,7 +280,7 @@ export class LeaderElection {
       // A successor may announce itself before this tab's lock watcher hears of the old leader's
       // death: the hub is lost either way, so say `reconnecting` before greeting the new one.
       if (envelope.kind === 'leader' && this.#leaderId !== null && this.#leaderId !== envelope.id) {
-        if (envelope.handover === true) this.#feed.quietHandover(HANDOVER_GRACE_MS);
+        if (envelope.handover === true) quietHandover(this.#feed, HANDOVER_GRACE_MS);
         else this.#feed.hubLost();
       }
       this.#follow(envelope.id);
