@@ -79,15 +79,14 @@ async function start(feed: TabFeed, key: string, options: ConnectOptions): Promi
   }
   // The in-tab transports carry the whole connection core: loaded only when a tab needs them, so
   // pages served by the SharedWorker download the thin tab side alone (bundlers split them out).
+  const { LeaderElection, createHub, localLink } = await import('./transports/in-tab.js');
+  if (feed.isClosed) return;
   if (mode !== 'direct' && leaderModeAvailable()) {
-    const { LeaderElection } = await import('./transports/leader.js');
-    if (feed.isClosed) return;
     const election = new LeaderElection(key, feed, options);
     feed.onClose = () => election.stop();
     return election.start();
   }
-  const { createHub, localLink } = await import('./transports/direct.js');
-  if (!feed.isClosed) void feed.attach(localLink(createHub('direct', options)), 'direct');
+  void feed.attach(localLink(createHub('direct', options)), 'direct');
 }
 
 function sameOrigin(url: string | URL): boolean {
