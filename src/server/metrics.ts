@@ -5,13 +5,22 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Registry } from 'prom-client';
 
+/**
+ * A counter bumped on the delivery path (per message or frame sent): a plain number added to the
+ * Prometheus counter at scrape time, so each send costs an addition, not a prom-client call (which
+ * allocates a label object and a result per `inc`).
+ */
+export interface HotCounter {
+  inc(value?: number): void;
+}
+
 /** The relay's metrics. Gauges of current state are read at scrape time through `collect`. */
 export interface RelayMetrics {
   readonly registry: Registry;
   readonly messagesIn: Counter<'type'>;
-  readonly messagesOut: Counter;
-  readonly framesOut: Counter;
-  readonly conflated: Counter;
+  readonly messagesOut: HotCounter;
+  readonly framesOut: HotCounter;
+  readonly conflated: HotCounter;
   readonly dropped: Counter<'reason'>;
   readonly disconnects: Counter<'code'>;
   readonly published: Counter<'source'>;
@@ -61,12 +70,26 @@ export function createMetrics(source: RelayGaugeSource): RelayMetrics {
     return Number.isFinite(p99) ? p99 : 0;
   });
 
+  const hotCounter = (name: string, help: string): HotCounter => {
+    let pending = 0;
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        if (pending > 0) this.inc(pending);
+        pending = 0;
+      },
+    });
+    return { inc: (value = 1) => void (pending += value) };
+  };
+
   return {
     registry,
     messagesIn: new Counter({ name: 'market_pulse_messages_in_total', help: 'Frames received from clients, by type.', labelNames: ['type'], registers: [registry] }),
-    messagesOut: new Counter({ name: 'market_pulse_messages_out_total', help: 'Channel messages (snapshots and updates) sent to clients.', registers: [registry] }),
-    framesOut: new Counter({ name: 'market_pulse_frames_out_total', help: 'WebSocket frames sent to clients.', registers: [registry] }),
-    conflated: new Counter({ name: 'market_pulse_messages_conflated_total', help: 'Updates replaced by a newer value of the same channel for a client that fell behind.', registers: [registry] }),
+    messagesOut: hotCounter('market_pulse_messages_out_total', 'Channel messages (snapshots and updates) sent to clients.'),
+    framesOut: hotCounter('market_pulse_frames_out_total', 'WebSocket frames sent to clients.'),
+    conflated: hotCounter('market_pulse_messages_conflated_total', 'Updates replaced by a newer value of the same channel for a client that fell behind.'),
     dropped: new Counter({ name: 'market_pulse_messages_dropped_total', help: 'Frames dropped, by reason.', labelNames: ['reason'], registers: [registry] }),
     disconnects: new Counter({ name: 'market_pulse_disconnects_total', help: 'Closed connections, by close code.', labelNames: ['code'], registers: [registry] }),
     published: new Counter({ name: 'market_pulse_published_total', help: 'Messages published through this node, by source.', labelNames: ['source'], registers: [registry] }),

@@ -46,6 +46,25 @@ describe('HTTP API', () => {
     await client.close();
   });
 
+  test('/metrics counts the messages and frames sent to clients, monotonically across scrapes', async () => {
+    const out = () => metricValue(relay.httpUrl, 'market_pulse_messages_out_total');
+    const frames = () => metricValue(relay.httpUrl, 'market_pulse_frames_out_total');
+    const [out0, frames0] = [await out(), await frames()];
+    const client = await connect(relay.wsUrl);
+    client.send({ type: 'subscribe', id: 1, channels: ['price:COUNTED'] });
+    await client.waitFor((m) => m.type === 'snapshot' && m.channel === 'price:COUNTED');
+    for (let i = 1; i <= 3; i++) await relay.publish('price:COUNTED', tick('COUNTED', i));
+    await client.waitFor((m) => m.type === 'update' && m.channel === 'price:COUNTED' && m.seq === 3);
+    const [out1, frames1] = [await out(), await frames()];
+    assert.equal(out1 - out0, 4, 'the snapshot and three updates');
+    assert.ok(frames1 - frames0 >= 2 && frames1 - frames0 <= 4, `${frames1 - frames0} frames (a batch may carry several)`);
+    assert.equal(await out(), out1, 'a scrape without traffic in between reads the same total');
+    await relay.publish('price:COUNTED', tick('COUNTED', 4));
+    await client.waitFor((m) => m.type === 'update' && m.channel === 'price:COUNTED' && m.seq === 4);
+    assert.equal(await out(), out1 + 1);
+    await client.close();
+  });
+
   test('/v1/snapshot returns last values with seq (null for unknown channels) and CORS *', async () => {
     await relay.publish('price:SNAP', tick('SNAP', 42));
     const response = await fetch(`${relay.httpUrl}/v1/snapshot?channels=price:SNAP,price:NONE`, { headers: { origin: 'https://elsewhere.example' } });
