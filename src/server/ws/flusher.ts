@@ -41,7 +41,7 @@ export class Flusher {
 
   private run(): void {
     this.timer = null;
-    const now = Date.now();
+    const now = performance.now(); // monotonic: a clock step must not hold or rush a batch
     const sessions = [...this.dirty];
     this.dirty.clear();
     // Sessions with the same subscriptions get the same batch this round: encode it once.

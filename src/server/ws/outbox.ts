@@ -78,7 +78,7 @@ export interface OutboxLimits {
 export class Outbox {
   private items: Queued[] = [];
   private behindSince: number | null = null;
-  /** When the last frame went out (`Date.now()`): updates are queued until an interval has passed. */
+  /** When the last frame went out (`performance.now()`, monotonic): updates are queued until an interval has passed. */
   private lastFrameAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -101,7 +101,7 @@ export class Outbox {
     // nothing is buffered in user space, so a client that is not keeping up is batched (and
     // conflated once behind) instead of being written to message by message.
     if (this.items.length === 0 && this.sink.bufferedAmount === 0) {
-      const now = Date.now();
+      const now = performance.now();
       if (now - this.lastFrameAt >= this.limits.flushIntervalMs) {
         this.lastFrameAt = now;
         this.sink.send(delivery.bytes('update'));
