@@ -5,11 +5,8 @@
  *
  * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
  * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
- * events reach it without listeners (see session-socket.ts), and its subscriptions are built on the
- * first subscribe. Its outbox exists only while it has work: one at rest (nothing queued, the
- * client not behind, no frame within the last flush interval) is in the state of a new one, so it
- * is dropped and made again for the next message — a subscribed connection on quiet channels keeps
- * no queue.
+ * events reach it without listeners (see session-socket.ts), and its subscriptions and outbox are
+ * built on first use.
  */
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ClientMessage } from '../../protocol/index.js';
@@ -69,7 +66,7 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   closeCode: number | null = null;
   /** Set once the peer is authenticated (stays null when auth is off). */
   private grant: Grant | null = null;
-  /** Made for a message to send, dropped once at rest again (see the file comment). */
+  /** Built for the first message to send. */
   private outbox: Outbox | null = null;
   /** Built on the first subscribe. */
   private subscriptions: Subscriptions | null = null;
@@ -144,7 +141,6 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     if (this.closeCode !== null || this.outbox === null) return 'idle';
     const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
-    else if (result === 'idle') this.outbox = null; // at rest: the next message makes a new one
     return result;
   }
 
