@@ -25,9 +25,16 @@ export interface SocketEvents {
 /** The private parts of ws's WebSocket (8.x) touched here. */
 interface WsInternals {
   _events: object | undefined;
+  _extensions: object;
   _pendingAutoPongs: number;
   _receiver: { _buffers?: unknown } | null;
 }
+
+/**
+ * The negotiated extensions of every socket that has none (the gateway turns compression off). On
+ * the server side ws only reads a socket's extensions object (a negotiated one replaces it).
+ */
+const NO_EXTENSIONS = Object.freeze({});
 
 /** A `ws` WebSocket with a session field; created by ws (the `WebSocket` server option). */
 export class SessionSocket extends WebSocket {
@@ -41,6 +48,8 @@ export class SessionSocket extends WebSocket {
     // an emitter whose constructor did not run): the table is made on the first `on`/`once`.
     const internals = this as unknown as WsInternals;
     if (internals._events !== undefined && this.eventNames().length === 0) internals._events = undefined;
+    // One shared empty extensions object instead of one per socket (~56 B).
+    if (isEmptyObject(internals._extensions)) internals._extensions = NO_EXTENSIONS;
   }
 
   /**
@@ -84,4 +93,10 @@ export class SessionSocket extends WebSocket {
     const chunks = receiver?._buffers;
     if (receiver && Array.isArray(chunks) && chunks.length === 0) receiver._buffers = [];
   }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const _key in value) return false;
+  return true;
 }
