@@ -2,7 +2,8 @@
 import { MAX_CHANNELS_PER_FRAME } from '../../protocol/index.js';
 import type { SubscribeMessage, UnsubscribeMessage } from '../../protocol/index.js';
 
-const chunks = (channels: string[]): string[][] => {
+/** `channels` in runs of at most the protocol's per-frame limit (frames, snapshot URLs). */
+export const channelChunks = (channels: readonly string[]): string[][] => {
   const out: string[][] = [];
   for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_FRAME) out.push(channels.slice(i, i + MAX_CHANNELS_PER_FRAME));
   return out;
@@ -13,7 +14,7 @@ const chunks = (channels: string[]): string[][] => {
  * relay `epoch` those seqs come from when known.
  */
 export function subscribeFrames(channels: string[], since: (chunk: string[]) => Record<string, number>, nextId: () => number, epoch?: string): SubscribeMessage[] {
-  return chunks(channels).map((chunk) => {
+  return channelChunks(channels).map((chunk) => {
     const frame: SubscribeMessage = { type: 'subscribe', id: nextId(), channels: chunk };
     const positions = since(chunk);
     if (Object.keys(positions).length > 0) {
@@ -26,5 +27,5 @@ export function subscribeFrames(channels: string[], since: (chunk: string[]) => 
 
 /** `unsubscribe` frames for `channels`. */
 export function unsubscribeFrames(channels: string[], nextId: () => number): UnsubscribeMessage[] {
-  return chunks(channels).map((chunk) => ({ type: 'unsubscribe', id: nextId(), channels: chunk }));
+  return channelChunks(channels).map((chunk) => ({ type: 'unsubscribe', id: nextId(), channels: chunk }));
 }

@@ -3,19 +3,15 @@
  * (a proxy that blocks upgrades, for instance). It yields snapshot frames that the core applies
  * like any other, so `seq` ordering and de-duplication stay in one place.
  */
-import { isPlainObject, isSafeData, isValidChannel, MAX_CHANNELS_PER_FRAME } from '../../protocol/index.js';
+import { isPlainObject, isSafeData, isValidChannel } from '../../protocol/index.js';
 import type { SnapshotMessage } from '../../protocol/index.js';
+import { channelChunks } from './frames.js';
 import { getJson, httpBaseOf } from './relay-http.js';
 
 /** The snapshot URLs for a set of channels, at most `MAX_CHANNELS_PER_FRAME` channels each. */
 export function snapshotUrls(feedUrl: string, channels: readonly string[]): string[] {
   const base = httpBaseOf(feedUrl);
-  const urls: string[] = [];
-  for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_FRAME) {
-    const list = channels.slice(i, i + MAX_CHANNELS_PER_FRAME).map(encodeURIComponent).join(',');
-    urls.push(`${base}/v1/snapshot?channels=${list}`);
-  }
-  return urls;
+  return channelChunks(channels).map((chunk) => `${base}/v1/snapshot?channels=${chunk.map(encodeURIComponent).join(',')}`);
 }
 
 function toSnapshot(channel: string, value: unknown): SnapshotMessage | null {

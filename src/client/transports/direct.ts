@@ -22,16 +22,11 @@ export function createHub(
   options: CoreFactoryOptions = {},
   watchLock: ((name: string, onGone: () => void) => () => void) | undefined = mode === 'direct' ? undefined : watchTabLock,
 ): Hub {
+  // Unset options pass as undefined: the core and the hub take that for their defaults.
   return new Hub({
     createConnection: (config, token) =>
-      new Connection({
-        url: config.url,
-        token,
-        mode,
-        ...(config.pollingInterval !== undefined ? { pollingInterval: config.pollingInterval } : {}),
-        ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
-      }),
-    ...(watchLock ? { watchLock } : {}),
+      new Connection({ url: config.url, token, mode, pollingInterval: config.pollingInterval, WebSocket: options.WebSocket }),
+    watchLock,
   });
 }
 
