@@ -59,8 +59,8 @@ function normalizeUrl(url: string): string | null {
 }
 
 function createShared(url: string, key: string, options: ConnectOptions): TabFeed {
-  const config = { url, ...(options.pollingInterval !== undefined ? { pollingInterval: options.pollingInterval } : {}) };
-  const feed = new TabFeed(url, { config, ...(options.token !== undefined ? { token: options.token } : {}) });
+  // Unset options travel as undefined (the hub and the feed take that for their defaults).
+  const feed = new TabFeed(url, { config: { url, pollingInterval: options.pollingInterval }, token: options.token });
   void start(feed, key, options);
   return feed;
 }

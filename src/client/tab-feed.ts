@@ -167,7 +167,7 @@ export class TabFeed implements Feed {
     for (const [channel, update] of this.#values) since[channel] = update.seq;
     return {
       type: 'hello', v: PORT_PROTOCOL_VERSION, tab: this.tab, config: this.#options.config,
-      ...(this.#lock ? { lock: this.#lock.name } : {}),
+      lock: this.#lock?.name,
       epoch: this.#epoch,
       hidden: globalThis.document?.visibilityState === 'hidden',
       hasToken: this.#options.token !== undefined,
