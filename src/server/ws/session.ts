@@ -6,7 +6,8 @@
  * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
  * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
  * events reach it without listeners (see session-socket.ts), and its subscriptions and outbox are
- * built on first use.
+ * built on first use. The outbox is dropped again once at rest (see flush): a subscribed connection
+ * on quiet channels keeps no queue (~120 B).
  */
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ClientMessage } from '../../protocol/index.js';
@@ -66,8 +67,10 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   closeCode: number | null = null;
   /** Set once the peer is authenticated (stays null when auth is off). */
   private grant: Grant | null = null;
-  /** Built for the first message to send. */
+  /** Built for a message to send; dropped once at rest (see flush). */
   private outbox: Outbox | null = null;
+  /** The outbox had nothing to send at the last flush tick, and no frame has gone out since. */
+  private outboxResting = false;
   /** Built on the first subscribe. */
   private subscriptions: Subscriptions | null = null;
   /** The auth deadline, then the token expiry, then (once closing) the forced close. */
@@ -136,16 +139,32 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     this.shared.flusher.schedule(this);
   }
 
-  /** Sends queued messages (called by the flusher). */
+  /**
+   * Sends queued messages (called by the flusher). An outbox with nothing queued whose last frame
+   * is a flush interval old is in the state of a new one (the next update is written at once,
+   * either way): after a tick that finds nothing to send, the session stays scheduled for one more
+   * tick, and if that one finds nothing either, with no frame in between, the outbox is dropped.
+   */
   flush(now: number, frames?: FrameCache): FlushResult {
     if (this.closeCode !== null || this.outbox === null) return 'idle';
     const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
-    return result;
+    if (result !== 'idle') {
+      this.outboxResting = false;
+      return result;
+    }
+    if (!this.outboxResting) {
+      this.outboxResting = true;
+      return 'waiting';
+    }
+    this.outbox = null;
+    this.outboxResting = false;
+    return 'idle';
   }
 
   /** OutboxSink: writes one frame of queued channel messages. */
   send(frame: string | Buffer): void {
+    this.outboxResting = false;
     this.ws.send(frame, TEXT_FRAME);
   }
 
