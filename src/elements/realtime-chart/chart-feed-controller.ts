@@ -22,78 +22,79 @@ export interface ChartFeedOptions {
 
 /** Keeps a chart model filled from the feed. */
 export class ChartFeedController {
-  private held: FeedUpdate[] = [];
-  private generation = 0;
-  private backfilling = false;
-  private readonly feeds: FeedController;
+  #held: FeedUpdate[] = [];
+  #generation = 0;
+  #backfilling = false;
+  readonly #feeds: FeedController;
 
-  constructor(
-    host: ReactiveControllerHost & HTMLElement,
-    private readonly model: ChartModel,
-    private readonly options: ChartFeedOptions,
-  ) {
-    this.feeds = new FeedController(host, {
+  readonly #model: ChartModel;
+  readonly #options: ChartFeedOptions;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, model: ChartModel, options: ChartFeedOptions) {
+    this.#model = model;
+    this.#options = options;
+    this.#feeds = new FeedController(host, {
       channels: () => (isValidSymbol(options.symbol()) ? [priceChannel(options.symbol())] : []),
-      onSubscribe: (channel, feed) => this.backfill(channel, feed),
-      onUpdate: (update) => this.onTick(update),
-      onFeed: () => this.reset(),
+      onSubscribe: (channel, feed) => this.#backfill(channel, feed),
+      onUpdate: (update) => this.#onTick(update),
+      onFeed: () => this.#reset(),
     });
   }
 
   /** The feed in use, if any. */
   get feed(): Feed | undefined {
-    return this.feeds.feed;
+    return this.#feeds.feed;
   }
 
   /** Applies the ticks held while frozen. */
   release(): void {
-    if (this.backfilling || this.held.length === 0) return;
-    for (const update of this.held) this.ingest(update);
-    this.held = [];
-    this.options.onChange();
+    if (this.#backfilling || this.#held.length === 0) return;
+    for (const update of this.#held) this.#ingest(update);
+    this.#held = [];
+    this.#options.onChange();
   }
 
-  private reset(): void {
-    this.generation++;
-    this.backfilling = false;
-    this.model.clear();
-    this.held = [];
-    this.options.onChange();
+  #reset(): void {
+    this.#generation++;
+    this.#backfilling = false;
+    this.#model.clear();
+    this.#held = [];
+    this.#options.onChange();
   }
 
   /** History first, then the ticks that arrived meanwhile, each once. */
-  private backfill(channel: string, feed: Feed): void {
-    this.reset();
-    const generation = this.generation;
-    this.backfilling = true;
+  #backfill(channel: string, feed: Feed): void {
+    this.#reset();
+    const generation = this.#generation;
+    this.#backfilling = true;
     const done = (history: FeedUpdate[]) => {
-      if (generation !== this.generation) return; // another symbol or feed since
-      this.backfilling = false;
+      if (generation !== this.#generation) return; // another symbol or feed since
+      this.#backfilling = false;
       const seen = new Set<number>();
-      const all = [...history, ...this.held].filter((u) => u.channel === channel && !seen.has(u.seq) && seen.add(u.seq));
+      const all = [...history, ...this.#held].filter((u) => u.channel === channel && !seen.has(u.seq) && seen.add(u.seq));
       all.sort((a, b) => a.seq - b.seq);
-      this.held = [];
-      if (this.options.frozen()) this.held = all;
-      else for (const update of all) this.ingest(update);
-      this.options.onChange();
+      this.#held = [];
+      if (this.#options.frozen()) this.#held = all;
+      else for (const update of all) this.#ingest(update);
+      this.#options.onChange();
     };
     feed.history(channel).then(done, () => done([]));
   }
 
-  private onTick(update: FeedUpdate): void {
-    if (this.backfilling || this.options.frozen()) {
-      this.held.push(update);
-      if (this.held.length > MAX_HELD) this.held.splice(0, this.held.length - MAX_HELD);
+  #onTick(update: FeedUpdate): void {
+    if (this.#backfilling || this.#options.frozen()) {
+      this.#held.push(update);
+      if (this.#held.length > MAX_HELD) this.#held.splice(0, this.#held.length - MAX_HELD);
       return;
     }
-    this.ingest(update);
-    this.options.onChange();
+    this.#ingest(update);
+    this.#options.onChange();
   }
 
   /** Only the price and time of a tick matter here: no quote object per tick. */
-  private ingest(update: FeedUpdate): void {
+  #ingest(update: FeedUpdate): void {
     const data = update.data as { price?: unknown; ts?: unknown } | null;
     if (!data || typeof data !== 'object' || typeof data.price !== 'number') return;
-    this.model.ingest(typeof data.ts === 'number' && Number.isFinite(data.ts) ? data.ts : Date.now(), data.price);
+    this.#model.ingest(typeof data.ts === 'number' && Number.isFinite(data.ts) ? data.ts : Date.now(), data.price);
   }
 }

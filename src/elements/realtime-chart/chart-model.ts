@@ -60,33 +60,35 @@ export class ChartModel {
   lastTime = NaN;
   /** Price of the newest tick, or NaN before the first. */
   lastPrice = NaN;
-  private bucketMs: number;
+  #bucketMs: number;
 
-  constructor(
-    private windowMs: number,
-    private intervalMs: number,
-  ) {
-    this.bucketMs = windowMs / LINE_POINTS;
+  #windowMs: number;
+  #intervalMs: number;
+
+  constructor(windowMs: number, intervalMs: number) {
+    this.#windowMs = windowMs;
+    this.#intervalMs = intervalMs;
+    this.#bucketMs = windowMs / LINE_POINTS;
   }
 
   /** The window in ms. */
   get window(): number {
-    return this.windowMs;
+    return this.#windowMs;
   }
 
   /** The candle interval in ms. */
   get interval(): number {
-    return this.intervalMs;
+    return this.#intervalMs;
   }
 
   /** Changes window or interval; the series are rebuilt from the line points. */
   configure(windowMs: number, intervalMs: number): void {
-    if (windowMs === this.windowMs && intervalMs === this.intervalMs) return;
+    if (windowMs === this.#windowMs && intervalMs === this.#intervalMs) return;
     const points: [number, number][] = [];
     for (let i = 0; i < this.line.length; i++) points.push([this.line.get(i, T), this.line.get(i, V)]);
-    this.windowMs = windowMs;
-    this.intervalMs = intervalMs;
-    this.bucketMs = windowMs / LINE_POINTS;
+    this.#windowMs = windowMs;
+    this.#intervalMs = intervalMs;
+    this.#bucketMs = windowMs / LINE_POINTS;
     this.clear();
     for (const [t, v] of points) this.ingest(t, v);
   }
@@ -104,13 +106,13 @@ export class ChartModel {
     this.lastTime = time;
     this.lastPrice = price;
     const lastIndex = this.line.length - 1;
-    if (lastIndex >= 0 && Math.floor(this.line.get(lastIndex, T) / this.bucketMs) === Math.floor(time / this.bucketMs)) {
+    if (lastIndex >= 0 && Math.floor(this.line.get(lastIndex, T) / this.#bucketMs) === Math.floor(time / this.#bucketMs)) {
       this.line.set(lastIndex, T, time);
       this.line.set(lastIndex, V, price);
     } else {
       this.line.push(time, price);
     }
-    const bucket = Math.floor(time / this.intervalMs) * this.intervalMs;
+    const bucket = Math.floor(time / this.#intervalMs) * this.#intervalMs;
     const c = this.candles.length - 1;
     if (c >= 0 && this.candles.get(c, T) === bucket) {
       this.candles.set(c, H, Math.max(this.candles.get(c, H), price));
@@ -119,16 +121,16 @@ export class ChartModel {
     } else {
       this.candles.push(bucket, price, price, price, price);
     }
-    this.trim();
+    this.#trim();
   }
 
-  private trim(): void {
-    const from = this.lastTime - this.windowMs;
+  #trim(): void {
+    const from = this.lastTime - this.#windowMs;
     let drop = 0;
     while (drop < this.line.length && this.line.get(drop, T) < from) drop++;
     this.line.dropOldest(drop);
     drop = 0;
-    while (drop < this.candles.length && this.candles.get(drop, T) + this.intervalMs <= from) drop++;
+    while (drop < this.candles.length && this.candles.get(drop, T) + this.#intervalMs <= from) drop++;
     this.candles.dropOldest(drop);
   }
 
@@ -163,16 +165,16 @@ export class ChartModel {
     const n = this.count(kind);
     if (n === 0) return null;
     const [vMin, vMax] = kind === 'line' ? this.line.range(V) : [this.candles.range(L)[0], this.candles.range(H)[1]];
-    const tMax = kind === 'line' ? this.lastTime : this.candles.get(n - 1, T) + this.intervalMs;
-    const minSpan = kind === 'line' ? this.windowMs / 10 : this.intervalMs * MIN_CANDLES_SHOWN;
-    return { tMin: visibleStart(this.time(kind, 0), tMax, this.windowMs, minSpan), tMax, vMin, vMax };
+    const tMax = kind === 'line' ? this.lastTime : this.candles.get(n - 1, T) + this.#intervalMs;
+    const minSpan = kind === 'line' ? this.#windowMs / 10 : this.#intervalMs * MIN_CANDLES_SHOWN;
+    return { tMin: visibleStart(this.time(kind, 0), tMax, this.#windowMs, minSpan), tMax, vMin, vMax };
   }
 
   /** Index of the point or candle nearest to `time` (binary search), or -1 when empty. */
   nearest(kind: SeriesKind, time: number): number {
     const n = this.count(kind);
     if (n === 0) return -1;
-    const offset = kind === 'candles' ? this.intervalMs / 2 : 0;
+    const offset = kind === 'candles' ? this.#intervalMs / 2 : 0;
     let lo = 0;
     let hi = n - 1;
     while (lo < hi) {

@@ -28,86 +28,86 @@ export class ChartSurface implements ReactiveController {
   /** Bitmap size of the canvases. */
   width = 0;
   height = 0;
-  private dirty = 0;
-  private observer?: ResizeObserver;
-  private stopRatioWatch?: () => void;
-  private cssWidth = 0;
-  private cssHeight = 0;
-  private dpr = 1;
-  private readonly frame = new FrameTask(() => this.flush());
+  #dirty = 0;
+  #observer?: ResizeObserver;
+  #stopRatioWatch?: () => void;
+  #cssWidth = 0;
+  #cssHeight = 0;
+  #dpr = 1;
+  readonly #frame = new FrameTask(() => this.#flush());
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly options: ChartSurfaceOptions,
-  ) {
+  readonly #options: ChartSurfaceOptions;
+
+  constructor(host: ReactiveControllerHost, options: ChartSurfaceOptions) {
+    this.#options = options;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.observe();
+    this.#observe();
   }
 
   hostUpdated(): void {
-    if (!this.observer) this.observe();
+    if (!this.#observer) this.#observe();
   }
 
   hostDisconnected(): void {
-    this.observer?.disconnect();
-    this.observer = undefined;
-    this.stopRatioWatch?.();
-    this.frame.cancel();
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    this.#stopRatioWatch?.();
+    this.#frame.cancel();
   }
 
   /** Marks parts dirty; they are drawn together in the next frame. */
   invalidate(mask: number): void {
-    this.dirty |= mask;
-    this.frame.request();
+    this.#dirty |= mask;
+    this.#frame.request();
   }
 
-  private observe(): void {
-    const container = this.options.container();
+  #observe(): void {
+    const container = this.#options.container();
     if (!container) return;
-    this.observer = new ResizeObserver(([entry]) => this.resize(entry));
+    this.#observer = new ResizeObserver(([entry]) => this.#resize(entry));
     try {
       // Exact bitmap size where supported.
-      this.observer.observe(container, { box: 'device-pixel-content-box' });
+      this.#observer.observe(container, { box: 'device-pixel-content-box' });
     } catch {
-      this.observer.observe(container);
+      this.#observer.observe(container);
     }
-    this.watchRatio(container);
+    this.#watchRatio(container);
   }
 
   /** A devicePixelRatio change (zoom, a move to another screen) does not always resize the box. */
-  private watchRatio(container: HTMLElement): void {
-    this.stopRatioWatch?.();
+  #watchRatio(container: HTMLElement): void {
+    this.#stopRatioWatch?.();
     if (typeof matchMedia !== 'function') return;
     const query = matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
     const onChange = () => {
-      if (!this.observer) return;
+      if (!this.#observer) return;
       // Observing again delivers a fresh measurement at the new ratio.
-      this.observer.unobserve(container);
-      this.observer.disconnect();
-      this.observer = undefined;
-      this.observe();
+      this.#observer.unobserve(container);
+      this.#observer.disconnect();
+      this.#observer = undefined;
+      this.#observe();
     };
     query.addEventListener('change', onChange, { once: true });
-    this.stopRatioWatch = () => query.removeEventListener('change', onChange);
+    this.#stopRatioWatch = () => query.removeEventListener('change', onChange);
   }
 
-  private resize(entry: ResizeObserverEntry): void {
+  #resize(entry: ResizeObserverEntry): void {
     const exact = entry.devicePixelContentBoxSize?.[0];
-    this.applySize(entry.contentRect.width, entry.contentRect.height, exact ? [exact.inlineSize, exact.blockSize] : undefined);
+    this.#applySize(entry.contentRect.width, entry.contentRect.height, exact ? [exact.inlineSize, exact.blockSize] : undefined);
   }
 
   /**
    * Sizes the bitmaps for a CSS size at the current devicePixelRatio. The exact device-pixel size
    * from ResizeObserver wins when it agrees with the ratio (emulated ratios do not update it).
    */
-  private applySize(cssWidth: number, cssHeight: number, exact?: [number, number]): void {
+  #applySize(cssWidth: number, cssHeight: number, exact?: [number, number]): void {
     const dpr = window.devicePixelRatio || 1;
-    this.cssWidth = cssWidth;
-    this.cssHeight = cssHeight;
-    this.dpr = dpr;
+    this.#cssWidth = cssWidth;
+    this.#cssHeight = cssHeight;
+    this.#dpr = dpr;
     const agrees = exact && Math.abs(exact[0] - cssWidth * dpr) <= 1 && Math.abs(exact[1] - cssHeight * dpr) <= 1;
     const width = agrees ? exact[0] : Math.round(cssWidth * dpr);
     const height = agrees ? exact[1] : Math.round(cssHeight * dpr);
@@ -115,23 +115,23 @@ export class ChartSurface implements ReactiveController {
     this.width = width;
     this.height = height;
     this.ratio = cssWidth > 0 ? width / cssWidth : dpr;
-    for (const canvas of this.options.canvases()) {
+    for (const canvas of this.#options.canvases()) {
       canvas.width = width;
       canvas.height = height;
     }
     // Draw now: a resized canvas is blank until redrawn.
-    this.dirty |= DIRTY_ALL;
-    this.frame.cancel();
-    this.flush();
+    this.#dirty |= DIRTY_ALL;
+    this.#frame.cancel();
+    this.#flush();
   }
 
-  private flush(): void {
-    if ((window.devicePixelRatio || 1) !== this.dpr && this.cssWidth > 0) {
-      this.applySize(this.cssWidth, this.cssHeight); // the ratio changed since the last measure
-      if (!this.dirty) return; // applySize drew already
+  #flush(): void {
+    if ((window.devicePixelRatio || 1) !== this.#dpr && this.#cssWidth > 0) {
+      this.#applySize(this.#cssWidth, this.#cssHeight); // the ratio changed since the last measure
+      if (!this.#dirty) return; // applySize drew already
     }
-    const mask = this.dirty;
-    this.dirty = 0;
-    if (mask && this.width > 0 && this.height > 0) this.options.draw(mask);
+    const mask = this.#dirty;
+    this.#dirty = 0;
+    if (mask && this.width > 0 && this.height > 0) this.#options.draw(mask);
   }
 }

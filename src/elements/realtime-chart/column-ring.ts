@@ -3,8 +3,8 @@
  * allocation per tick, and the oldest row is overwritten once the ring is full.
  */
 export class ColumnRing {
-  private readonly columns: Float64Array[];
-  private start = 0;
+  readonly #columns: Float64Array[];
+  #start = 0;
   /** Number of rows held. */
   length = 0;
 
@@ -13,48 +13,48 @@ export class ColumnRing {
     readonly capacity: number,
     columnCount: number,
   ) {
-    this.columns = Array.from({ length: columnCount }, () => new Float64Array(capacity));
+    this.#columns = Array.from({ length: columnCount }, () => new Float64Array(capacity));
   }
 
-  private slot(index: number): number {
-    return (this.start + index) % this.capacity;
+  #slot(index: number): number {
+    return (this.#start + index) % this.capacity;
   }
 
   /** Appends a row (one value per column); drops the oldest row when full. */
   push(...values: number[]): void {
     let slot: number;
     if (this.length < this.capacity) {
-      slot = this.slot(this.length++);
+      slot = this.#slot(this.length++);
     } else {
-      slot = this.start;
-      this.start = (this.start + 1) % this.capacity;
+      slot = this.#start;
+      this.#start = (this.#start + 1) % this.capacity;
     }
-    for (let c = 0; c < this.columns.length; c++) this.columns[c][slot] = values[c] ?? NaN;
+    for (let c = 0; c < this.#columns.length; c++) this.#columns[c][slot] = values[c] ?? NaN;
   }
 
   /** The value of `column` in row `index` (0 = oldest). */
   get(index: number, column: number): number {
-    return this.columns[column][this.slot(index)];
+    return this.#columns[column][this.#slot(index)];
   }
 
   /** Overwrites the value of `column` in row `index`. */
   set(index: number, column: number, value: number): void {
-    this.columns[column][this.slot(index)] = value;
+    this.#columns[column][this.#slot(index)] = value;
   }
 
   /** The least and greatest value of `column` over all rows (Infinity, -Infinity when empty). */
   range(column: number): [min: number, max: number] {
-    const values = this.columns[column];
+    const values = this.#columns[column];
     let min = Infinity;
     let max = -Infinity;
     // Rows sit in at most two runs of the array: no index arithmetic per row.
-    const end = Math.min(this.start + this.length, this.capacity);
-    for (let s = this.start; s < end; s++) {
+    const end = Math.min(this.#start + this.length, this.capacity);
+    for (let s = this.#start; s < end; s++) {
       const v = values[s];
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    for (let s = 0; s < this.start + this.length - this.capacity; s++) {
+    for (let s = 0; s < this.#start + this.length - this.capacity; s++) {
       const v = values[s];
       if (v < min) min = v;
       if (v > max) max = v;
@@ -67,23 +67,23 @@ export class ColumnRing {
    * fast way to walk many rows.
    */
   forEachRow(a: number, b: number, visit: (first: number, second: number) => void): void {
-    const colA = this.columns[a];
-    const colB = this.columns[b];
-    const end = Math.min(this.start + this.length, this.capacity);
-    for (let s = this.start; s < end; s++) visit(colA[s], colB[s]);
-    for (let s = 0; s < this.start + this.length - this.capacity; s++) visit(colA[s], colB[s]);
+    const colA = this.#columns[a];
+    const colB = this.#columns[b];
+    const end = Math.min(this.#start + this.length, this.capacity);
+    for (let s = this.#start; s < end; s++) visit(colA[s], colB[s]);
+    for (let s = 0; s < this.#start + this.length - this.capacity; s++) visit(colA[s], colB[s]);
   }
 
   /** Drops the `count` oldest rows. */
   dropOldest(count: number): void {
     const n = Math.min(Math.max(0, count), this.length);
-    this.start = (this.start + n) % this.capacity;
+    this.#start = (this.#start + n) % this.capacity;
     this.length -= n;
   }
 
   /** Drops every row. */
   clear(): void {
-    this.start = 0;
+    this.#start = 0;
     this.length = 0;
   }
 }

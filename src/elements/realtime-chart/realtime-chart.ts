@@ -1,5 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { isValidSymbol } from '../../protocol/channels.js';
 import { emit } from '../shared/events.js';
 import { ChartFeedController } from './chart-feed-controller.js';
@@ -41,181 +40,196 @@ const DEFAULT_INTERVAL = 5_000;
  * @fires {CustomEvent<PauseChangeDetail>} mp-pause-change - The user paused (pointer over the chart) or resumed it. Not fired when `paused` is set from script.
  */
 export class RealtimeChart extends LitElement {
+  // The reactive properties, declared here rather than with decorators so that pages bundle no
+  // decorator helpers; the fields below carry their docs and defaults.
+  static override properties: PropertyDeclarations = {
+    symbol: {},
+    window: {},
+    type: {},
+    interval: {},
+    paused: { type: Boolean, reflect: true },
+    locale: {},
+    precision: { type: Number },
+    label: {},
+    theme: { reflect: true },
+    summary: { state: true, attribute: false },
+  };
+
   static override styles = realtimeChartStyles;
 
   /** The symbol to chart, e.g. `BTC-USD`. */
-  @property() symbol = '';
+  symbol = '';
   /** Time span shown, back from the newest tick: `30s`, `5m`, `1h`. */
-  @property() window = '5m';
+  window = '5m';
   /** `line`, `area` or `candles` (OHLC aggregated from ticks at `interval`). */
-  @property() type: ChartType = 'line';
+  type: ChartType = 'line';
   /** Candle duration: `1s`, `5s`, `1m`. */
-  @property() interval = '5s';
+  interval = '5s';
   /** Freezes the picture; ticks are kept and shown on resume. The pointer over the chart pauses too. */
-  @property({ type: Boolean, reflect: true }) paused = false;
+  paused = false;
   /** BCP 47 locale of labels. */
-  @property() locale?: string;
+  locale?: string;
   /** Fraction digits of prices; default depends on the magnitude. */
-  @property({ type: Number }) precision?: number;
+  precision?: number;
   /** Accessible name; default "<symbol> price chart". */
-  @property() label?: string;
+  label?: string;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** Text summary for assistive technology, refreshed at most once a second. */
-  @state() private summary = '';
-  private readonly parts = new Map<string, Element>();
-  private readonly contexts = new Map<string, CanvasRenderingContext2D>();
+  private summary = '';
+  readonly #parts = new Map<string, Element>();
+  readonly #contexts = new Map<string, CanvasRenderingContext2D>();
 
-  private readonly model = new ChartModel(DEFAULT_WINDOW, DEFAULT_INTERVAL);
-  private hovering = false;
-  private pointer: { x: number; y: number } | null = null;
-  private scale: ChartScale | null = null;
-  private chartTheme: ChartTheme | null = null;
-  private format: ChartFormatters | undefined;
+  readonly #model = new ChartModel(DEFAULT_WINDOW, DEFAULT_INTERVAL);
+  #hovering = false;
+  #pointer: { x: number; y: number } | null = null;
+  #scale: ChartScale | null = null;
+  #chartTheme: ChartTheme | null = null;
+  #format: ChartFormatters | undefined;
   /** Whether the overlay shows a crosshair now (a blank overlay is not cleared again). */
-  private crosshairShown = false;
-  private summaryTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastSummaryAt = 0;
-  private draws = 0;
-  private readonly colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
-  private readonly onSchemeChange = () => this.refreshTheme();
+  #crosshairShown = false;
+  #summaryTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastSummaryAt = 0;
+  #draws = 0;
+  readonly #colorScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : undefined;
+  readonly #onSchemeChange = () => this.refreshTheme();
 
-  private readonly surface = new ChartSurface(this, {
-    container: () => this.shadowPart<HTMLElement>('.base'),
-    canvases: () => [this.shadowPart<HTMLCanvasElement>('canvas.main'), this.shadowPart<HTMLCanvasElement>('canvas.overlay')].filter((c): c is HTMLCanvasElement => !!c),
-    draw: (mask) => this.draw(mask),
+  readonly #surface = new ChartSurface(this, {
+    container: () => this.#shadowPart<HTMLElement>('.base'),
+    canvases: () => [this.#shadowPart<HTMLCanvasElement>('canvas.main'), this.#shadowPart<HTMLCanvasElement>('canvas.overlay')].filter((c): c is HTMLCanvasElement => !!c),
+    draw: (mask) => this.#draw(mask),
   });
 
-  private readonly feeds = new ChartFeedController(this, this.model, {
+  readonly #feeds = new ChartFeedController(this, this.#model, {
     symbol: () => this.symbol,
     frozen: () => this.frozen,
-    onChange: () => this.changed(),
+    onChange: () => this.#changed(),
   });
 
   /** A part of the shadow DOM, looked up once: the template keeps its nodes for the element's life. */
-  private shadowPart<T extends Element = HTMLElement>(selector: string): T | undefined {
-    let element = this.parts.get(selector);
+  #shadowPart<T extends Element = HTMLElement>(selector: string): T | undefined {
+    let element = this.#parts.get(selector);
     if (!element) {
       element = this.renderRoot?.querySelector(selector) ?? undefined;
-      if (element) this.parts.set(selector, element);
+      if (element) this.#parts.set(selector, element);
     }
     return element as T | undefined;
   }
 
   /** The 2D context of one of the two canvases. */
-  private context(selector: 'canvas.main' | 'canvas.overlay'): CanvasRenderingContext2D | undefined {
-    let ctx = this.contexts.get(selector);
+  #context(selector: 'canvas.main' | 'canvas.overlay'): CanvasRenderingContext2D | undefined {
+    let ctx = this.#contexts.get(selector);
     if (!ctx) {
-      ctx = this.shadowPart<HTMLCanvasElement>(selector)?.getContext('2d') ?? undefined;
-      if (ctx) this.contexts.set(selector, ctx);
+      ctx = this.#shadowPart<HTMLCanvasElement>(selector)?.getContext('2d') ?? undefined;
+      if (ctx) this.#contexts.set(selector, ctx);
     }
     return ctx;
   }
 
   /** Main-canvas draws so far (diagnostics: at most one per animation frame). */
   get drawCount(): number {
-    return this.draws;
+    return this.#draws;
   }
 
   /** Whether the picture is frozen (by `paused` or by the pointer). */
   get frozen(): boolean {
-    return this.paused || this.hovering;
+    return this.paused || this.#hovering;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.colorScheme?.addEventListener('change', this.onSchemeChange);
+    this.#colorScheme?.addEventListener('change', this.#onSchemeChange);
     this.refreshTheme();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.colorScheme?.removeEventListener('change', this.onSchemeChange);
-    clearTimeout(this.summaryTimer);
-    this.summaryTimer = undefined;
+    this.#colorScheme?.removeEventListener('change', this.#onSchemeChange);
+    clearTimeout(this.#summaryTimer);
+    this.#summaryTimer = undefined;
   }
 
   /** Reads the colours again from CSS (call after changing `--mp-*` properties from script). */
   refreshTheme(): void {
-    this.chartTheme = null;
-    this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
+    this.#chartTheme = null;
+    this.#surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('window') || changed.has('interval')) {
-      this.model.configure(parseDuration(this.window, DEFAULT_WINDOW), parseDuration(this.interval, DEFAULT_INTERVAL));
+      this.#model.configure(parseDuration(this.window, DEFAULT_WINDOW), parseDuration(this.interval, DEFAULT_INTERVAL));
     }
-    if (changed.has('paused') && !this.frozen) this.feeds.release();
+    if (changed.has('paused') && !this.frozen) this.#feeds.release();
     if (changed.has('theme')) this.refreshTheme();
-    if (changed.has('locale') || changed.has('precision')) this.format = undefined;
-    if (['type', 'locale', 'precision', 'window', 'interval'].some((key) => changed.has(key as keyof RealtimeChart))) this.surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
+    if (changed.has('locale') || changed.has('precision')) this.#format = undefined;
+    if (['type', 'locale', 'precision', 'window', 'interval'].some((key) => changed.has(key as keyof RealtimeChart))) this.#surface.invalidate(DIRTY_MAIN | DIRTY_OVERLAY);
   }
 
-  private changed(): void {
+  #changed(): void {
     // The overlay follows the series only while it shows a crosshair.
-    this.surface.invalidate(this.crosshairShown || this.pointer ? DIRTY_MAIN | DIRTY_OVERLAY : DIRTY_MAIN);
-    if (this.model.count('line') === 0) {
+    this.#surface.invalidate(this.#crosshairShown || this.#pointer ? DIRTY_MAIN | DIRTY_OVERLAY : DIRTY_MAIN);
+    if (this.#model.count('line') === 0) {
       this.summary = '';
       return;
     }
-    if (this.summaryTimer !== undefined) return;
-    const delay = Math.max(0, 1000 - (Date.now() - this.lastSummaryAt));
-    this.summaryTimer = setTimeout(() => {
-      this.summaryTimer = undefined;
-      this.lastSummaryAt = Date.now();
-      this.summary = this.describe();
+    if (this.#summaryTimer !== undefined) return;
+    const delay = Math.max(0, 1000 - (Date.now() - this.#lastSummaryAt));
+    this.#summaryTimer = setTimeout(() => {
+      this.#summaryTimer = undefined;
+      this.#lastSummaryAt = Date.now();
+      this.summary = this.#describe();
     }, delay);
   }
 
-  private formatters(): ChartFormatters {
-    return (this.format ??= chartFormatters(this.locale, this.precision));
+  #formatters(): ChartFormatters {
+    return (this.#format ??= chartFormatters(this.locale, this.precision));
   }
 
   /** "Last 64,012.50, high 64,100.00, low 63,900.00." */
-  private describe(): string {
-    const extent = this.model.extent('candles');
+  #describe(): string {
+    const extent = this.#model.extent('candles');
     if (!extent) return '';
-    const { price } = this.formatters();
-    return `Last ${price(this.model.lastPrice)}, high ${price(extent.vMax)}, low ${price(extent.vMin)}.`;
+    const { price } = this.#formatters();
+    return `Last ${price(this.#model.lastPrice)}, high ${price(extent.vMax)}, low ${price(extent.vMin)}.`;
   }
 
-  private draw(mask: number): void {
-    this.chartTheme ??= readChartTheme(this);
-    const format = this.formatters();
+  #draw(mask: number): void {
+    this.#chartTheme ??= readChartTheme(this);
+    const format = this.#formatters();
     const kind = this.type === 'candles' ? 'candles' : 'line';
     if (mask & DIRTY_MAIN) {
-      const ctx = this.context('canvas.main');
+      const ctx = this.#context('canvas.main');
       if (ctx) {
-        const extent = this.model.extent(kind);
-        this.scale = extent ? fitScale(ctx, this.surface.width, this.surface.height, this.surface.ratio, extent, this.model.lastPrice, this.chartTheme, format) : null;
-        renderChart(ctx, this.model, this.type, this.scale, this.chartTheme, format);
-        this.draws++;
+        const extent = this.#model.extent(kind);
+        this.#scale = extent ? fitScale(ctx, this.#surface.width, this.#surface.height, this.#surface.ratio, extent, this.#model.lastPrice, this.#chartTheme, format) : null;
+        renderChart(ctx, this.#model, this.type, this.#scale, this.#chartTheme, format);
+        this.#draws++;
       }
     }
-    if (mask & DIRTY_OVERLAY) this.drawCrosshair(kind, format);
+    if (mask & DIRTY_OVERLAY) this.#drawCrosshair(kind, format);
   }
 
-  private drawCrosshair(kind: 'line' | 'candles', format: ChartFormatters): void {
-    const ctx = this.context('canvas.overlay');
-    const tooltip = this.shadowPart('.tooltip');
-    const scale = this.scale;
-    const index = scale && this.pointer ? this.model.nearest(kind, scale.timeAt(this.pointer.x * scale.ratio)) : -1;
-    if (!ctx || !scale || index < 0 || !this.chartTheme) {
+  #drawCrosshair(kind: 'line' | 'candles', format: ChartFormatters): void {
+    const ctx = this.#context('canvas.overlay');
+    const tooltip = this.#shadowPart('.tooltip');
+    const scale = this.#scale;
+    const index = scale && this.#pointer ? this.#model.nearest(kind, scale.timeAt(this.#pointer.x * scale.ratio)) : -1;
+    if (!ctx || !scale || index < 0 || !this.#chartTheme) {
       // Clearing a blank overlay (and hiding a hidden tooltip) would still cost a canvas upload
       // and a style recalculation per frame.
-      if (ctx && this.chartTheme && this.crosshairShown) renderCrosshair(ctx, null, null, this.chartTheme);
-      this.crosshairShown = false;
+      if (ctx && this.#chartTheme && this.#crosshairShown) renderCrosshair(ctx, null, null, this.#chartTheme);
+      this.#crosshairShown = false;
       if (tooltip && !tooltip.hidden) tooltip.hidden = true;
       return;
     }
-    const time = this.model.time(kind, index);
-    const candle = kind === 'candles' ? this.model.candle(index) : null;
-    const value = candle ? candle.close : this.model.value(index);
-    const x = scale.x(candle ? time + this.model.interval / 2 : time);
+    const time = this.#model.time(kind, index);
+    const candle = kind === 'candles' ? this.#model.candle(index) : null;
+    const value = candle ? candle.close : this.#model.value(index);
+    const x = scale.x(candle ? time + this.#model.interval / 2 : time);
     const y = scale.y(value);
-    renderCrosshair(ctx, scale, { x, y }, this.chartTheme);
-    this.crosshairShown = true;
+    renderCrosshair(ctx, scale, { x, y }, this.#chartTheme);
+    this.#crosshairShown = true;
     if (!tooltip) return;
     tooltip.textContent = candle
       ? `${format.time(time)}  O ${format.price(candle.open)}  H ${format.price(candle.high)}  L ${format.price(candle.low)}  C ${format.price(candle.close)}`
@@ -223,36 +237,36 @@ export class RealtimeChart extends LitElement {
     tooltip.hidden = false;
     // Beside the crosshair, on the side with more room, and never outside the chart.
     const cssX = x / scale.ratio;
-    const cssWidth = this.surface.width / scale.ratio;
+    const cssWidth = this.#surface.width / scale.ratio;
     const tipWidth = tooltip.offsetWidth;
     const left = cssX > cssWidth / 2 ? cssX - 8 - tipWidth : cssX + 8;
     tooltip.style.transform = `translate(${Math.round(Math.max(4, Math.min(left, cssWidth - tipWidth - 4)))}px, 8px)`;
   }
 
-  private onPointerEnter(): void {
-    this.hovering = true;
+  #onPointerEnter(): void {
+    this.#hovering = true;
     if (!this.paused) emit(this, 'mp-pause-change', { paused: true });
   }
 
-  private onPointerMove(event: PointerEvent): void {
-    this.pointer = { x: event.offsetX, y: event.offsetY };
-    this.surface.invalidate(DIRTY_OVERLAY);
+  #onPointerMove(event: PointerEvent): void {
+    this.#pointer = { x: event.offsetX, y: event.offsetY };
+    this.#surface.invalidate(DIRTY_OVERLAY);
   }
 
-  private onPointerLeave(): void {
-    this.hovering = false;
-    this.pointer = null;
-    this.surface.invalidate(DIRTY_OVERLAY);
+  #onPointerLeave(): void {
+    this.#hovering = false;
+    this.#pointer = null;
+    this.#surface.invalidate(DIRTY_OVERLAY);
     if (this.paused) return;
-    this.feeds.release();
+    this.#feeds.release();
     emit(this, 'mp-pause-change', { paused: false });
   }
 
   protected override render() {
     const name = this.label || `${this.symbol || 'Price'} price chart`;
-    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.feeds.feed ? 'Waiting for feed' : !this.summary ? 'Waiting for data' : '';
+    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.#feeds.feed ? 'Waiting for feed' : !this.summary ? 'Waiting for data' : '';
     return html`<div part="base" class="base" role="img" aria-label=${name} aria-describedby="summary"
-        @pointerenter=${this.onPointerEnter} @pointermove=${this.onPointerMove} @pointerleave=${this.onPointerLeave}>
+        @pointerenter=${this.#onPointerEnter} @pointermove=${this.#onPointerMove} @pointerleave=${this.#onPointerLeave}>
         <canvas class="main" aria-hidden="true" dir="ltr"></canvas>
         <canvas class="overlay" aria-hidden="true" dir="ltr"></canvas>
         <div part="tooltip" class="tooltip" hidden></div>
