@@ -134,6 +134,11 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     this.subscriptions?.onDelivery(delivery);
   }
 
+  /** Whether this session holds `channel` now (the hub asks when it compacts its lists). */
+  isSubscribed(channel: string): boolean {
+    return this.subscriptions?.has(channel) ?? false;
+  }
+
   /** Asks the flusher to send queued messages soon. */
   scheduleFlush(): void {
     this.shared.flusher.schedule(this);

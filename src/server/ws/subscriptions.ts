@@ -30,6 +30,7 @@ export interface SubscriptionOwner {
   sendError(code: ErrorCode, message: string, id?: number, channel?: string): void;
   scheduleFlush(): void;
   receive(delivery: Delivery): void;
+  isSubscribed(channel: string): boolean;
 }
 
 /** A channel whose snapshot (or recovery) is being read from the backend. */
@@ -73,7 +74,7 @@ export class Subscriptions extends ChannelSeqs {
       }
       // A fresh start (also on resubscribe): older queued messages of the channel are dropped and
       // the snapshot or recovery below decides what the client sees next.
-      const channel = ctx.hub.add(requested, this.owner);
+      const channel = this.has(requested) ? ctx.hub.nameOf(requested) : ctx.hub.add(requested, this.owner);
       const load: Loading = { pending: [], overflowed: false };
       this.owner.dropQueued(channel);
       this.set(channel, 0);
@@ -149,6 +150,8 @@ export class Subscriptions extends ChannelSeqs {
     const channel = delivery.envelope.channel;
     const load = this.loading?.get(channel);
     if (load) {
+      // The hub may hand a subscriber that left and came back the same delivery twice, in a row.
+      if (load.pending.at(-1) === delivery) return;
       // Bounded whatever the backend's latency: past the limit keep only the newest.
       if (load.pending.length >= this.owner.context.limits.maxQueuedMessages) {
         load.pending = [];
@@ -163,9 +166,10 @@ export class Subscriptions extends ChannelSeqs {
   /** Leaves every channel (the session has closed). */
   override clear(): void {
     const { hub } = this.owner.context;
-    for (const channel of this.channels()) hub.remove(channel, this.owner);
-    super.clear();
+    const channels = this.channels();
+    super.clear(); // first: the hub is told of channels this session no longer holds
     this.loading = null;
+    for (const channel of channels) hub.remove(channel, this.owner);
   }
 
   /** Queues a live update unless the snapshot already covers it; false when not subscribed. */
