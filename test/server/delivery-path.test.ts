@@ -97,6 +97,32 @@ describe('delivery path', () => {
     }
   });
 
+  test('a client whose updates come faster than a busy relay runs its flush ticks is batched, not written one by one', async () => {
+    const relay = await startRelay({ limits: { flushIntervalMs: 5 } });
+    try {
+      const client = await subscribed(relay, ['price:BUSY']);
+      await sleep(50);
+      const frames = client.frames.length;
+      // Twelve updates, more than a flush interval apart, in ~80 ms in which no timer can run (each
+      // waits on the previous one's promise, then the CPU is kept busy): what a relay behind on its
+      // work looks like. Wall-clock intervals pass between the updates, but no flush tick does:
+      // they must queue up behind the first (the batches grow with the relay's lateness), not go
+      // out as twelve frames.
+      for (let i = 1; i <= 12; i++) {
+        await relay.publish('price:BUSY', tick('BUSY', i));
+        const until = performance.now() + 7;
+        while (performance.now() < until);
+      }
+      await client.waitFor((m) => m.type === 'update' && m.channel === 'price:BUSY' && m.seq === 12);
+      const busyFrames = client.frames.length - frames;
+      assert.ok(busyFrames <= 3, `12 updates in ${busyFrames} frames`);
+      assert.deepEqual(updates(client.received), Array.from({ length: 12 }, (_, i) => `price:BUSY#${i + 1}`));
+      await client.close();
+    } finally {
+      await relay.close();
+    }
+  });
+
   test('under bursts mixing direct writes and batches every client gets every update in publish order', async () => {
     const relay = await startRelay({ limits: { flushIntervalMs: 5 } });
     try {

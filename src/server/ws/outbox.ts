@@ -1,12 +1,11 @@
 /**
  * The per-client send queue. A client gets at most one frame per flush interval: an update for a
  * client that is idle — nothing queued, no frame in the last interval, its socket not behind —
- * is written at once as the update's shared bytes (leading edge: no added latency, and no flush
- * tick to schedule), and what follows within the interval is queued and sent as one frame by the
- * first flush tick an interval after the last frame (trailing batch), so a burst still costs one
- * frame per client per interval. A client that falls behind is conflated to the latest value per
- * channel, and detected as a slow consumer. The queue is bounded by max(maxQueuedMessages,
- * subscriptions).
+ * is written at once as the update's shared bytes (leading edge: no added latency), and what
+ * follows within the interval is queued and sent as one frame once the interval has passed
+ * (trailing batch), so a burst still costs one frame per client per interval. A client that falls
+ * behind is conflated to the latest value per channel, and detected as a slow consumer. The queue
+ * is bounded by max(maxQueuedMessages, subscriptions).
  */
 import { Delivery } from './delivery.js';
 
@@ -43,18 +42,22 @@ const channelOf = (item: Queued): string => (item instanceof Delivery ? item.env
 const textOf = (item: Queued): string =>
   item instanceof Delivery ? item.updateText : item.delivery ? item.delivery.snapshotText : (item.text as string);
 
-/**
- * Milliseconds of slack when a flush tick checks whether an interval has passed since the last
- * frame: ticks are timers, and one firing a hair early must not hold a batch for a whole interval.
- */
-const TICK_SLACK_MS = 1;
+/** When an outbox last sent a frame, as its flush ticks see it. */
+const enum LastFrame {
+  /** Not within the last interval (or never): the next update is written at once. */
+  None,
+  /** At the last tick: the next tick may send again. */
+  AtTick,
+  /** Between the last tick and the next (a direct write): the tick after next may send again. */
+  SinceTick,
+}
 
 /** Outcome of a flush. */
 export type FlushResult =
-  /** Nothing is queued: no more ticks needed until something is. */
+  /** Nothing was sent for an interval: the client's next update is written at once. */
   | 'idle'
-  /** Items are queued behind a frame less than an interval old: flush again next tick. */
-  | 'waiting'
+  /** A frame went out within the last interval: flush again next interval (queued items wait for it). */
+  | 'sent'
   /** The client is behind: items are held (conflated) until its buffer drains. */
   | 'held'
   /** The client has been behind for longer than the grace period: close it. */
@@ -68,7 +71,6 @@ export interface OutboxStats {
 
 /** The limits an outbox applies (a subset of RelayLimits). */
 export interface OutboxLimits {
-  flushIntervalMs: number;
   slowConsumerBytes: number;
   slowConsumerGraceMs: number;
   maxQueuedMessages: number;
@@ -78,8 +80,8 @@ export interface OutboxLimits {
 export class Outbox {
   private items: Queued[] = [];
   private behindSince: number | null = null;
-  /** When the last frame went out (`performance.now()`, monotonic): updates are queued until an interval has passed. */
-  private lastFrameAt = Number.NEGATIVE_INFINITY;
+  /** When the last frame went out, in flush ticks: updates are queued until an interval has passed. */
+  private lastFrame = LastFrame.None;
 
   constructor(
     private readonly sink: OutboxSink,
@@ -94,20 +96,17 @@ export class Outbox {
 
   /**
    * A live update: written at once when the client is idle (see the file comment), else queued.
-   * The caller asks for a flush tick afterwards when something is queued (`size` > 0).
+   * Either way the caller asks for a flush afterwards: the flusher's ticks end the interval.
    */
   pushUpdate(delivery: Delivery): void {
     // Only when nothing is queued, so a direct write never overtakes a queued message; only when
     // nothing is buffered in user space, so a client that is not keeping up is batched (and
     // conflated once behind) instead of being written to message by message.
-    if (this.items.length === 0 && this.sink.bufferedAmount === 0) {
-      const now = performance.now();
-      if (now - this.lastFrameAt >= this.limits.flushIntervalMs) {
-        this.lastFrameAt = now;
-        this.sink.send(delivery.bytes('update'));
-        this.stats.sent(1);
-        return;
-      }
+    if (this.lastFrame === LastFrame.None && this.items.length === 0 && this.sink.bufferedAmount === 0) {
+      this.lastFrame = LastFrame.SinceTick;
+      this.sink.send(delivery.bytes('update'));
+      this.stats.sent(1);
+      return;
     }
     this.push(delivery);
   }
@@ -128,7 +127,7 @@ export class Outbox {
   }
 
   /**
-   * One flush tick (every flush interval while something is queued): sends what is queued as one
+   * One flush tick (every flush interval while the client is active): sends what is queued as one
    * frame once the last frame is an interval old, unless the client is behind (its unsent bytes
    * over the threshold): then the queue is conflated and held, and 'slow' is returned once the
    * client has been behind for longer than the grace period.
@@ -140,14 +139,22 @@ export class Outbox {
       return now - this.behindSince > this.limits.slowConsumerGraceMs ? 'slow' : 'held';
     }
     this.behindSince = null;
+    if (this.lastFrame === LastFrame.SinceTick) {
+      // Written at once since the last tick, so less than an interval ago: what queued up behind
+      // it waits for the next tick.
+      this.lastFrame = LastFrame.AtTick;
+      return 'sent';
+    }
     const { items } = this;
-    if (items.length === 0) return 'idle';
-    if (now - this.lastFrameAt < this.limits.flushIntervalMs - TICK_SLACK_MS) return 'waiting';
+    if (items.length === 0) {
+      this.lastFrame = LastFrame.None;
+      return 'idle';
+    }
     this.items = [];
-    this.lastFrameAt = now;
+    this.lastFrame = LastFrame.AtTick;
     this.sink.send(this.frame(items, frames));
     this.stats.sent(items.length);
-    return 'idle';
+    return 'sent';
   }
 
   /**

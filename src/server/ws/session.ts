@@ -69,8 +69,6 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   private grant: Grant | null = null;
   /** Built for a message to send; dropped once at rest (see flush). */
   private outbox: Outbox | null = null;
-  /** The outbox had nothing to send at the last flush tick, and no frame has gone out since. */
-  private outboxResting = false;
   /** Built on the first subscribe. */
   private subscriptions: Subscriptions | null = null;
   /** The auth deadline, then the token expiry, then (once closing) the forced close. */
@@ -145,31 +143,20 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   }
 
   /**
-   * Sends queued messages (called by the flusher). An outbox with nothing queued whose last frame
-   * is a flush interval old is in the state of a new one (the next update is written at once,
-   * either way): after a tick that finds nothing to send, the session stays scheduled for one more
-   * tick, and if that one finds nothing either, with no frame in between, the outbox is dropped.
+   * Sends queued messages (called by the flusher). An outbox that reports `idle` — nothing queued
+   * and no frame for a whole interval — is in the state of a new one, so it is dropped: a
+   * subscribed connection on quiet channels keeps no queue.
    */
   flush(now: number, frames?: FrameCache): FlushResult {
     if (this.closeCode !== null || this.outbox === null) return 'idle';
     const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
-    if (result !== 'idle') {
-      this.outboxResting = false;
-      return result;
-    }
-    if (!this.outboxResting) {
-      this.outboxResting = true;
-      return 'waiting';
-    }
-    this.outbox = null;
-    this.outboxResting = false;
-    return 'idle';
+    if (result === 'idle') this.outbox = null;
+    return result;
   }
 
   /** OutboxSink: writes one frame of queued channel messages. */
   send(frame: string | Buffer): void {
-    this.outboxResting = false;
     this.ws.send(frame, TEXT_FRAME);
   }
 
