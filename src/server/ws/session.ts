@@ -54,12 +54,13 @@ const TEXT_FRAME = { binary: false } as const;
 const SETTLED = Promise.resolve();
 
 /**
- * Milliseconds since this module was loaded: small integers, which V8 keeps in a field without
- * allocating a number per session (Date.now() is too large for that, and a difference of two
- * doubles stays a heap double unless floored). Only differences of it are used.
+ * Milliseconds since this module was loaded, on the monotonic clock (a wall-clock step must not
+ * look like every peer's silence, or reset rate limits): small integers, which V8 keeps in a field
+ * without allocating a number per session (Date.now() is too large for that, and a fractional
+ * value stays a heap double unless floored). Only differences of it are used.
  */
-const CLOCK_ORIGIN = Date.now();
-const clock = (): number => Math.floor(Date.now() - CLOCK_ORIGIN);
+const CLOCK_ORIGIN = performance.now();
+const clock = (): number => Math.floor(performance.now() - CLOCK_ORIGIN);
 
 /** The relay's side of one WebSocket connection. */
 export class Session implements RateState, OutboxSink, SocketEvents {
