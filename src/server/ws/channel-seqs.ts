@@ -113,6 +113,29 @@ export class ChannelSeqs {
     this.toMap().set(channel, seq);
   }
 
+  /**
+   * Moves `channel`'s seq up to `seq` (one lookup, for the per-delivery path): 'absent' when the
+   * channel is not there, 'covered' when its seq is already `seq` or more (nothing changes),
+   * 'advanced' when it was raised.
+   */
+  advance(channel: string, seq: number): 'absent' | 'covered' | 'advanced' {
+    const entries = this.entries;
+    if (!Array.isArray(entries)) {
+      const last = entries.get(channel);
+      if (last === undefined) return 'absent';
+      if (seq <= last) return 'covered';
+      entries.set(channel, seq);
+      return 'advanced';
+    }
+    const index = this.indexOf(channel);
+    if (index < 0) return 'absent';
+    const pair = entries[index] as number;
+    if (seq <= pair % SEQ_SPAN) return 'covered';
+    if (fitsPair(seq)) entries[index] = idOfPair(pair) * SEQ_SPAN + seq;
+    else this.toMap().set(channel, seq);
+    return 'advanced';
+  }
+
   /** Removes `channel`; false when it was not there. */
   delete(channel: string): boolean {
     const entries = this.entries;

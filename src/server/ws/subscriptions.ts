@@ -174,12 +174,10 @@ export class Subscriptions extends ChannelSeqs {
 
   /** Queues a live update unless the snapshot already covers it; false when not subscribed. */
   private queueLive(channel: string, delivery: Delivery): boolean {
-    const lastSeq = this.get(channel);
-    if (lastSeq === undefined) return false;
-    const { seq } = delivery.envelope;
-    if (seq <= lastSeq) return true; // already covered by the snapshot
-    this.set(channel, seq);
-    this.owner.queue().pushUpdate(delivery);
+    const outcome = this.advance(channel, delivery.envelope.seq);
+    if (outcome === 'absent') return false;
+    // 'covered': already in the snapshot (or this delivery reached us twice, see Hub).
+    if (outcome === 'advanced') this.owner.queue().pushUpdate(delivery);
     return true;
   }
 
