@@ -57,6 +57,16 @@ test('a snapshot with a lower seq (relay restarted without history) resets the c
   assert.ok(next.kind === 'applied' && next.update.reset === undefined, 'only the first update after the reset is marked');
 });
 
+test('the reset mark goes out with the applied update only: the cached value and the history handed to later users carry none', () => {
+  const store = new ChannelStore(10);
+  for (let seq = 1; seq <= 5; seq++) store.apply(update(seq));
+  store.startOver(); // the relay's new run
+  const result = store.apply(snapshot(2, 99));
+  assert.ok(result.kind === 'applied' && result.update.reset === true, 'the live delivery says the channel started over');
+  assert.deepEqual(store.get('price:A'), { channel: 'price:A', seq: 2, data: { symbol: 'A', price: 99, ts: 2 } }, 'no reset on the cached value');
+  assert.deepEqual(store.history('price:A').map((u) => 'reset' in u), [false], 'no reset in the history');
+});
+
 test('a recovered snapshot or a repeated snapshot is not applied twice', () => {
   const store = new ChannelStore(10);
   store.apply(snapshot(7, 70));

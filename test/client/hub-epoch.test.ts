@@ -106,6 +106,43 @@ test('a tab that meets a hub already on the relay\'s new run, with seqs of the o
   }
 });
 
+test('after the relay started over under a running hub, a tab that joins later is not told of a reset, and one that comes back with the value is not given it twice', async () => {
+  let relay = await startRelay();
+  const port = relay.port;
+  const hub = newHub();
+  const first = openTab(relay.wsUrl);
+  const late = openTab(relay.wsUrl);
+  try {
+    assert.ok(await first.feed.attach(localLink(hub), 'shared-worker'));
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    for (let price = 1; price <= 10; price++) await relay.publish(CHANNEL, tick(price));
+    await waitFor('seq 10', () => first.seen.at(-1)?.[0] === 10);
+    // The relay restarts on its port with a new run of seqs; the hub's core reconnects to it.
+    await relay.close();
+    const backend = createMemoryBackend();
+    for (let price = 101; price <= 103; price++) await backend.publish(CHANNEL, tick(price));
+    relay = await startRelay({ backend, port });
+    await waitFor('the new run in the first tab', () => first.seen.at(-1)?.[1] === 103);
+
+    const posted: PortUpdate[] = [];
+    assert.ok(await late.feed.attach(logged(localLink(hub), posted), 'shared-worker'), 'a tab opened later');
+    await waitFor('the cached value in the late tab', () => late.seen.at(-1)?.[1] === 103);
+    assert.deepEqual(posted, [{ channel: CHANNEL, seq: 3, data: tick(103) }], 'the cached value, not marked reset: no reset happened for this tab');
+
+    // The first tab says hello to the hub again, holding seq 3 (as every tab does with a new
+    // leader's hub after a hand-over): the value it has is no news to its elements.
+    const before = first.seen.length;
+    assert.ok(await first.feed.attach(localLink(hub), 'shared-worker'));
+    await relay.publish(CHANNEL, tick(104));
+    for (const tab of [first, late]) await waitFor('live again', () => tab.seen.at(-1)?.[1] === 104);
+    assert.deepEqual(first.seen.slice(before), [[4, 104]], 'seq 3 is not delivered a second time');
+  } finally {
+    first.feed.close();
+    late.feed.close();
+    await relay.close();
+  }
+});
+
 test('a new hub on the same relay run resumes the tab with since: every missed update once, in order', async () => {
   const backend = createMemoryBackend();
   const relay = await startRelay({ backend });

@@ -43,7 +43,7 @@ export class ChannelStore {
     this.#historyLimit = historyLimit;
   }
 
-  /** The last value of a channel. */
+  /** The last value of a channel (never marked `reset`: the mark goes out with the live update only). */
   get(channel: string): CoreUpdate | undefined {
     return this.#channels.get(channel)?.last;
   }
@@ -133,15 +133,15 @@ export class ChannelStore {
 
   #accept(state: ChannelState, channel: string, seq: number, data: FeedUpdate['data']): ApplyResult {
     const update: CoreUpdate = { channel, seq, data };
-    if (state.resetPending) {
-      update.reset = true;
-      state.resetPending = false;
-    }
     state.known = true;
     state.seq = seq;
     state.last = update;
     state.history.push(update);
-    return { kind: 'applied', update };
+    if (!state.resetPending) return { kind: 'applied', update };
+    // The mark is news for those fed live only: the cached value and the history, which later
+    // tabs are handed, stay plain (no reset happened for a tab that joins afterwards).
+    state.resetPending = false;
+    return { kind: 'applied', update: { ...update, reset: true } };
   }
 
   #state(channel: string): ChannelState {
