@@ -4,11 +4,12 @@
  * types and the hub-message guard that every page bundles.
  */
 import { isValidChannel } from '../protocol/channels.js';
+import { isEpoch } from '../protocol/epoch.js';
 import { isPlainObject } from '../protocol/guards.js';
 import type { TabMessage } from './port-protocol.js';
 
-/** No epoch, or a relay epoch: 1 to 64 letters, digits, `-` or `_` (the protocol's grammar, see validate.ts). */
-const isOptionalEpoch = (value: unknown): boolean => value === undefined || (typeof value === 'string' && /^[\w-]{1,64}$/.test(value));
+/** No epoch, or a relay epoch (the protocol's grammar). */
+const isOptionalEpoch = (value: unknown): boolean => value === undefined || isEpoch(value);
 
 const isChannelList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.length <= 10_000 && value.every(isValidChannel);

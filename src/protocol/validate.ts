@@ -4,11 +4,12 @@
  */
 import type { ErrorCode } from './codes.js';
 import { isValidChannel } from './channels.js';
+import { isEpoch } from './epoch.js';
 import { isPlainObject, type Json } from './guards.js';
 import { MAX_BATCH_MESSAGES, MAX_CHANNELS_PER_FRAME, MAX_TOKEN_LENGTH } from './limits.js';
 import type { ChannelData, ChannelMessage, ClientMessage, ServerMessage } from './messages.js';
 
-export { isPlainObject };
+export { isEpoch, isPlainObject };
 
 /** Outcome of validating a frame. */
 export type Validated<T> =
@@ -55,8 +56,6 @@ export function isSafeData(value: unknown, maxDepth = 4): value is ChannelData {
 }
 
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-/** An epoch name: 1 to 64 letters, digits, `-` or `_`. */
-const isEpoch = (value: unknown): value is string => typeof value === 'string' && /^[\w-]{1,64}$/.test(value);
 const isSeq = isId;
 
 function channelList(frame: Json, id: number): string[] | Validated<never> {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PORT_PROTOCOL_VERSION, type HubMessage, type PortUpdate } from '../../src/client/port-protocol.js';
 import { isTabMessage } from '../../src/client/tab-message.js';
+import { isEpoch, parseClientMessage, readServerMessage } from '../../src/protocol/index.js';
 import { TabFeed, type LinkFactory } from '../../src/client/tab-feed.js';
 import { createHub, localLink } from '../../src/client/transports/direct.js';
 import type { FeedUpdate } from '../../src/client/types.js';
@@ -176,5 +177,19 @@ test('a hello whose epoch is not an epoch name is refused', () => {
   assert.ok(isTabMessage({ ...hello, epoch: '3f9c1a2b' }));
   for (const epoch of ['', 'a'.repeat(65), '<img src=x onerror=alert(1)>', '../x', 42, null, {}]) {
     assert.equal(isTabMessage({ ...hello, epoch }), false, JSON.stringify(epoch));
+  }
+});
+
+test('hubs take in hello exactly the epochs that the relay takes in subscribe and the client in ack: the protocol\'s one grammar', () => {
+  const hello = { type: 'hello', v: PORT_PROTOCOL_VERSION, tab: 't', config: { url: 'ws://x/ws' }, hidden: false, hasToken: false, channels: [], since: {} };
+  const subscribe = (epoch: unknown) => JSON.stringify({ type: 'subscribe', id: 1, channels: [CHANNEL], since: { [CHANNEL]: 3 }, epoch });
+  const ack = (epoch: unknown) => JSON.stringify({ type: 'ack', id: 1, epoch });
+  const names = ['3f9c1a2b', 'a', 'a'.repeat(64), 'run_2-b', 'A-Z_0', '', 'a'.repeat(65), 'é', 'a b', 'a.b', '../x', '<b>', 'a\n', 42, null, true, {}, []];
+  for (const epoch of names) {
+    const expected = typeof epoch === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(epoch); // docs/protocol.md
+    assert.equal(isEpoch(epoch), expected, `isEpoch(${JSON.stringify(epoch)})`);
+    assert.equal(isTabMessage({ ...hello, epoch }), expected, `hello ${JSON.stringify(epoch)}`);
+    assert.equal(parseClientMessage(subscribe(epoch)).ok, expected, `subscribe ${JSON.stringify(epoch)}`);
+    assert.equal(readServerMessage(ack(epoch))?.type === 'ack' && 'epoch' in readServerMessage(ack(epoch))!, expected, `ack ${JSON.stringify(epoch)}`);
   }
 });
