@@ -56,7 +56,7 @@ describe('/v1/history', () => {
 
   test('an unknown channel has an empty history', async () => {
     const body = (await (await fetch(`${relay.httpUrl}/v1/history?channel=price:NEVER`)).json()) as HistoryBody;
-    assert.deepEqual(body, { channel: 'price:NEVER', updates: [] });
+    assert.deepEqual(body, { epoch: relay.backend.epoch, channel: 'price:NEVER', updates: [] });
   });
 
   test('refuses a missing or invalid channel and a bad limit with a JSON 400', async () => {

@@ -184,7 +184,7 @@ describe('/v1/snapshot with JWT auth on', () => {
       assert.ok(!(await refused.text()).includes('"value"'));
       const allowed = await fetch(url, { headers: { authorization: `Bearer ${await signToken(secret, ['portfolio:42'])}` } });
       assert.equal(allowed.status, 200);
-      assert.deepEqual(await allowed.json(), { channels: { 'portfolio:42': { seq: 1, data: { value: 1 } } } });
+      assert.deepEqual(await allowed.json(), { epoch: relay.backend.epoch, channels: { 'portfolio:42': { seq: 1, data: { value: 1 } } } });
     } finally {
       await relay.close();
     }

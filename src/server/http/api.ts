@@ -12,7 +12,7 @@ import type { RelayLimits } from '../options.js';
 import type { TokenVerifier } from '../ws/auth.js';
 import { handleHistory } from './history.js';
 import { parsePublishBody, type PublishItem } from './publish-validation.js';
-import { acceptRead, authorizeRead, corsHeaders } from './read-access.js';
+import { acceptRead, authorizeRead, corsHeaders, readInEpoch } from './read-access.js';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './respond.js';
 
 /** What the API reads from the relay. */
@@ -83,14 +83,16 @@ async function snapshot(req: IncomingMessage, res: ServerResponse, ctx: ApiConte
   if (channels.length > ctx.limits.maxHttpItems) return sendError(res, 400, `at most ${ctx.limits.maxHttpItems} channels`, cors);
   if (!channels.every(isValidChannel)) return sendError(res, 400, 'invalid channel name', cors);
   if (!(await authorizeRead(req, res, ctx.verifier, channels, cors))) return;
-  const latest = await Promise.all(channels.map((channel) => ctx.backend.latest(channel)));
+  const read = await readInEpoch(ctx.backend, () => Promise.all(channels.map((channel) => ctx.backend.latest(channel))));
+  if (!read) return sendError(res, 503, 'the relay\'s seqs started over during the read; ask again', cors);
   // A null-prototype object: channel names come from the query string.
   const body: Record<string, { seq: number; data: unknown } | null> = Object.create(null);
   channels.forEach((channel, index) => {
-    const envelope = latest[index];
+    const envelope = read.value[index];
     body[channel] = envelope ? { seq: envelope.seq, data: envelope.data } : null;
   });
-  sendJson(res, 200, { channels: body }, cors);
+  // `epoch` names the run these seqs belong to, as `ack` does on the socket (absent without one).
+  sendJson(res, 200, { epoch: read.epoch, channels: body }, cors);
 }
 
 function tokenMatches(given: string, expected: string): boolean {

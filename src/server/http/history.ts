@@ -1,14 +1,15 @@
 /**
  * `GET /v1/history?channel=C&limit=N`: the newest stored updates of one channel, oldest first, so a
  * chart opened on a fresh page can backfill its window instead of starting empty.
- * Answer: `{"channel": C, "updates": [{"seq", "data"}, …]}` (empty for an unknown channel).
+ * Answer: `{"epoch": E, "channel": C, "updates": [{"seq", "data"}, …]}` (empty for an unknown channel;
+ * `epoch`, the run of seqs they belong to, absent for a backend without one).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidChannel } from '../../protocol/index.js';
 import type { ChannelBackend, Envelope } from '../backend/types.js';
 import type { Logger } from '../log.js';
 import type { TokenVerifier } from '../ws/auth.js';
-import { acceptRead, authorizeRead, corsHeaders } from './read-access.js';
+import { acceptRead, authorizeRead, corsHeaders, readInEpoch } from './read-access.js';
 import { sendError, sendJson } from './respond.js';
 
 /** What the history endpoint reads from the relay. */
@@ -57,13 +58,14 @@ export async function handleHistory(req: IncomingMessage, res: ServerResponse, c
   const limit = parseHistoryLimit(query.get('limit'), ctx.historySize);
   if (limit === null) return sendError(res, 400, `\`limit\` must be a whole number from 1 to ${MAX_HISTORY_LIMIT}`, cors);
   if (!(await authorizeRead(req, res, ctx.verifier, [channel], cors))) return;
-  let envelopes: Envelope[];
+  let read: { epoch: string | undefined; value: Envelope[] } | null;
   try {
-    envelopes = await readHistory(ctx.backend, channel, limit);
+    read = await readInEpoch(ctx.backend, () => readHistory(ctx.backend, channel, limit));
   } catch (error) {
     ctx.log.warn(`history read failed: ${String(error)}`);
     return sendError(res, 503, 'history is unavailable right now', cors);
   }
-  const updates = envelopes.slice(-limit).map((envelope) => ({ seq: envelope.seq, data: envelope.data }));
-  sendJson(res, 200, { channel, updates }, cors);
+  if (!read) return sendError(res, 503, 'the relay\'s seqs started over during the read; ask again', cors);
+  const updates = read.value.slice(-limit).map((envelope) => ({ seq: envelope.seq, data: envelope.data }));
+  sendJson(res, 200, { epoch: read.epoch, channel, updates }, cors);
 }

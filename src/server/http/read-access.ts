@@ -1,9 +1,11 @@
 /**
  * What the public read endpoints (`/v1/snapshot`, `/v1/history`) share: CORS headers for browser
- * pages on other origins, and — when JWT auth is on — the bearer check that the token allows
- * every channel asked for (the same rule as a WebSocket `subscribe`).
+ * pages on other origins; when JWT auth is on, the bearer check that the token allows every
+ * channel asked for (the same rule as a WebSocket `subscribe`); and the relay epoch that the seqs
+ * they answer belong to.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChannelBackend } from '../backend/types.js';
 import { grantAllows, type TokenVerifier } from '../ws/auth.js';
 import { isOriginAllowed } from './origins.js';
 import { sendError } from './respond.js';
@@ -54,4 +56,15 @@ export async function authorizeRead(
   if (forbidden.length === 0) return true;
   sendError(res, 403, `the token does not allow: ${forbidden.join(',')}`, cors);
   return false;
+}
+
+/**
+ * Runs `read` (seqs read from `backend`) and names the run of seqs they belong to: the backend's
+ * `epoch` (undefined for a backend without one). Null when the epoch changed during the read:
+ * the seqs may come from either run, so no epoch can honestly be put on them.
+ */
+export async function readInEpoch<T>(backend: ChannelBackend, read: () => Promise<T>): Promise<{ epoch: string | undefined; value: T } | null> {
+  const epoch = backend.epoch;
+  const value = await read();
+  return backend.epoch === epoch ? { epoch, value } : null;
 }
