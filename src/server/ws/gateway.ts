@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../protocol/index.js';
 import { isOriginAllowed } from '../http/origins.js';
+import { OutboxPool } from './outbox-pool.js';
 import { Session, type SessionContext, type SessionShared } from './session.js';
 import { SessionSocket } from './session-socket.js';
 
@@ -60,13 +61,13 @@ export class Gateway {
     const { metrics } = ctx;
     this.shared = {
       ...ctx,
-      outboxStats: {
+      outboxes: new OutboxPool(ctx.limits, {
         sent: (n) => {
           metrics.messagesOut.inc(n);
           metrics.framesOut.inc();
         },
         conflated: (n) => metrics.conflated.inc(n),
-      },
+      }),
       closed: (session, code) => this.release(session, code),
     };
     // perMessageDeflate off: it costs CPU and memory per connection, and ticks are small.

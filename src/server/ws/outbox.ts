@@ -76,6 +76,14 @@ export interface OutboxLimits {
   maxQueuedMessages: number;
 }
 
+/** The sink of an outbox kept for reuse (see OutboxPool): it holds no session meanwhile. */
+const DETACHED: OutboxSink = {
+  send() {
+    throw new Error('outbox is not attached to a connection');
+  },
+  bufferedAmount: 0,
+};
+
 /** The send queue of one client. */
 export class Outbox {
   private items: Queued[] = [];
@@ -84,7 +92,7 @@ export class Outbox {
   private lastFrame = LastFrame.None;
 
   constructor(
-    private readonly sink: OutboxSink,
+    private sink: OutboxSink,
     private readonly limits: OutboxLimits,
     private readonly stats: OutboxStats,
   ) {}
@@ -92,6 +100,21 @@ export class Outbox {
   /** Messages waiting to be sent. */
   get size(): number {
     return this.items.length;
+  }
+
+  /** Whether it is in the state of a new outbox: nothing queued, no recent frame, not behind. */
+  get atRest(): boolean {
+    return this.items.length === 0 && this.lastFrame === LastFrame.None && this.behindSince === null;
+  }
+
+  /** Writes to `sink` from now on (an outbox at rest taken for another connection). */
+  attach(sink: OutboxSink): void {
+    this.sink = sink;
+  }
+
+  /** Lets go of its connection (kept for reuse). */
+  detach(): void {
+    this.sink = DETACHED;
   }
 
   /**

@@ -6,8 +6,8 @@
  * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
  * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
  * events reach it without listeners (see session-socket.ts), and its subscriptions and outbox are
- * built on first use. The outbox is dropped again once at rest (see flush): a subscribed connection
- * on quiet channels keeps no queue (~120 B).
+ * built on first use. The outbox is given back to a shared pool once at rest (see flush): a
+ * subscribed connection on quiet channels keeps no queue (~120 B).
  */
 import { WebSocket, type RawData } from 'ws';
 import { CloseCode, ErrorCode, parseClientMessage, type ClientMessage } from '../../protocol/index.js';
@@ -20,7 +20,8 @@ import type { Delivery } from './delivery.js';
 import type { Flusher } from './flusher.js';
 import type { PeerCount } from './gateway.js';
 import type { Hub } from './hub.js';
-import { Outbox, type FlushResult, type FrameCache, type OutboxSink, type OutboxStats } from './outbox.js';
+import type { FlushResult, FrameCache, Outbox, OutboxSink } from './outbox.js';
+import type { OutboxPool } from './outbox-pool.js';
 import { takeToken, type RateState } from './rate-limit.js';
 import type { SessionSocket, SocketEvents } from './session-socket.js';
 import { Subscriptions } from './subscriptions.js';
@@ -39,8 +40,8 @@ export interface SessionContext {
 
 /** The context plus what the gateway adds, built once per gateway and shared by its sessions. */
 export interface SessionShared extends SessionContext {
-  /** Counters every outbox reports to. */
-  outboxStats: OutboxStats;
+  /** Outboxes at rest, shared by the gateway's sessions. */
+  outboxes: OutboxPool;
   /** Called once when a session's socket has closed. */
   closed(session: Session, code: number): void;
 }
@@ -115,7 +116,7 @@ export class Session implements RateState, OutboxSink, SocketEvents {
 
   /** The send queue, made if there is none (for its subscriptions). */
   queue(): Outbox {
-    return (this.outbox ??= new Outbox(this, this.shared.limits, this.shared.outboxStats));
+    return (this.outbox ??= this.shared.outboxes.take(this));
   }
 
   /** Forgets queued messages of `channel` (after unsubscribe or before a resync). */
@@ -145,14 +146,17 @@ export class Session implements RateState, OutboxSink, SocketEvents {
 
   /**
    * Sends queued messages (called by the flusher). An outbox that reports `idle` — nothing queued
-   * and no frame for a whole interval — is in the state of a new one, so it is dropped: a
-   * subscribed connection on quiet channels keeps no queue.
+   * and no frame for a whole interval — is in the state of a new one, so it goes back to the
+   * gateway's pool: a subscribed connection on quiet channels keeps no queue.
    */
   flush(now: number, frames?: FrameCache): FlushResult {
     if (this.closeCode !== null || this.outbox === null) return 'idle';
     const result = this.outbox.flush(now, frames);
     if (result === 'slow') this.close(CloseCode.SlowConsumer, 'slow consumer');
-    if (result === 'idle') this.outbox = null;
+    if (result === 'idle') {
+      this.shared.outboxes.give(this.outbox);
+      this.outbox = null;
+    }
     return result;
   }
 
