@@ -137,9 +137,12 @@ test('token expiry is read from a JWT and refreshed ahead of it', () => {
 
 test('snapshot bodies of the relay are parsed; bad entries are skipped', () => {
   const body = { channels: { 'price:A': { seq: 4, data: { symbol: 'A', price: 1, ts: 1 } }, 'price:B': null, 'price:C': { seq: -1, data: {} } } };
-  assert.deepEqual(parseSnapshotBody(body), [{ type: 'snapshot', channel: 'price:A', seq: 4, data: { symbol: 'A', price: 1, ts: 1 } }]);
-  assert.deepEqual(parseSnapshotBody('garbage'), []);
-  assert.deepEqual(parseSnapshotBody({ channels: { 'bad channel': { seq: 1, data: {} } } }), []);
+  const snapshots = [{ type: 'snapshot', channel: 'price:A', seq: 4, data: { symbol: 'A', price: 1, ts: 1 } }];
+  assert.deepEqual(parseSnapshotBody(body), { epoch: undefined, snapshots }, 'an older relay names no epoch');
+  assert.deepEqual(parseSnapshotBody({ ...body, epoch: '3f9c1a2b' }), { epoch: '3f9c1a2b', snapshots });
+  assert.deepEqual(parseSnapshotBody({ ...body, epoch: 'x'.repeat(65) }), { epoch: undefined, snapshots }, 'not an epoch name: taken as none');
+  assert.deepEqual(parseSnapshotBody('garbage'), { epoch: undefined, snapshots: [] });
+  assert.deepEqual(parseSnapshotBody({ channels: { 'bad channel': { seq: 1, data: {} } } }).snapshots, []);
   const urls = snapshotUrls('wss://q.example.com/ws', Array.from({ length: 150 }, (_, i) => `price:S${i}`));
   assert.equal(urls.length, 2);
   assert.ok(urls[0]!.startsWith('https://q.example.com/v1/snapshot?channels=price%3AS0,'));

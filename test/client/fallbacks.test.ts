@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { Connection } from '../../src/client/core/connection.js';
 import type { CoreUpdate } from '../../src/client/core/channel-store.js';
+import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
 import type { NetworkMonitor } from '../../src/client/core/network.js';
 import type { ConnectionState } from '../../src/client/types.js';
 import { health, instrumentedWebSocket, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
@@ -73,6 +74,59 @@ test('when WebSockets are blocked, values arrive by HTTP polling; when unblocked
     await waitFor('a live update', () => seen.at(-1)?.data.price === 3);
     const seqs = seen.map((u) => u.seq);
     assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'increasing, no duplicates across the switch');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('when WebSockets are blocked and the relay restarts with a new run of seqs, the polled values of the new run replace the old run\'s, at an equal seq as at a higher one', async () => {
+  let relay = await startRelay();
+  const port = relay.port;
+  const control = instrumentedWebSocket();
+  control.blocked = true;
+  const connection = new Connection({
+    url: relay.wsUrl, WebSocket: control.WebSocket, pollAfterFailures: 1, pollingInterval: 100, backoff: { minMs: 5000, maxMs: 5000 },
+  });
+  const seen: CoreUpdate[] = [];
+  connection.onUpdate((update) => seen.push(update));
+  const prices = (updates: Array<{ data: { price?: unknown } }>) => updates.map((u) => u.data.price);
+  const last = (channel: string) => seen.filter((u) => u.channel === channel).at(-1);
+  try {
+    connection.start();
+    connection.retain('price:EQ');
+    connection.retain('price:UP');
+    await waitFor('polling', () => connection.status.state === 'polling');
+    // The old run: EQ up to seq 3, UP up to seq 2, each value seen by a poll.
+    for (const [channel, price] of [['price:EQ', 1], ['price:EQ', 2], ['price:EQ', 3], ['price:UP', 1], ['price:UP', 2]] as const) {
+      await relay.publish(channel, tick(price));
+      await waitFor(`${channel} ${price} by polling`, () => last(channel)?.data.price === price);
+    }
+    const oldEpoch = connection.epoch;
+    assert.equal(oldEpoch, relay.backend.epoch, 'the core knows the run from the polled answers');
+
+    // A new relay process on the port (a store of its own: seqs 1… again), still without sockets:
+    // EQ is back at seq 3, the seq the core holds; UP at seq 5, past it.
+    await relay.close();
+    const backend = createMemoryBackend();
+    for (let price = 101; price <= 103; price++) await backend.publish('price:EQ', tick(price));
+    for (let price = 101; price <= 105; price++) await backend.publish('price:UP', tick(price));
+    relay = await startRelay({ backend, port });
+    await waitFor('the new run of EQ', () => last('price:EQ')?.data.price === 103);
+    await waitFor('the new run of UP', () => last('price:UP')?.data.price === 105);
+    assert.equal(connection.status.state, 'polling', 'all of it by polling');
+    assert.notEqual(connection.epoch, oldEpoch);
+    assert.equal(connection.epoch, relay.backend.epoch, 'the core names the new run (tabs are told it with these updates)');
+    assert.deepEqual([last('price:EQ')?.seq, last('price:EQ')?.reset], [3, true], 'at the same seq: taken, as a reset, not dropped as a repeat');
+    assert.deepEqual([last('price:UP')?.seq, last('price:UP')?.reset], [5, true], 'past the old seq: a reset, not a jump in the old run');
+    assert.equal(connection.get('price:EQ')?.data.price, 103);
+    assert.deepEqual(prices(connection.history('price:UP')), [105], 'the ring holds the new run only');
+
+    // The history a chart asks for: the new run alone, its older seqs backfilled from the relay.
+    await relay.publish('price:UP', tick(106));
+    await waitFor('UP 106 by polling', () => last('price:UP')?.data.price === 106);
+    assert.deepEqual(prices(await connection.loadHistory('price:UP', 50)), [101, 102, 103, 104, 105, 106]);
+    assert.deepEqual(prices(await connection.loadHistory('price:EQ', 50)), [101, 102, 103]);
   } finally {
     connection.close();
     await relay.close();

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Connection } from '../../src/client/core/connection.js';
 import { mergeBySeq, parseHistoryBody } from '../../src/client/core/history-fetch.js';
+import { epochOf } from '../../src/client/core/relay-http.js';
 import { TabFeed } from '../../src/client/tab-feed.js';
 import { createHub, localLink } from '../../src/client/transports/direct.js';
 import type { FeedUpdate } from '../../src/client/types.js';
@@ -60,6 +61,30 @@ test('a core that subscribes after 300 updates answers history with all 300, in 
   } finally {
     connection.close();
     await relay.close();
+  }
+});
+
+test('history that the relay answers from another run of seqs than the core\'s (another epoch) is not merged with the core\'s', async () => {
+  // The socket's relay and, behind the same URL for HTTP, a relay with a store of its own (as a
+  // relay restarted between the two, or a node whose store started over): seqs 1… of another run.
+  const relay = await startRelay();
+  const other = await startRelay();
+  const { calls, fetchImpl } = countingFetch((url) => url.replace(relay.httpUrl, other.httpUrl));
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, fetch: fetchImpl });
+  try {
+    await publishMany(relay, 'price:RUN', 1, 30);
+    await publishMany(other, 'price:RUN', 1001, 1040);
+    connection.start();
+    connection.retain('price:RUN');
+    await waitFor('the snapshot', () => connection.get('price:RUN')?.seq === 30);
+    assert.equal(connection.epoch, relay.backend.epoch);
+    const history = await connection.loadHistory('price:RUN', 100);
+    assert.equal(calls.length, 1, 'the relay was asked');
+    assert.deepEqual(history.map((u) => [u.seq, u.data.price]), [[30, 30]], 'the core\'s own ring alone, not seqs 1…40 of the other run around it');
+  } finally {
+    connection.close();
+    await relay.close();
+    await other.close();
   }
 });
 
@@ -172,6 +197,9 @@ test('history bodies are read defensively and merged by seq', () => {
   assert.ok(parsed.every((u, i) => i === 0 || u.seq > (parsed[i - 1] as FeedUpdate).seq));
   assert.deepEqual(parseHistoryBody({ channel: 'price:Y', updates: body.updates }, 'price:X'), [], 'another channel');
   assert.deepEqual(parseHistoryBody('nope', 'price:X'), []);
+  assert.equal(epochOf(body), undefined, 'an older relay names no epoch');
+  assert.equal(epochOf({ ...body, epoch: 'run-2' }), 'run-2');
+  for (const epoch of ['<b>', '', 'x'.repeat(65), 7, null]) assert.equal(epochOf({ ...body, epoch }), undefined, `${JSON.stringify(epoch)}: not an epoch name, taken as none`);
   const local = [{ channel: 'price:X', seq: 2, data: { price: 2, local: true } }, { channel: 'price:X', seq: 3, data: { price: 3 } }];
   const merged = mergeBySeq(parsed, local, 10);
   assert.deepEqual(merged.map((u) => u.seq), [...new Set(merged.map((u) => u.seq))].sort((a, b) => a - b));

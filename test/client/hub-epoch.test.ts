@@ -13,7 +13,9 @@ import { createHub, localLink } from '../../src/client/transports/direct.js';
 import type { FeedUpdate } from '../../src/client/types.js';
 import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
 import type { Relay } from '../../src/server/relay.js';
-import { health, NodeWebSocket, startRelay, waitFor } from './support.js';
+import { Connection } from '../../src/client/core/connection.js';
+import { Hub } from '../../src/client/hub.js';
+import { health, instrumentedWebSocket, NodeWebSocket, startRelay, waitFor } from './support.js';
 
 const CHANNEL = 'price:EPOCH';
 const tick = (price: number) => ({ symbol: 'EPOCH', price, ts: price });
@@ -76,6 +78,50 @@ test('a new hub meeting a relay that restarted past the tab\'s seq gives the tab
     assert.deepEqual(tab!.seen.slice(before), [[5, 105], [6, 106]]);
   } finally {
     tab!.feed.close();
+    await relay.close();
+  }
+});
+
+test('a tab fed only by polling learns the relay\'s epoch too: a new hub meeting a relay that restarted past the tab\'s seq gives it the new run\'s value', async () => {
+  let relay = await startRelay();
+  const port = relay.port;
+  const firstEpoch = relay.backend.epoch;
+  // The first hub's core never gets a socket through (a proxy that blocks them): it polls.
+  const control = instrumentedWebSocket();
+  control.blocked = true;
+  const pollingHub = new Hub({
+    createConnection: (config, token) => new Connection({
+      url: config.url, token, mode: 'shared-worker', WebSocket: control.WebSocket, pollAfterFailures: 1, pollingInterval: 100, backoff: { minMs: 5000, maxMs: 5000 },
+    }),
+  });
+  const tab = openTab(relay.wsUrl);
+  try {
+    assert.ok(await tab.feed.attach(localLink(pollingHub), 'shared-worker'));
+    await waitFor('polling', () => pollingHub.core?.status.state === 'polling');
+    for (let price = 1; price <= 3; price++) {
+      await relay.publish(CHANNEL, tick(price));
+      await waitFor(`seq ${price} in the tab, by polling`, () => tab.seen.at(-1)?.[0] === price);
+    }
+    assert.equal(tab.feed.hello().epoch, firstEpoch, 'the tab holds the run its seqs come from');
+    await relay.close();
+    pollingHub.core!.close();
+
+    // A new relay process (a new run of seqs, already at 5) and a new hub whose socket gets through.
+    const backend = createMemoryBackend();
+    for (let price = 101; price <= 105; price++) await backend.publish(CHANNEL, tick(price));
+    relay = await startRelay({ backend, port });
+    const hub = newHub();
+    const posted: PortUpdate[] = [];
+    const before = tab.seen.length;
+    assert.ok(await tab.feed.attach(logged(localLink(hub), posted), 'shared-worker'));
+    await waitFor('the new run', () => tab.seen.at(-1)?.[1] === 105);
+    await relay.publish(CHANNEL, tick(106));
+    await waitFor('live again', () => tab.seen.at(-1)?.[1] === 106);
+    assert.deepEqual(posted[0], { channel: CHANNEL, seq: 5, data: tick(105), reset: true }, 'the tab is told the channel started over');
+    assert.deepEqual(ringOf(hub), [[5, 105], [6, 106]], 'the snapshot of the new run, not 4 and 5 as the updates after 3');
+    assert.deepEqual(tab.seen.slice(before), [[5, 105], [6, 106]]);
+  } finally {
+    tab.feed.close();
     await relay.close();
   }
 });

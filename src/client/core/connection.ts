@@ -55,7 +55,7 @@ export class Connection {
   #closedByUser = false;
   #token: string | undefined;
   #nextId = 1;
-  /** The relay's run of seqs, from its last `ack` (see protocol `epoch`). */
+  /** The relay's run of seqs, from its last `ack` or polled answer (see protocol `epoch`). */
   #epoch: string | undefined;
   #flushQueued = false;
   #retryTimer: Timer | undefined;
@@ -93,7 +93,11 @@ export class Connection {
       token: () => this.#token,
       intervalMs: pollingIntervalOf(options.pollingInterval),
       channels: () => this.#refs.channels(),
-      onSnapshot: (message) => this.#applyFrame(message),
+      onSnapshots: ({ epoch, snapshots }) => {
+        // As on an `ack`: a new run first drops the old one, so its seqs cannot hide the new values.
+        this.#enterEpoch(epoch);
+        for (const snapshot of snapshots) this.#applyFrame(snapshot);
+      },
     });
   }
 
@@ -153,7 +157,7 @@ export class Connection {
     }
   }
 
-  /** The relay's run of seqs this core's positions belong to (its last `ack`, or `resume`'s). */
+  /** The relay's run of seqs this core's positions belong to (its last `ack` or polled answer, or `resume`'s). */
   get epoch(): string | undefined {
     return this.#epoch;
   }
@@ -181,8 +185,12 @@ export class Connection {
     try {
       const token = this.#token ?? (await resolveToken(this.#options.token));
       const fetched = await fetchHistory(this.#fetchImpl, this.#options.url, channel, wanted, token, HISTORY_FETCH_TIMEOUT_MS);
-      // Read the ring again: updates that arrived during the fetch belong in the answer.
-      return mergeBySeq(fetched, this.#store.history(channel, wanted), wanted);
+      // Read the ring again: updates that arrived during the fetch belong in the answer. Updates of
+      // another run of the relay's seqs than the ring's (compared now: the run may have changed
+      // during the fetch) would pass for its own by `seq`: the ring answers alone.
+      const ring = this.#store.history(channel, wanted);
+      const foreign = fetched.epoch !== undefined && this.#epoch !== undefined && fetched.epoch !== this.#epoch;
+      return foreign ? ring : mergeBySeq(fetched.updates, ring, wanted);
     } catch {
       return this.#store.history(channel, wanted);
     }
@@ -266,13 +274,20 @@ export class Connection {
         if (message.code === TOKEN_EXPIRED_ERROR) this.#drop(this.#attempt, TOKEN_EXPIRED_CLOSE, message.message);
         return;
       case 'ack':
-        // The run of seqs our `since`s refer to from now on (sent back on resubscribe). A new run
-        // (a relay that started over): the old run's seqs and history mean nothing any more.
-        if (message.epoch === undefined) return;
-        if (this.#epoch !== undefined && message.epoch !== this.#epoch) this.#store.startOver();
-        this.#epoch = message.epoch;
-        return;
+        return this.#enterEpoch(message.epoch);
     }
+  }
+
+  /**
+   * The relay named its run of seqs (an `ack`, or a polled snapshot answer): our `since`s refer to
+   * it from now on (sent back on resubscribe), and tabs are told it with the next updates. A new
+   * run (a relay that started over): the old run's seqs and history mean nothing any more. None
+   * named (an older relay): seqs alone decide, as before.
+   */
+  #enterEpoch(epoch: string | undefined): void {
+    if (epoch === undefined) return;
+    if (this.#epoch !== undefined && epoch !== this.#epoch) this.#store.startOver();
+    this.#epoch = epoch;
   }
 
   #applyFrame(message: ChannelMessage): void {

@@ -5,7 +5,7 @@
  */
 import { isPlainObject, isSafeData, isValidChannel } from '../../protocol/index.js';
 import type { FeedUpdate } from '../types.js';
-import { getJson, httpBaseOf } from './relay-http.js';
+import { epochOf, getJson, httpBaseOf } from './relay-http.js';
 
 /** Largest `limit` the relay accepts; larger asks are clamped to it. */
 export const MAX_HISTORY_REQUEST = 100_000;
@@ -15,10 +15,16 @@ export function historyUrl(feedUrl: string, channel: string, limit: number): str
   return `${httpBaseOf(feedUrl)}/v1/history?channel=${encodeURIComponent(channel)}&limit=${limit}`;
 }
 
+/** A history answer: its updates, and the relay epoch their seqs belong to (undefined: none named). */
+export interface FetchedHistory {
+  epoch: string | undefined;
+  updates: FeedUpdate[];
+}
+
 /**
- * Reads a history body `{channel, updates: [{seq, data}, …]}` into updates of `channel`. Entries
- * that are malformed, or not strictly after the previous one, are skipped: the result is always
- * in ascending `seq` without duplicates.
+ * Reads a history body `{epoch, channel, updates: [{seq, data}, …]}` into updates of `channel`
+ * (its epoch: `epochOf`). Entries that are malformed, or not strictly after the previous one, are
+ * skipped: the result is always in ascending `seq` without duplicates.
  */
 export function parseHistoryBody(body: unknown, channel: string): FeedUpdate[] {
   if (!isPlainObject(body) || !Array.isArray(body.updates)) return [];
@@ -35,9 +41,9 @@ export function parseHistoryBody(body: unknown, channel: string): FeedUpdate[] {
 }
 
 /**
- * Fetches the newest `limit` stored updates of `channel`. Sends `Authorization: Bearer <token>`
- * when a token is given (the relay requires it when auth is on). Throws on network errors,
- * timeouts and non-2xx answers, so the caller can fall back to what it has.
+ * Fetches the newest `limit` stored updates of `channel`, with the epoch the relay names. Sends
+ * `Authorization: Bearer <token>` when a token is given (the relay requires it when auth is on).
+ * Throws on network errors, timeouts and non-2xx answers, so the caller can fall back to what it has.
  */
 export async function fetchHistory(
   fetchImpl: typeof fetch,
@@ -46,9 +52,10 @@ export async function fetchHistory(
   limit: number,
   token: string | undefined,
   timeoutMs: number,
-): Promise<FeedUpdate[]> {
-  if (!isValidChannel(channel)) return [];
-  return parseHistoryBody(await getJson(fetchImpl, historyUrl(feedUrl, channel, limit), token, timeoutMs), channel);
+): Promise<FetchedHistory> {
+  if (!isValidChannel(channel)) return { epoch: undefined, updates: [] };
+  const body = await getJson(fetchImpl, historyUrl(feedUrl, channel, limit), token, timeoutMs);
+  return { epoch: epochOf(body), updates: parseHistoryBody(body, channel) };
 }
 
 /**

@@ -1,4 +1,14 @@
 /** The relay's HTTP side, as the core's polling fallback and history backfill use it. */
+import { isPlainObject } from '../../protocol/index.js';
+import { isEpoch } from '../../protocol/epoch.js';
+
+/**
+ * The relay epoch an HTTP answer names (the run of seqs it comes from, as in `ack`); undefined
+ * when it names none (an older relay) or something that is not an epoch.
+ */
+export function epochOf(body: unknown): string | undefined {
+  return isPlainObject(body) && isEpoch(body.epoch) ? body.epoch : undefined;
+}
 
 /** The HTTP base (`http://host:port`) of a feed URL (`ws://host:port/ws`). */
 export function httpBaseOf(feedUrl: string): string {

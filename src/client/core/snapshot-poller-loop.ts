@@ -1,6 +1,5 @@
 /** The polling loop of the HTTP fallback: one `GET /v1/snapshot` per interval while running. */
-import type { SnapshotMessage } from '../../protocol/index.js';
-import { fetchSnapshots } from './snapshot-poller.js';
+import { fetchSnapshots, type PolledSnapshots } from './snapshot-poller.js';
 
 /** What the loop needs from the core. */
 export interface SnapshotPollerOptions {
@@ -10,7 +9,8 @@ export interface SnapshotPollerOptions {
   /** The bearer token to send, if any (the relay requires one on `/v1/snapshot` when auth is on). */
   token?(): string | undefined;
   channels(): string[];
-  onSnapshot(message: SnapshotMessage): void;
+  /** One answer of the relay, in the order they came: its epoch (if named) and its values. */
+  onSnapshots(answer: PolledSnapshots): void;
 }
 
 /** Polls while started; results of a stopped run are discarded, so they never overwrite socket data. */
@@ -63,9 +63,9 @@ export class SnapshotPoller {
     if (channels.length > 0 && this.#options.fetch) {
       this.#inFlight = true;
       try {
-        const snapshots = await fetchSnapshots(this.#options.fetch, this.#options.url, channels, Math.max(1000, this.#options.intervalMs * 2), this.#options.token?.());
+        const answers = await fetchSnapshots(this.#options.fetch, this.#options.url, channels, Math.max(1000, this.#options.intervalMs * 2), this.#options.token?.());
         if (run !== this.#run) return;
-        for (const snapshot of snapshots) this.#options.onSnapshot(snapshot);
+        for (const answer of answers) this.#options.onSnapshots(answer);
       } catch {
         // The relay is unreachable over HTTP too; keep trying at the same pace.
       } finally {

@@ -6,7 +6,7 @@
 import { isPlainObject, isSafeData, isValidChannel } from '../../protocol/index.js';
 import type { SnapshotMessage } from '../../protocol/index.js';
 import { channelChunks } from './frames.js';
-import { getJson, httpBaseOf } from './relay-http.js';
+import { epochOf, getJson, httpBaseOf } from './relay-http.js';
 
 /** The snapshot URLs for a set of channels, at most `MAX_CHANNELS_PER_FRAME` channels each. */
 export function snapshotUrls(feedUrl: string, channels: readonly string[]): string[] {
@@ -22,24 +22,33 @@ function toSnapshot(channel: string, value: unknown): SnapshotMessage | null {
   return { type: 'snapshot', channel, seq: seq as number, data: (data ?? null) as SnapshotMessage['data'] };
 }
 
+/** One snapshot answer: its values, and the relay epoch their seqs belong to (undefined: none named). */
+export interface PolledSnapshots {
+  epoch: string | undefined;
+  snapshots: SnapshotMessage[];
+}
+
 /**
- * Reads a snapshot response body, `{"channels": {name: {seq, data} | null}}` (docs/protocol.md);
- * skips bad entries and channels without a value yet.
+ * Reads a snapshot response body, `{"epoch": E, "channels": {name: {seq, data} | null}}`
+ * (docs/protocol.md); skips bad entries and channels without a value yet. An older relay names no
+ * epoch: then `epoch` is undefined.
  */
-export function parseSnapshotBody(body: unknown): SnapshotMessage[] {
-  const out: SnapshotMessage[] = [];
+export function parseSnapshotBody(body: unknown): PolledSnapshots {
+  const out: PolledSnapshots = { epoch: epochOf(body), snapshots: [] };
   if (!isPlainObject(body) || !isPlainObject(body.channels)) return out;
   for (const [channel, value] of Object.entries(body.channels)) {
     const snapshot = toSnapshot(channel, value);
-    if (snapshot) out.push(snapshot);
+    if (snapshot) out.snapshots.push(snapshot);
   }
   return out;
 }
 
 /**
- * Fetches the current values of `channels`. Throws on network errors and non-2xx answers so the
- * caller can count failures. With a token, sends `Authorization: Bearer <token>`: a relay with
- * auth on refuses snapshots without it (the relay answers the CORS preflight this needs).
+ * Fetches the current values of `channels`: one answer per request (at most
+ * `MAX_CHANNELS_PER_FRAME` channels each), each with its own epoch. Throws on network errors and
+ * non-2xx answers so the caller can count failures. With a token, sends
+ * `Authorization: Bearer <token>`: a relay with auth on refuses snapshots without it (the relay
+ * answers the CORS preflight this needs).
  */
 export async function fetchSnapshots(
   fetchImpl: typeof fetch,
@@ -47,8 +56,8 @@ export async function fetchSnapshots(
   channels: readonly string[],
   timeoutMs: number,
   token?: string,
-): Promise<SnapshotMessage[]> {
-  const out: SnapshotMessage[] = [];
-  for (const url of snapshotUrls(feedUrl, channels)) out.push(...parseSnapshotBody(await getJson(fetchImpl, url, token, timeoutMs)));
+): Promise<PolledSnapshots[]> {
+  const out: PolledSnapshots[] = [];
+  for (const url of snapshotUrls(feedUrl, channels)) out.push(parseSnapshotBody(await getJson(fetchImpl, url, token, timeoutMs)));
   return out;
 }
