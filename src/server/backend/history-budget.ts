@@ -2,21 +2,33 @@
  * One byte budget over the histories of every channel of the in-process backend. When the kept
  * updates add up to more than `maxBytes`, the oldest ones across all channels are dropped first,
  * so a few channels with large messages cannot make the relay hold gigabytes, while `latest`
- * values (the snapshots) are never touched. An update's size is the length of its data as JSON.
+ * values (the snapshots) are never touched. An update's size is the UTF-8 length of its data as
+ * JSON.
+ *
+ * The publish order is kept in typed arrays (which history, seq, size: 16 B per update), not as
+ * an object per update: like the histories themselves (channel-history.ts), it then gives the
+ * garbage collector nothing to trace or copy however many updates it covers.
  */
 import type { ChannelHistory } from './channel-history.js';
 
-/** An update in publish order: which history holds it, its `seq` and size. */
-interface Kept {
-  history: ChannelHistory;
-  seq: number;
-  bytes: number;
-}
+/** Smallest order table. */
+const MIN_ENTRIES = 64;
+/** Stale entries are compacted away past this many (and past the kept count). */
+const COMPACT_AFTER = 1024;
 
 export class HistoryBudget {
-  /** Every kept update in publish order, plus entries of updates already pushed out of their ring. */
-  private order: Kept[] = [];
+  /** Histories by the number `register` gave them. */
+  private readonly histories: ChannelHistory[] = [];
+  /** Every kept update in publish order, plus entries of updates already pushed out of their ring: */
+  /** …which history holds it, */
+  private owners = new Uint32Array(0);
+  /** …its seq, */
+  private seqs = new Float64Array(0);
+  /** …and its size. */
+  private sizes = new Uint32Array(0);
+  /** Entries are `head` .. `tail - 1`. */
   private head = 0;
+  private tail = 0;
   private keptCount = 0;
   private keptBytes = 0;
 
@@ -27,22 +39,33 @@ export class HistoryBudget {
     return this.keptBytes;
   }
 
+  /** Makes `history` one the budget covers; returns its number for `added`. */
+  register(history: ChannelHistory): number {
+    this.histories.push(history);
+    return this.histories.length - 1;
+  }
+
   /**
-   * Records an update just pushed into `history` (and the size of the one it pushed out of that
-   * ring, if any), then drops the oldest updates overall while over budget.
+   * Records an update just pushed into history number `owner` (and the size of the one it pushed
+   * out of that ring, if any), then drops the oldest updates overall while over budget.
    */
-  added(history: ChannelHistory, seq: number, bytes: number, pushedOutBytes: number | undefined): void {
-    this.order.push({ history, seq, bytes });
+  added(owner: number, seq: number, bytes: number, pushedOutBytes: number | undefined): void {
+    if (this.tail === this.seqs.length) this.makeRoom();
+    this.owners[this.tail] = owner;
+    this.seqs[this.tail] = seq;
+    this.sizes[this.tail] = bytes;
+    this.tail++;
     this.keptCount++;
     this.keptBytes += bytes;
     this.forget(pushedOutBytes);
-    while (this.keptBytes > this.maxBytes && this.head < this.order.length) {
-      const oldest = this.order[this.head++] as Kept;
+    while (this.keptBytes > this.maxBytes && this.head < this.tail) {
+      const history = this.histories[this.owners[this.head] as number] as ChannelHistory;
+      const oldestSeq = this.seqs[this.head] as number;
+      this.head++;
       // Entries of updates that their own ring already pushed out are skipped; a channel's
       // entries are in seq order, so a live one is always its history's oldest.
-      if (oldest.seq >= oldest.history.oldestSeq) this.forget(oldest.history.dropOldest());
+      if (oldestSeq >= history.oldestSeq) this.forget(history.dropOldest());
     }
-    this.compact();
   }
 
   private forget(bytes: number | undefined): void {
@@ -51,11 +74,32 @@ export class HistoryBudget {
     this.keptBytes -= bytes;
   }
 
-  /** Drops stale entries once they outnumber the kept updates, so `order` stays O(kept). */
-  private compact(): void {
-    const entries = this.order.length - this.head;
-    if (entries < 1024 || entries < 2 * this.keptCount) return;
-    this.order = this.order.slice(this.head).filter((kept) => kept.seq >= kept.history.oldestSeq);
+  /**
+   * Room for one more entry: the live entries move to the front, without the stale ones once
+   * those outnumber the kept updates (so the tables stay O(kept)), into larger tables if needed.
+   */
+  private makeRoom(): void {
+    const entries = this.tail - this.head;
+    const dropStale = entries >= COMPACT_AFTER && entries >= 2 * this.keptCount;
+    const live = dropStale ? this.keptCount : entries;
+    const length = Math.max(MIN_ENTRIES, live * 2 <= this.seqs.length ? this.seqs.length : live * 2);
+    const owners = length === this.owners.length ? this.owners : new Uint32Array(length);
+    const seqs = length === this.seqs.length ? this.seqs : new Float64Array(length);
+    const sizes = length === this.sizes.length ? this.sizes : new Uint32Array(length);
+    let to = 0;
+    for (let from = this.head; from < this.tail; from++) {
+      const owner = this.owners[from] as number;
+      const seq = this.seqs[from] as number;
+      if (dropStale && seq < (this.histories[owner] as ChannelHistory).oldestSeq) continue;
+      owners[to] = owner;
+      seqs[to] = seq;
+      sizes[to] = this.sizes[from] as number;
+      to++;
+    }
+    this.owners = owners;
+    this.seqs = seqs;
+    this.sizes = sizes;
     this.head = 0;
+    this.tail = to;
   }
 }

@@ -10,6 +10,12 @@ export interface Envelope {
   channel: string;
   seq: number;
   data: ChannelData;
+  /**
+   * `data` as JSON, when the backend has it already (it stored or received the update as text):
+   * the relay then builds frames from it instead of serializing `data` again. Must be exactly
+   * `JSON.stringify(data)`.
+   */
+  readonly dataJson?: string;
 }
 
 /** Answer to a `since` request. */

@@ -21,14 +21,12 @@ export class Delivery {
 
   /** `{"type":"update",…}` — built on first use, then shared. */
   get updateText(): string {
-    const { channel, seq, data } = this.envelope;
-    return (this.updateJson ??= JSON.stringify({ type: 'update', channel, seq, data }));
+    return (this.updateJson ??= messageText('update', this.envelope.channel, this.envelope));
   }
 
   /** `{"type":"snapshot",…}` — the form sent when a lagging client is conflated. */
   get snapshotText(): string {
-    const { channel, seq, data } = this.envelope;
-    return (this.snapshotJson ??= JSON.stringify({ type: 'snapshot', channel, seq, data }));
+    return (this.snapshotJson ??= messageText('snapshot', this.envelope.channel, this.envelope));
   }
 
   /** The text of a form. */
@@ -42,9 +40,25 @@ export class Delivery {
   }
 }
 
+/**
+ * `{"type":…,"channel":…,"seq":…,"data":…}` for an envelope: from the data's JSON when the backend
+ * has it (the same text JSON.stringify would give, without serializing the data again).
+ */
+function messageText(type: Form, channel: string, envelope: Envelope, recovered?: boolean): string {
+  const { seq, dataJson } = envelope;
+  if (dataJson === undefined) {
+    const message: Record<string, unknown> = { type, channel, seq, data: envelope.data };
+    if (recovered !== undefined) message.recovered = recovered;
+    return JSON.stringify(message);
+  }
+  const tail = recovered === undefined ? '}' : `,"recovered":${recovered}}`;
+  return `{"type":"${type}","channel":${JSON.stringify(channel)},"seq":${seq},"data":${dataJson}${tail}`;
+}
+
 /** The snapshot of a channel that has no value yet, or one marked `recovered: false`. */
 export function snapshotText(channel: string, envelope: Envelope | null, recovered?: boolean): string {
-  const message: Record<string, unknown> = { type: 'snapshot', channel, seq: envelope?.seq ?? 0, data: envelope?.data ?? null };
+  if (envelope) return messageText('snapshot', channel, envelope, recovered);
+  const message: Record<string, unknown> = { type: 'snapshot', channel, seq: 0, data: null };
   if (recovered !== undefined) message.recovered = recovered;
   return JSON.stringify(message);
 }
