@@ -84,6 +84,8 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   rateRefilledAt: number;
   rateWindowStart: number;
   rateDropped = 0;
+  /** Flushable: waiting for the flusher's next tick. */
+  flushScheduled = false;
 
   /**
    * @param ws The socket, already open.
@@ -210,7 +212,7 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   dispose(): void {
     this.setTimer(null);
     this.subscriptions?.clear();
-    this.shared.flusher.forget(this);
+    this.outbox = null; // nothing more to send: a flush tick still due finds this session idle
   }
 
   /** A frame from the peer (from the socket's shared listener). */
