@@ -52,9 +52,9 @@ export const p5SlowConsumer: Scenario = {
     const { quick, tiny } = context.options;
     const pauseMs = tiny ? 1500 : quick ? 2000 : 60_000;
     const baselineMs = tiny ? 1000 : quick ? 1000 : 10_000;
-    // A full repetition is ~75 s per relay: two alternating repetitions (ours, naive, naive, ours)
-    // keep the run bounded.
-    const reps = quick ? context.options.reps : Math.min(context.options.reps, 2);
+    // A full repetition is ~75 s per relay, so five (the minimum) take ~12.5 min: fewer
+    // made the p99 ratio hang on one hiccup in one pause window (2 repetitions gave 0.82–1.44×).
+    const reps = context.options.reps;
     const kinds = (['ours', 'naive'] as RelayKind[]).filter((k) => relayMissing(k) === null);
     const samples = await withRelays(kinds, (rigs) =>
       alternate(reps, Object.fromEntries(kinds.map((k) => [k, () => measure(rigs[k]!, quick ? 1000 : 3000, baselineMs, pauseMs)]))),
