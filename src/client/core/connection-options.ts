@@ -35,3 +35,8 @@ export interface ConnectionOptions {
   /** Random source of the backoff jitter. */
   random?: () => number;
 }
+
+/** The polling interval in ms: 2 s by default, never under 250 ms whatever a caller passes. */
+export function pollingIntervalOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(250, value) : 2000;
+}

@@ -10,10 +10,10 @@ import { isTerminalCloseCode, isValidChannel, readServerMessage } from '../../pr
 import type { ChannelMessage, ClientMessage, CloseCode, ErrorCode, ServerMessage } from '../../protocol/index.js';
 import type { FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import type { ConnectionOptions } from './connection-options.js';
+import { pollingIntervalOf, type ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
-import { fetchHistory, MAX_HISTORY_REQUEST, mergeBySeq } from './history-fetch.js';
+import { backfill, MAX_HISTORY_REQUEST } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
 import { subscribeFrames, unsubscribeFrames } from './frames.js';
 import { RefCounter } from './ref-counter.js';
@@ -35,16 +35,8 @@ const HEARTBEAT_TIMEOUT = 4000 satisfies typeof CloseCode.HeartbeatTimeout;
 const TOKEN_EXPIRED_CLOSE = 4004 satisfies typeof CloseCode.TokenExpired;
 const TOKEN_EXPIRED_ERROR = 'token_expired' satisfies typeof ErrorCode.TokenExpired;
 
-/** The polling interval in ms: 2 s by default, never under 250 ms whatever a caller passes. */
-function pollingIntervalOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.max(250, value) : 2000;
-}
-
 /** Updates kept per channel for `history()` by default: 5 minutes at the simulator's 4 ticks/s. */
 export const DEFAULT_HISTORY_LIMIT = 1200;
-
-/** How long a `/v1/history` backfill may take before the local ring answers alone. */
-const HISTORY_FETCH_TIMEOUT_MS = 4000;
 
 /** One relay connection shared by every user of a feed URL. */
 export class Connection {
@@ -184,13 +176,10 @@ export class Connection {
     if (local.length >= wanted || local[0]?.seq === 1 || !this.#fetchImpl) return local;
     try {
       const token = this.#token ?? (await resolveToken(this.#options.token));
-      const fetched = await fetchHistory(this.#fetchImpl, this.#options.url, channel, wanted, token, HISTORY_FETCH_TIMEOUT_MS);
-      // Read the ring again: updates that arrived during the fetch belong in the answer. Updates of
-      // another run of the relay's seqs than the ring's (compared now: the run may have changed
-      // during the fetch) would pass for its own by `seq`: the ring answers alone.
-      const ring = this.#store.history(channel, wanted);
-      const foreign = fetched.epoch !== undefined && this.#epoch !== undefined && fetched.epoch !== this.#epoch;
-      return foreign ? ring : mergeBySeq(fetched.updates, ring, wanted);
+      return await backfill(this.#fetchImpl, this.#options.url, channel, wanted, token, {
+        ring: () => this.#store.history(channel, wanted),
+        epoch: () => this.#epoch,
+      });
     } catch {
       return this.#store.history(channel, wanted);
     }

@@ -7,6 +7,9 @@ import { isPlainObject, isSafeData, isValidChannel } from '../../protocol/index.
 import type { FeedUpdate } from '../types.js';
 import { epochOf, getJson, httpBaseOf } from './relay-http.js';
 
+/** How long a `/v1/history` backfill may take before the local ring answers alone. */
+const HISTORY_FETCH_TIMEOUT_MS = 4000;
+
 /** Largest `limit` the relay accepts; larger asks are clamped to it. */
 export const MAX_HISTORY_REQUEST = 100_000;
 
@@ -68,4 +71,33 @@ export function mergeBySeq<T extends FeedUpdate>(fetched: readonly FeedUpdate[],
   for (const update of local) bySeq.set(update.seq, update);
   const merged = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   return merged.slice(Math.max(0, merged.length - limit));
+}
+
+/** Where a backfill reads the core's own state, after the fetch (it may change meanwhile). */
+export interface BackfillLocal<T extends FeedUpdate> {
+  /** The core's ring of the channel, newest `wanted`. */
+  ring(): T[];
+  /** The run of the relay's seqs the ring belongs to (undefined: none named yet). */
+  epoch(): string | undefined;
+}
+
+/**
+ * The newest `wanted` updates of `channel`: the relay's stored ones merged by `seq` with the
+ * core's ring, read again after the fetch (updates that arrived meanwhile belong in the answer).
+ * An answer of another run of the relay's seqs than the ring's would pass for its own by `seq`:
+ * then the ring answers alone. Throws as `fetchHistory` does.
+ */
+export async function backfill<T extends FeedUpdate>(
+  fetchImpl: typeof fetch,
+  feedUrl: string,
+  channel: string,
+  wanted: number,
+  token: string | undefined,
+  local: BackfillLocal<T>,
+): Promise<Array<T | FeedUpdate>> {
+  const fetched = await fetchHistory(fetchImpl, feedUrl, channel, wanted, token, HISTORY_FETCH_TIMEOUT_MS);
+  const ring = local.ring();
+  const epoch = local.epoch();
+  const foreign = fetched.epoch !== undefined && epoch !== undefined && fetched.epoch !== epoch;
+  return foreign ? ring : mergeBySeq(fetched.updates, ring, wanted);
 }
