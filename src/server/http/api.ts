@@ -13,7 +13,8 @@ import type { TokenVerifier } from '../ws/auth.js';
 import { handleHistory } from './history.js';
 import { parsePublishBody, type PublishItem } from './publish-validation.js';
 import { acceptRead, authorizeRead, corsHeaders, readInEpoch } from './read-access.js';
-import { BodyTooLargeError, readBody, sendError, sendJson } from './respond.js';
+import { snapshotAnswer } from './read-answers.js';
+import { BodyTooLargeError, readBody, sendError, sendJson, sendJsonText } from './respond.js';
 
 /** What the API reads from the relay. */
 export interface ApiContext {
@@ -85,14 +86,9 @@ async function snapshot(req: IncomingMessage, res: ServerResponse, ctx: ApiConte
   if (!(await authorizeRead(req, res, ctx.verifier, channels, cors))) return;
   const read = await readInEpoch(ctx.backend, () => Promise.all(channels.map((channel) => ctx.backend.latest(channel))));
   if (!read) return sendError(res, 503, 'the relay\'s seqs started over during the read; ask again', cors);
-  // A null-prototype object: channel names come from the query string.
-  const body: Record<string, { seq: number; data: unknown } | null> = Object.create(null);
-  channels.forEach((channel, index) => {
-    const envelope = read.value[index];
-    body[channel] = envelope ? { seq: envelope.seq, data: envelope.data } : null;
-  });
   // `epoch` names the run these seqs belong to, as `ack` does on the socket (absent without one).
-  sendJson(res, 200, { epoch: read.epoch, channels: body }, cors);
+  // Each value's stored JSON is spliced in as is (read-answers.ts): no parse and re-serialize per poll.
+  sendJsonText(res, 200, snapshotAnswer(read.epoch, channels, read.value), cors);
 }
 
 function tokenMatches(given: string, expected: string): boolean {

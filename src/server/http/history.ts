@@ -10,7 +10,8 @@ import type { ChannelBackend, Envelope } from '../backend/types.js';
 import type { Logger } from '../log.js';
 import type { TokenVerifier } from '../ws/auth.js';
 import { acceptRead, authorizeRead, corsHeaders, readInEpoch } from './read-access.js';
-import { sendError, sendJson } from './respond.js';
+import { historyAnswer } from './read-answers.js';
+import { sendError, sendJsonText } from './respond.js';
 
 /** What the history endpoint reads from the relay. */
 export interface HistoryContext {
@@ -66,6 +67,6 @@ export async function handleHistory(req: IncomingMessage, res: ServerResponse, c
     return sendError(res, 503, 'history is unavailable right now', cors);
   }
   if (!read) return sendError(res, 503, 'the relay\'s seqs started over during the read; ask again', cors);
-  const updates = read.value.slice(-limit).map((envelope) => ({ seq: envelope.seq, data: envelope.data }));
-  sendJson(res, 200, { epoch: read.epoch, channel, updates }, cors);
+  // Each update's stored JSON is spliced in as is (read-answers.ts), not parsed and serialized again.
+  sendJsonText(res, 200, historyAnswer(read.epoch, channel, read.value.slice(-limit)), cors);
 }
