@@ -4,9 +4,49 @@
  */
 import type { Envelope } from './types.js';
 
-/** Parses an envelope stored or published by the publish script; null for anything malformed. */
+/**
+ * The head of an envelope as the publish script writes it, up to its data:
+ * `{"channel":<JSON string>,"seq":<whole number>,"data":`. The data follows, then the closing `}`.
+ */
+const ENVELOPE_HEAD = /^\{"channel":("(?:[^"\\]|\\.)*"),"seq":([1-9][0-9]{0,15}),"data":/;
+
+/**
+ * Parses an envelope stored or published by the publish script; null for anything malformed.
+ *
+ * Envelopes in the script's own layout (`{"channel":…,"seq":…,"data":…}`, see redis-scripts.ts)
+ * keep their data's JSON text as `dataJson`, so that frames and HTTP answers send it on instead of
+ * serializing the data again. The text is only trusted after JSON.parse accepted it as one whole
+ * value, a JSON object: nothing around it can leak into a frame. Anything else that is valid JSON
+ * (other field order, spaces, extra fields) is read as before, without `dataJson`.
+ */
 export function parseEnvelope(text: unknown): Envelope | null {
   if (typeof text !== 'string') return null;
+  return parseScriptLayout(text) ?? parseAnyLayout(text);
+}
+
+/** The script's own layout, with `dataJson`; null when the text is laid out otherwise (or malformed). */
+function parseScriptLayout(text: string): Envelope | null {
+  const head = ENVELOPE_HEAD.exec(text);
+  if (!head || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return null;
+  const dataJson = text.slice(head[0].length, -1);
+  // An object and nothing but it: `{…}` that JSON.parse takes whole (it refuses anything after the value).
+  if (dataJson.charCodeAt(0) !== 0x7b /* { */ || dataJson.charCodeAt(dataJson.length - 1) !== 0x7d) return null;
+  const seq = Number(head[2]);
+  if (!Number.isSafeInteger(seq)) return null;
+  let channel: unknown;
+  let data: unknown;
+  try {
+    channel = JSON.parse(head[1] as string);
+    data = JSON.parse(dataJson);
+  } catch {
+    return null;
+  }
+  if (typeof channel !== 'string' || typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  return { channel, seq, data: data as Envelope['data'], dataJson };
+}
+
+/** Any valid JSON envelope (no `dataJson`: its data's text is not known to stand alone). */
+function parseAnyLayout(text: string): Envelope | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -18,6 +58,15 @@ export function parseEnvelope(text: unknown): Envelope | null {
   if (typeof channel !== 'string' || !Number.isSafeInteger(seq) || (seq as number) < 1) return null;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   return { channel, seq: seq as number, data: data as Envelope['data'] };
+}
+
+/**
+ * The JSON text of `envelope` in the publish script's layout, for writing it back to Redis: its
+ * stored data JSON when it has one (never a `dataJson` field inside the text).
+ */
+export function envelopeText(envelope: Envelope): string {
+  const dataJson = envelope.dataJson ?? JSON.stringify(envelope.data);
+  return `{"channel":${JSON.stringify(envelope.channel)},"seq":${envelope.seq},"data":${dataJson}}`;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import type { Envelope, Recovery } from './types.js';
-import { parseEnvelope } from './redis-envelopes.js';
+import { envelopeText, parseEnvelope } from './redis-envelopes.js';
 import { PUBLISH_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
@@ -37,8 +37,10 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
 
   return {
     async publish(keys, channel, data, historySize, floor) {
-      const reply = await scripts.mpPublish(keys.meta, keys.hist, JSON.stringify(channel), JSON.stringify(data), historySize, keys.bus, floor, historyTtlMs);
-      const envelope = parseEnvelope(reply);
+      const channelJson = JSON.stringify(channel);
+      const dataJson = JSON.stringify(data);
+      const reply = await scripts.mpPublish(keys.meta, keys.hist, channelJson, dataJson, historySize, keys.bus, floor, historyTtlMs);
+      const envelope = publishedEnvelope(reply, channel, data, channelJson, dataJson);
       if (!envelope) throw new Error('Redis returned a malformed envelope');
       return envelope;
     },
@@ -59,7 +61,23 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
     },
 
     async restore(keys, envelope) {
-      return (await scripts.mpRestore(keys.meta, keys.hist, JSON.stringify(envelope), envelope.seq, historyTtlMs)) === 1;
+      return (await scripts.mpRestore(keys.meta, keys.hist, envelopeText(envelope), envelope.seq, historyTtlMs)) === 1;
     },
   };
+}
+
+/**
+ * The envelope of a publish, from the script's reply: the script only puts the seq between the
+ * two JSON texts it was given, so only the seq is read back (the data the relay just serialized is
+ * not parsed again; the envelope carries `data` as given, like the in-process backend's).
+ * A reply laid out otherwise is read as any envelope from Redis; null when malformed.
+ */
+function publishedEnvelope(reply: unknown, channel: string, data: ChannelData, channelJson: string, dataJson: string): Envelope | null {
+  if (typeof reply !== 'string') return null;
+  const head = `{"channel":${channelJson},"seq":`;
+  const tail = `,"data":${dataJson}}`;
+  const seqText = reply.startsWith(head) && reply.endsWith(tail) ? reply.slice(head.length, reply.length - tail.length) : '';
+  const seq = /^[1-9][0-9]{0,15}$/.test(seqText) ? Number(seqText) : 0;
+  if (!Number.isSafeInteger(seq) || seq < 1) return parseEnvelope(reply);
+  return { channel, seq, data, dataJson };
 }

@@ -12,8 +12,10 @@ export interface Envelope {
   data: ChannelData;
   /**
    * `data` as JSON, when the backend has it already (it stored or received the update as text):
-   * the relay then builds frames from it instead of serializing `data` again. Must be exactly
-   * `JSON.stringify(data)`.
+   * the relay then builds frames and `/v1/snapshot`/`/v1/history` answers from it instead of
+   * serializing `data` again. Must be one whole JSON object that parses to `data`:
+   * `JSON.stringify(data)` for what the relay serialized itself (a text read from Redis in
+   * another spelling of the same object — spaces, escapes — is sent on in that spelling).
    */
   readonly dataJson?: string;
 }
