@@ -27,14 +27,25 @@ interface WsInternals {
   _events: object | undefined;
   _extensions: object;
   _pendingAutoPongs: number;
-  _receiver: { _buffers?: unknown } | null;
+  _receiver: { _buffers?: unknown; _events?: object } | null;
 }
+
+/** ws's WebSocket#setSocket (private in its types): it makes the receiver and adds its listeners. */
+type SetSocket = (this: WebSocket, ...args: unknown[]) => void;
 
 /**
  * The negotiated extensions of every socket that has none (the gateway turns compression off). On
  * the server side ws only reads a socket's extensions object (a negotiated one replaces it).
  */
 const NO_EXTENSIONS = Object.freeze({});
+
+/**
+ * ws's listeners on a receiver, the same six module-level functions on every socket: the prototype
+ * of each receiver's own (empty) listener table once the first socket has shown them. Not frozen:
+ * a listener added later (ws adds two when the socket closes) is then written to the receiver's
+ * own table, as an assignment to a non-writable inherited property would throw.
+ */
+let receiverListeners: Record<string | symbol, unknown> | null = null;
 
 /** A `ws` WebSocket with a session field; created by ws (the `WebSocket` server option). */
 export class SessionSocket extends WebSocket {
@@ -50,6 +61,19 @@ export class SessionSocket extends WebSocket {
     if (internals._events !== undefined && this.eventNames().length === 0) internals._events = undefined;
     // One shared empty extensions object instead of one per socket (~56 B).
     if (isEmptyObject(internals._extensions)) internals._extensions = NO_EXTENSIONS;
+  }
+
+  /**
+   * After ws's own setup: the receiver's listener table (~130 B: a six-entry table whose entries
+   * do not fit in the object) is replaced by an empty one inheriting those listeners from a table
+   * shared by every receiver. EventEmitter reads listeners with `table[event]`, which finds
+   * inherited ones, and writes new ones into the receiver's own table; ws never removes one of
+   * these six but with `removeAllListeners()`, which replaces the whole table.
+   */
+  setSocket(...args: unknown[]): void {
+    (WebSocket.prototype as unknown as { setSocket: SetSocket }).setSocket.apply(this, args);
+    const receiver = (this as unknown as WsInternals)._receiver;
+    if (receiver?._events !== undefined) receiver._events = inheritedListeners(receiver._events);
   }
 
   /**
@@ -93,6 +117,27 @@ export class SessionSocket extends WebSocket {
     const chunks = receiver?._buffers;
     if (receiver && Array.isArray(chunks) && chunks.length === 0) receiver._buffers = [];
   }
+}
+
+/**
+ * An empty table inheriting `table`'s listeners from the shared one, or `table` itself when its
+ * listeners are not exactly those shared (another version of ws, or someone else's listener).
+ */
+function inheritedListeners(table: object): object {
+  const proto: unknown = Object.getPrototypeOf(table);
+  if (proto !== null && proto !== Object.prototype) return table;
+  const entries = table as Record<string | symbol, unknown>;
+  // Node's Writable starts the table with some events as `undefined` slots; a listener is a function
+  // (an array when an event has several: not this case).
+  const keys = Reflect.ownKeys(table).filter((key) => entries[key] !== undefined);
+  if (!keys.every((key) => typeof entries[key] === 'function')) return table;
+  if (receiverListeners === null) {
+    receiverListeners = Object.create(null) as Record<string | symbol, unknown>;
+    for (const key of keys) receiverListeners[key] = entries[key];
+  }
+  const shared = receiverListeners;
+  const same = keys.length === Reflect.ownKeys(shared).length && keys.every((key) => entries[key] === shared[key]);
+  return same ? Object.create(shared) : table;
 }
 
 function isEmptyObject(value: unknown): boolean {
