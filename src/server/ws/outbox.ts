@@ -215,16 +215,33 @@ export class Outbox {
   /**
    * Keeps the latest message per channel, as a snapshot: a snapshot replaces the client's value,
    * so the seqs skipped here do not look like a gap that would trigger a `since` resubscribe.
+   * The queue keeps the order of each channel's latest message. It runs at every flush tick while
+   * the client is held, so it allocates nothing once its items are snapshots: the queue is
+   * compacted in place, and the channel → latest index table is one for every outbox.
    */
   private conflate(): void {
-    const latest = new Map<string, Queued>();
-    for (const item of this.items) {
-      const channel = channelOf(item);
-      latest.delete(channel); // re-insert so the order follows each channel's latest message
-      latest.set(channel, item);
+    const items = this.items;
+    const count = items.length;
+    if (latestIndex.size > LATEST_INDEX_MAX_KEYS) latestIndex = new Map();
+    // Every channel in the queue gets its latest index here before it is read below, so entries
+    // left by earlier calls (channels not in this queue) are never read.
+    for (let i = 0; i < count; i++) latestIndex.set(channelOf(items[i] as Queued), i);
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const item = items[i] as Queued;
+      if (latestIndex.get(channelOf(item)) !== i) continue;
+      items[kept++] = item instanceof Delivery ? new Special(item.envelope.channel, item, null) : item;
     }
-    const removed = this.items.length - latest.size;
-    this.items = [...latest.values()].map((item) => (item instanceof Delivery ? new Special(item.envelope.channel, item, null) : item));
-    if (removed > 0) this.stats.conflated(removed);
+    while (items.length > kept) items.pop(); // in place, as in flush
+    if (count > kept) this.stats.conflated(count - kept);
   }
 }
+
+/**
+ * Channel → index of its latest queued message, for conflate (which runs synchronously, so one
+ * table serves every outbox). Its entries are overwritten rather than removed (no table rebuilt
+ * per call); it is replaced once it holds this many channels, so names of channels long gone are
+ * not kept for ever.
+ */
+const LATEST_INDEX_MAX_KEYS = 4_096;
+let latestIndex = new Map<string, number>();
