@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorMessage } from '../../src/protocol/index.js';
 import type { Relay } from '../../src/server/relay.js';
-import { connect, signToken, startRelay, tick, waitForClose } from './helpers.js';
+import { connect, eventually, metricValue, signToken, startRelay, tick, waitForClose } from './helpers.js';
 
 const SECRET = 'test-secret-that-is-long-enough-for-hs256';
 
@@ -31,6 +32,19 @@ describe('JWT auth', () => {
     assert.equal(error.id, 3);
     assert.equal((await waitForClose(client)).code, 4500);
     assert.equal(client.received.filter((m) => m.type === 'snapshot' || m.type === 'update').length, 0);
+  });
+
+  test('a peer that never answers the close (here: at the auth deadline) is cut off 2 s later, not after ws\'s 30 s', async () => {
+    const disconnects = () => metricValue(relay.httpUrl, 'market_pulse_disconnects_total', '{code="4500"}');
+    const before = await disconnects();
+    const client = await connect(relay.wsUrl);
+    const opened = performance.now();
+    // Reads nothing from now on, so it never sees, nor answers, the relay's close frame.
+    (client.ws as unknown as { _socket: Socket })._socket.pause();
+    await eventually(async () => (await disconnects()) > before, 10_000, 'the relay dropping the connection');
+    const elapsed = performance.now() - opened;
+    assert.ok(elapsed >= 1_500 + 2_000 - 50 && elapsed < 1_500 + 2_000 + 1_500, `dropped ${Math.round(elapsed)} ms after connecting`);
+    client.ws.terminate();
   });
 
   test('an expired token is refused with token_expired and close 4004', async () => {

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from '../../protocol/index.js';
 import { isOriginAllowed } from '../http/origins.js';
+import { Deadlines } from './deadlines.js';
 import { OutboxPool } from './outbox-pool.js';
 import { Session, type SessionContext, type SessionShared } from './session.js';
 import { SessionSocket } from './session-socket.js';
@@ -68,6 +69,7 @@ export class Gateway {
         },
         conflated: (n) => metrics.conflated.inc(n),
       }),
+      deadlines: new Deadlines(),
       closed: (session, code) => this.release(session, code),
     };
     // perMessageDeflate off: it costs CPU and memory per connection, and ticks are small.
@@ -121,6 +123,7 @@ export class Gateway {
     for (const session of this.sessions) session.close(CloseCode.GoingAway, 'server shutting down');
     for (const ws of sockets) if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(CloseCode.GoingAway, 'server shutting down');
     await Promise.all(closed);
+    this.shared.deadlines.stop();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 

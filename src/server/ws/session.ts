@@ -5,7 +5,8 @@
  *
  * Memory: a relay holds tens of thousands of mostly idle connections, so an idle session is one
  * object with a fixed set of fields (all set in the constructor, so they stay in-object). Socket
- * events reach it without listeners (see session-socket.ts), and its subscriptions and outbox are
+ * events reach it without listeners (see session-socket.ts), its deadlines (auth, token expiry,
+ * forced close) without a timer of its own (see deadlines.ts), and its subscriptions and outbox are
  * built on first use. The outbox is given back to a shared pool once at rest (see flush): a
  * subscribed connection on quiet channels keeps no queue (~120 B).
  */
@@ -16,6 +17,7 @@ import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';
 import type { RelayLimits } from '../options.js';
 import { grantAllows, type Grant, type TokenVerifier } from './auth.js';
+import { NO_SLOT, type DeadlineOwner, type Deadlines } from './deadlines.js';
 import type { Delivery } from './delivery.js';
 import type { Flusher } from './flusher.js';
 import type { PeerCount } from './gateway.js';
@@ -42,14 +44,14 @@ export interface SessionContext {
 export interface SessionShared extends SessionContext {
   /** Outboxes at rest, shared by the gateway's sessions. */
   outboxes: OutboxPool;
+  /** The sessions' deadlines, on one timer. */
+  deadlines: Deadlines;
   /** Called once when a session's socket has closed. */
   closed(session: Session, code: number): void;
 }
 
 /** How long a closing peer gets to finish the close handshake before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
-/** setTimeout's longest delay; longer token lifetimes are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Queued channel messages are UTF-8 JSON, possibly in shared Buffers: always text frames. */
 const TEXT_FRAME = { binary: false } as const;
 const SETTLED = Promise.resolve();
@@ -64,7 +66,7 @@ const CLOCK_ORIGIN = performance.now();
 const clock = (): number => Math.floor(performance.now() - CLOCK_ORIGIN);
 
 /** The relay's side of one WebSocket connection. */
-export class Session implements RateState, OutboxSink, SocketEvents {
+export class Session implements RateState, OutboxSink, SocketEvents, DeadlineOwner {
   /** The close code the relay chose, if it closed this connection. */
   closeCode: number | null = null;
   /** Set once the peer is authenticated (stays null when auth is off). */
@@ -73,8 +75,11 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   private outbox: Outbox | null = null;
   /** Built on the first subscribe. */
   private subscriptions: Subscriptions | null = null;
-  /** The auth deadline, then the token expiry, then (once closing) the forced close. */
-  private timer: NodeJS.Timeout | null = null;
+  /**
+   * Slot of its one deadline in the gateway's Deadlines (NO_SLOT: none): the auth deadline, then
+   * the token expiry, then (once closing) the forced close. See deadlinePassed.
+   */
+  deadlineSlot = NO_SLOT;
   /** The frame being handled and those queued behind it; null when there are none. */
   private work: Promise<void> | null = null;
   private badFrames = 0;
@@ -102,7 +107,7 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     this.rateMilliTokens = shared.limits.rateLimitBurst * 1000;
     this.rateRefilledAt = now;
     this.rateWindowStart = now - 1000;
-    if (shared.verifier !== null) this.timer = setTimeout(authDeadlinePassed, shared.limits.authDeadlineMs, this);
+    if (shared.verifier !== null) shared.deadlines.arm(this, shared.limits.authDeadlineMs);
     ws.session = this; // the socket now hands its events to onFrame, onPong and onClose
   }
 
@@ -203,14 +208,13 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     if (this.closeCode !== null) return;
     this.closeCode = code;
     this.ws.close(code, reason);
-    // Any auth or expiry timer has nothing left to do: the slot now holds the forced close.
-    this.setTimer(setTimeout(terminate, CLOSE_GRACE_MS, this.ws));
-    this.timer?.unref();
+    // Any auth deadline or token expiry has nothing left to do: the forced close replaces it.
+    this.shared.deadlines.arm(this, CLOSE_GRACE_MS);
   }
 
-  /** Releases subscriptions and timers once the socket is closed. */
+  /** Releases subscriptions and the deadline once the socket is closed. */
   dispose(): void {
-    this.setTimer(null);
+    this.shared.deadlines.clear(this);
     this.subscriptions?.clear();
     this.outbox = null; // nothing more to send: a flush tick still due finds this session idle
   }
@@ -255,9 +259,15 @@ export class Session implements RateState, OutboxSink, SocketEvents {
     this.shared.closed(this, code);
   }
 
-  /** Auth deadline: closes with 4500 unless the peer has authenticated by now. */
-  authDeadlinePassed(): void {
-    if (this.grant === null) this.close(CloseCode.AuthTimeout, 'auth deadline passed');
+  /**
+   * Its deadline has passed (called by the gateway's Deadlines). Closing: the peer did not finish
+   * the close handshake in time, its socket is destroyed. Not authenticated: the auth deadline,
+   * closes with 4500. Else the token's expiry.
+   */
+  deadlinePassed(): void {
+    if (this.closeCode !== null) this.ws.terminate();
+    else if (this.grant === null) this.close(CloseCode.AuthTimeout, 'auth deadline passed');
+    else this.expireToken();
   }
 
   /** Handles `message` after the frames before it; drops the chain once it has run dry. */
@@ -322,31 +332,13 @@ export class Session implements RateState, OutboxSink, SocketEvents {
   /** Closes with 4004 when the token expires without a refresh. */
   armExpiry(): void {
     if (this.closeCode !== null || this.grant === null) return;
-    const delay = Math.min(Math.max(0, this.grant.expiresAt - Date.now()), MAX_TIMER_MS);
-    this.setTimer(setTimeout(tokenTimerFired, delay, this));
+    this.shared.deadlines.arm(this, this.grant.expiresAt - Date.now());
   }
 
-  /** Token timer: closes with 4004 if the token has expired, else re-arms (lifetimes past setTimeout's limit). */
-  expireToken(): void {
+  /** Token deadline: closes with 4004 if the token has expired, else re-arms (the wall clock may have moved). */
+  private expireToken(): void {
     if (this.grant === null || Date.now() < this.grant.expiresAt) return this.armExpiry();
     this.sendError(ErrorCode.TokenExpired, 'token expired; reconnect with a fresh token');
     this.close(CloseCode.TokenExpired, 'token expired');
   }
-
-  private setTimer(timer: NodeJS.Timeout | null): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = timer;
-  }
-}
-
-function authDeadlinePassed(session: Session): void {
-  session.authDeadlinePassed();
-}
-
-function tokenTimerFired(session: Session): void {
-  session.expireToken();
-}
-
-function terminate(ws: WebSocket): void {
-  ws.terminate();
 }
