@@ -68,6 +68,7 @@ test('a backend of one\'s own whose envelopes carry no stored JSON: both answers
   const plain = (envelope: Envelope): Envelope => ({ channel: envelope.channel, seq: envelope.seq, data: envelope.data });
   const backend = Object.create(inner, {
     latest: { value: async (channel: string) => { const envelope = await inner.latest(channel); return envelope && plain(envelope); } },
+    latestMany: { value: async (channels: readonly string[]) => (await inner.latestMany!(channels)).map((envelope) => envelope && plain(envelope)) },
     history: { value: async (channel: string, limit: number) => (await inner.history!(channel, limit)).map(plain) },
   }) as ChannelBackend;
   const relay = await startRelay({ backend });

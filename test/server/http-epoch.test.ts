@@ -104,6 +104,7 @@ test('when the epoch changes during the read, both endpoints answer 503 instead 
   const backend = Object.create(inner, {
     epoch: { get: () => `run-${reads}` },
     latest: { value: async (channel: string) => (reads++, inner.latest(channel)) },
+    latestMany: { value: async (channels: readonly string[]) => (reads++, inner.latestMany!(channels)) },
     history: { value: async (channel: string, limit: number) => (reads++, inner.history!(channel, limit)) },
   }) as ChannelBackend;
   const relay = await startRelay({ backend });
@@ -113,6 +114,41 @@ test('when the epoch changes during the read, both endpoints answer 503 instead 
       assert.equal(answer.status, 503);
       assert.equal(typeof (answer.body as unknown as { error: unknown }).error, 'string');
     }
+    assert.equal(reads, 2, 'the snapshot is one latestMany read, the history one history read');
+  } finally {
+    await relay.close();
+    await inner.close();
+  }
+});
+
+test('a backend of one\'s own without latestMany: the snapshot reads latest per channel, and an epoch change during those reads is a 503 too', async () => {
+  const inner = createMemoryBackend();
+  let reads = 0;
+  let epoch = 'run-a';
+  let startOverAt: string | null = null; // the channel whose read finds the numbering started over
+  const backend = Object.create(inner, {
+    epoch: { get: () => epoch },
+    latestMany: { value: undefined },
+    latest: {
+      value: async (channel: string) => {
+        reads++;
+        if (channel === startOverAt) epoch = 'run-b';
+        return inner.latest(channel);
+      },
+    },
+  }) as ChannelBackend;
+  const relay = await startRelay({ backend });
+  try {
+    await inner.publish('price:EP', tick('EP', 1));
+    const url = `${relay.httpUrl}/v1/snapshot?channels=price:EP,price:NONE`;
+    const steady = await getJson<SnapshotBody>(url);
+    assert.equal(steady.status, 200);
+    assert.deepEqual([steady.body.epoch, steady.body.channels['price:EP']?.seq, steady.body.channels['price:NONE']], ['run-a', 1, null]);
+    assert.equal(reads, 2, 'one latest() per channel asked');
+    // The numbering starts over between the two channels' reads.
+    startOverAt = 'price:NONE';
+    const moved = await getJson<SnapshotBody>(url);
+    assert.equal(moved.status, 503);
   } finally {
     await relay.close();
     await inner.close();

@@ -3,7 +3,7 @@
 // bus can get text past the data object into that JSON. No Redis needed: these are the texts it carries.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { envelopeText, parseEnvelope } from '../../src/server/backend/redis-envelopes.js';
+import { envelopeText, KnownEnvelopes, parseEnvelope } from '../../src/server/backend/redis-envelopes.js';
 import type { Envelope } from '../../src/server/backend/types.js';
 import { asRead, TRICKY_DATA } from './tricky-data.js';
 
@@ -88,4 +88,40 @@ test('envelopeText writes the script layout back, from the stored data JSON, nev
   assert.equal(envelopeText(parsed), scriptText('price:X', 9, data));
   assert.equal(envelopeText({ channel: 'price:X', seq: 9, data }), scriptText('price:X', 9, data));
   assert.deepEqual(parseEnvelope(envelopeText(parsed)), parsed);
+});
+
+test('readLast: the last value read again as the same text is the same answer; any other text is read afresh', () => {
+  const known = new KnownEnvelopes(10);
+  const first = scriptText('price:K', 1, { price: 1 });
+  const read = known.readLast('price:K', first);
+  assert.deepEqual([read?.seq, read?.dataJson], [1, '{"price":1}']);
+  assert.equal(known.readLast('price:K', first), read, 'the same text: the envelope read before');
+  assert.equal(known.get('price:K'), read, 'remembered for reads while Redis is away');
+
+  // A newer value, and a value in another spelling of the same seq: each read as it is now.
+  const second = known.readLast('price:K', scriptText('price:K', 2, { price: 2 }));
+  assert.deepEqual([second?.seq, second?.data], [2, { price: 2 }]);
+  const respelled = known.readLast('price:K', JSON.stringify({ seq: 2, channel: 'price:K', data: { price: 2 } }));
+  assert.deepEqual([respelled?.seq, respelled?.data, respelled?.dataJson], [2, { price: 2 }, undefined]);
+
+  // Malformed text: null, and what the node remembers stays.
+  assert.equal(known.readLast('price:K', '{"channel":"price:K","seq":3,"data":{"price":3}} trailing'), null);
+  assert.equal(known.readLast('price:K', null), null);
+  assert.equal(known.get('price:K')?.seq, 2);
+});
+
+test('readLast: a value with the seq the node remembers from elsewhere (its own publish) is answered as Redis holds it', () => {
+  const known = new KnownEnvelopes(10);
+  const own: Envelope = { channel: 'price:S', seq: 7, data: { price: 70 }, dataJson: '{"price":70}' };
+  known.note(own);
+  // Redis holds another value under seq 7 (another node published it while Redis had lost this one).
+  const text = scriptText('price:S', 7, { price: 71 });
+  const read = known.readLast('price:S', text);
+  assert.deepEqual(read?.data, { price: 71 });
+  assert.equal(known.get('price:S'), read, 'the value Redis holds is the one remembered');
+  assert.equal(known.readLast('price:S', text), read);
+  // An older seq read late never replaces a newer remembered one, but is answered as read.
+  const older = known.readLast('price:S', scriptText('price:S', 6, { price: 60 }));
+  assert.equal(older?.seq, 6);
+  assert.equal(known.get('price:S')?.seq, 7);
 });

@@ -104,6 +104,13 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
       return state ? latestOf(channel, state) : null;
     },
 
+    async latestMany(names: readonly string[]): Promise<Array<Envelope | null>> {
+      return names.map((channel) => {
+        const state = channels.get(channel);
+        return state ? latestOf(channel, state) : null;
+      });
+    },
+
     async recover(channel: string, since: number): Promise<Recovery> {
       const state = channels.get(channel);
       if (!state) return since > 0 ? { recovered: false, updates: [], latest: null } : { recovered: true, updates: [], latest: null };

@@ -18,7 +18,7 @@ import { BackendUnavailableError, type BackendHealth, type ChannelBackend, type 
 import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
 import { createConnections, waitReady } from './redis-connection.js';
 import { createRedisLeadership } from './redis-leadership.js';
-import { createRedisScripts } from './redis-script-commands.js';
+import { createRedisScripts, UNREADABLE } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
 import { WatchedChannel } from './redis-watched-channel.js';
 
@@ -49,6 +49,8 @@ export interface RedisBackendOptions {
 }
 
 const RETRY_CHECK_MS = 1_000;
+/** Channels per latest-values script: one call stays short for Redis, which runs nothing else meanwhile. */
+const LATEST_BATCH = 1_000;
 
 /**
  * Connects to Redis and returns a backend shared by every relay node using the same Redis and
@@ -208,12 +210,30 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     async latest(channel: string): Promise<Envelope | null> {
       if (!isReady(command)) return known.get(channel);
       try {
-        const envelope = parseEnvelope(await command.hget(channelKeys(prefix, channel).meta, 'last'));
-        known.note(envelope);
-        return envelope;
+        return known.readLast(channel, await command.hget(channelKeys(prefix, channel).meta, 'last'));
       } catch {
         return known.get(channel);
       }
+    },
+
+    async latestMany(channels: readonly string[]): Promise<Array<Envelope | null>> {
+      const fromKnown = (): Array<Envelope | null> => channels.map((channel) => known.get(channel));
+      if (channels.length === 0) return [];
+      if (!isReady(command)) return fromKnown();
+      const batches: Array<Promise<Array<string | null | typeof UNREADABLE>>> = [];
+      for (let start = 0; start < channels.length; start += LATEST_BATCH) {
+        batches.push(scripts.latestMany(channels.slice(start, start + LATEST_BATCH).map((channel) => channelKeys(prefix, channel).meta)));
+      }
+      let texts: Array<string | null | typeof UNREADABLE>;
+      try {
+        texts = (await Promise.all(batches)).flat();
+      } catch {
+        return fromKnown(); // as `latest` does when its read fails
+      }
+      return channels.map((channel, index) => {
+        const text = texts[index];
+        return text === UNREADABLE ? known.get(channel) : known.readLast(channel, text);
+      });
     },
 
     async recover(channel: string, since: number): Promise<Recovery> {

@@ -76,6 +76,8 @@ export function envelopeText(envelope: Envelope): string {
  */
 export class KnownEnvelopes {
   private readonly byChannel = new Map<string, Envelope>();
+  /** The text a remembered envelope was parsed from, when it was read as a channel's last value. */
+  private readonly lastTexts = new WeakMap<Envelope, string>();
 
   /** @param capacity most channels remembered; a bound, so that many short-lived channels cannot grow memory. */
   constructor(private readonly capacity: number) {}
@@ -91,6 +93,24 @@ export class KnownEnvelopes {
       const oldest = this.byChannel.keys().next().value as string;
       this.byChannel.delete(oldest);
     }
+  }
+
+  /**
+   * `text`, a channel's last value as read from Redis, as an envelope (null when malformed), and
+   * remembered like `note`. Polls read the same last value again and again until the channel's next
+   * update: when `text` is exactly the text the remembered envelope was parsed from, that envelope
+   * is the answer, without parsing and checking the text again.
+   */
+  readLast(channel: string, text: unknown): Envelope | null {
+    const current = this.byChannel.get(channel);
+    if (current !== undefined && typeof text === 'string' && this.lastTexts.get(current) === text) return current;
+    const envelope = parseEnvelope(text);
+    if (!envelope) return null;
+    // The same seq as remembered (e.g. this node's own publish): keep the one read, whose text is known.
+    if (current !== undefined && envelope.channel === channel && envelope.seq === current.seq) this.byChannel.set(channel, envelope);
+    else this.note(envelope);
+    if (this.byChannel.get(envelope.channel) === envelope) this.lastTexts.set(envelope, text as string);
+    return envelope;
   }
 
   /** The newest known envelope of `channel`, or null. */

@@ -6,13 +6,14 @@ import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import type { Envelope, Recovery } from './types.js';
 import { envelopeText, parseEnvelope } from './redis-envelopes.js';
-import { PUBLISH_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
+import { LATEST_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
 interface DefinedScripts {
   mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number, historyTtlMs: number): Promise<string>;
   mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
   mpRestore(meta: string, hist: string, envelopeJson: string, seq: number, historyTtlMs: number): Promise<number>;
+  mpLatestMany(numberOfKeys: number, ...metaKeys: string[]): Promise<Array<string | number | null>>;
 }
 
 /** The backend's atomic operations on one channel. */
@@ -23,7 +24,15 @@ export interface RedisScripts {
   recover(keys: ChannelKeys, since: number): Promise<Recovery>;
   /** Puts `envelope` back as last value when Redis is behind it; resolves true when it did. */
   restore(keys: ChannelKeys, envelope: Envelope): Promise<boolean>;
+  /**
+   * The `last` envelope text of each meta key, in order, in one command: null when the channel has
+   * none, `UNREADABLE` when its key is not a hash. Call with at least one key.
+   */
+  latestMany(metaKeys: string[]): Promise<Array<string | null | typeof UNREADABLE>>;
 }
+
+/** A `latestMany` entry whose key Redis could not read (a foreign value under the prefix). */
+export const UNREADABLE = Symbol('unreadable');
 
 /**
  * Registers the scripts on `redis` (the command connection). A channel's history list expires
@@ -33,6 +42,7 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
   redis.defineCommand('mpPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
   redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
   redis.defineCommand('mpRestore', { numberOfKeys: 2, lua: RESTORE_SCRIPT });
+  redis.defineCommand('mpLatestMany', { lua: LATEST_MANY_SCRIPT }); // key count passed per call
   const scripts = redis as unknown as DefinedScripts;
 
   return {
@@ -62,6 +72,12 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
 
     async restore(keys, envelope) {
       return (await scripts.mpRestore(keys.meta, keys.hist, envelopeText(envelope), envelope.seq, historyTtlMs)) === 1;
+    },
+
+    async latestMany(metaKeys) {
+      const reply = await scripts.mpLatestMany(metaKeys.length, ...metaKeys);
+      if (!Array.isArray(reply) || reply.length !== metaKeys.length) throw new Error('Redis returned a malformed latest-values reply');
+      return reply.map((entry) => (typeof entry === 'string' || entry === null ? entry : UNREADABLE));
     },
   };
 }

@@ -10,8 +10,10 @@
  *   goes on where it was)
  * - `mp:bus:C`    — the pub/sub channel every envelope of `C` is PUBLISHed on
  *
- * The `{C}` hash tag keeps both keys of a channel in one slot, so the scripts stay valid on a
- * Redis Cluster as well as on a single server.
+ * The `{C}` hash tag keeps both keys of a channel in one slot, so the per-channel scripts stay
+ * valid on a Redis Cluster as well as on a single server. The latest-values script reads many
+ * channels, so many slots: on a Cluster (not supported by the client setup yet) it would have to be
+ * called once per slot's channels.
  */
 
 /** Redis names of one channel's keys and bus. */
@@ -86,6 +88,23 @@ local len = redis.call('LLEN', KEYS[2])
 local first = seq - len + 1
 if since + 1 < first then return {seq, last, 0, {}} end
 return {seq, last, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
+`;
+
+/**
+ * Latest values of many channels in one round trip. KEYS: the channels' meta hashes. Returns one
+ * entry per key, in order: the `last` envelope (JSON), nil for a channel without one, or 0 when
+ * that key could not be read (not a hash: a foreign write), so the node answers that channel from
+ * what it knows, as a failed single read would. One script rather than N HGETs: one command for
+ * ioredis to build and one reply to parse, and every value from the same instant.
+ */
+export const LATEST_MANY_SCRIPT = `
+local out = {}
+for i = 1, #KEYS do
+  local last = redis.pcall('HGET', KEYS[i], 'last')
+  if type(last) == 'table' then last = 0 end
+  out[i] = last
+end
+return out
 `;
 
 /**

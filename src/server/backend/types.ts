@@ -72,6 +72,13 @@ export interface ChannelBackend {
   publish(channel: string, data: ChannelData): Promise<Envelope>;
   /** Latest value of a channel, or null when it has none. */
   latest(channel: string): Promise<Envelope | null>;
+  /**
+   * Latest values of several channels, in the order given (null for each channel without one):
+   * what `latest` answers for each, read in one go (the Redis backend: one round trip, not one per
+   * channel). Serves `/v1/snapshot`. Optional for backends of your own: `readLatest`
+   * (latest-values.ts) then calls `latest` per channel.
+   */
+  latestMany?(channels: readonly string[]): Promise<Array<Envelope | null>>;
   /** Updates after `since`, when history still holds them all. */
   recover(channel: string, since: number): Promise<Recovery>;
   /**
