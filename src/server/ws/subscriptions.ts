@@ -11,7 +11,7 @@
  * is being read also has a Loading entry, in a map that exists only while some read is outstanding.
  */
 import { ErrorCode } from '../../protocol/index.js';
-import type { Envelope, Recovery } from '../backend/types.js';
+import type { ChannelBackend, Envelope, Recovery } from '../backend/types.js';
 import { ChannelSeqs } from './channel-seqs.js';
 import { Delivery, snapshotText } from './delivery.js';
 import type { Outbox } from './outbox.js';
@@ -84,16 +84,8 @@ export class Subscriptions extends ChannelSeqs {
     const { backend } = ctx;
     this.owner.sendNow(backend.epoch === undefined ? { type: 'ack', id } : { type: 'ack', id, epoch: backend.epoch });
     const foreign = epoch !== undefined && backend.epoch !== undefined && epoch !== backend.epoch;
-    const answers = await Promise.all(
-      accepted.map(({ channel }): Promise<Recovery | Envelope | null | Error> => {
-        const from = since?.[channel];
-        const read =
-          from === undefined ? backend.latest(channel)
-          : foreign ? backend.latest(channel).then((latest): Recovery => ({ recovered: false, updates: [], latest }))
-          : backend.recover(channel, from);
-        return read.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-      }),
-    );
+    // Issued now, in this tick: after hub.add has set every channel's watch baseline (see readAnswers).
+    const answers = await readAnswers(backend, accepted.map(({ channel }) => channel), since, foreign);
     accepted.forEach(({ channel, load }, index) => {
       // Unsubscribed or resubscribed while the backend was read: that newer request decides.
       if (this.loading?.get(channel) !== load) return;
@@ -183,5 +175,63 @@ export class Subscriptions extends ChannelSeqs {
 
   private doneLoading(channel: string): void {
     if (this.loading?.delete(channel) && this.loading.size === 0) this.loading = null;
+  }
+}
+
+/** What the backend answered for one channel of a subscribe, or the error its read failed with. */
+type Answer = Recovery | Envelope | null | Error;
+
+/**
+ * The backend reads of one subscribe frame: one answer per channel, in the order given.
+ *
+ * The channels that need their last value — no `since`, or a `since` of another epoch (then
+ * answered as a `recovered: false` recovery) — are read together, in one backend call
+ * (`latestMany`: one Redis round trip for all of them, not one per channel); a `since` of this
+ * epoch is a `recover` of its own. Every read is issued before this returns, in the caller's tick
+ * (the per-channel fallback of a failed batch later still): after the hub started watching each
+ * channel (its baseline read), so that nothing published can fall between that baseline and the
+ * snapshot.
+ */
+function readAnswers(backend: ChannelBackend, channels: readonly string[], since: Record<string, number> | undefined, foreign: boolean): Promise<Answer[]> {
+  const needsLatest = (channel: string): boolean => foreign || since?.[channel] === undefined;
+  const latestValues = readLatestEach(backend, channels.filter(needsLatest));
+  const recoveries = channels.map((channel) => {
+    const from = since?.[channel];
+    return needsLatest(channel) || from === undefined ? undefined : settle(() => backend.recover(channel, from));
+  });
+  return Promise.all([latestValues, Promise.all(recoveries)]).then(([values, recovered]) => {
+    let next = 0;
+    return channels.map((channel, index): Answer => {
+      if (!needsLatest(channel)) return recovered[index] ?? null;
+      const value = values[next++] ?? null;
+      // A `since` of another run: its latest value, as a recovery that could not be made.
+      if (value instanceof Error || since?.[channel] === undefined) return value;
+      return { recovered: false, updates: [], latest: value };
+    });
+  });
+}
+
+/**
+ * The last values of `channels`, in order, each a value or the error its read failed with. One
+ * backend call (`latestMany`) when the backend has it; when it has not (a backend of one's own), or
+ * that call fails as a whole, one `latest` per channel, so that a channel that cannot be read gets
+ * its own error and the others their values. (Not `readLatest`, whose per-channel fallback fails
+ * every channel when one fails.)
+ */
+async function readLatestEach(backend: ChannelBackend, channels: readonly string[]): Promise<Array<Envelope | null | Error>> {
+  if (channels.length === 0) return [];
+  if (typeof backend.latestMany === 'function') {
+    const values = await settle(() => backend.latestMany!(channels));
+    if (Array.isArray(values) && values.length === channels.length) return values;
+  }
+  return Promise.all(channels.map((channel) => settle(() => backend.latest(channel))));
+}
+
+/** What `read` resolves with, or the error it failed with (thrown at once or rejected). */
+async function settle<T>(read: () => Promise<T>): Promise<T | Error> {
+  try {
+    return await read();
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
 }

@@ -1,0 +1,152 @@
+/**
+ * A WebSocket `subscribe` of many channels on the Redis backend: the channels' last values are
+ * read in one Redis command (the latest-values script), not one HGET per channel, and every
+ * channel still gets its correct snapshot and continues with no gap while publishes land during
+ * the subscribe. Two relay nodes on one real redis-server; MONITOR shows what a node sends.
+ */
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../src/protocol/index.js';
+import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
+import { LATEST_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
+import type { ChannelBackend } from '../../src/server/backend/types.js';
+import { createRelay, type Relay } from '../../src/server/relay.js';
+import { SKIP_REASON, useRedisServer } from './redis-server.js';
+import { quietLogger, range, uniquePrefix, waitFor } from './helpers.js';
+import { openClient, type ClusterClient } from './ws-client.js';
+
+if (SKIP_REASON) console.log(`# skipping Redis subscribe tests: ${SKIP_REASON}`);
+
+const tick = (symbol: string, price: number) => ({ symbol, price, ts: 1_700_000_000_000 + price });
+const LATEST_MANY_SHA = createHash('sha1').update(LATEST_MANY_SCRIPT).digest('hex');
+
+interface Seen {
+  args: string[];
+  source: string;
+}
+
+/** Every command Redis runs while `during` runs (a marker ECHO closes the window), Lua's own excepted. */
+async function commandsDuring(url: string, raw: Redis, during: () => Promise<void>): Promise<Seen[]> {
+  const watcher = new Redis(url);
+  const monitor = await watcher.monitor(); // a connection of its own
+  const seen: Seen[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ args: args.map(String), source }));
+  try {
+    await during();
+    const marker = `end-of-subscribe-${Date.now()}`;
+    await raw.echo(marker);
+    await waitFor('the marker on MONITOR', () => seen.some((entry) => entry.args[1] === marker));
+    return seen.filter((entry) => entry.source !== 'lua' && entry.args[1] !== marker);
+  } finally {
+    monitor.disconnect();
+    await watcher.quit();
+  }
+}
+
+const isLatestManyCall = (entry: Seen) => entry.args[0]?.toLowerCase() === 'evalsha' && entry.args[1] === LATEST_MANY_SHA;
+const isLastValueHget = (entry: Seen) => entry.args[0]?.toLowerCase() === 'hget' && entry.args[2] === 'last';
+const snapshotsOf = (received: ServerMessage[]) => received.filter((m): m is SnapshotMessage => m.type === 'snapshot');
+
+describe('WebSocket subscribe of many channels on Redis', { skip: SKIP_REASON }, () => {
+  const { redis, open } = useRedisServer();
+  let prefix: string;
+  let backends: ChannelBackend[];
+  let nodes: Relay[];
+  let raw: Redis;
+  const clients: ClusterClient[] = [];
+
+  before(async () => {
+    prefix = uniquePrefix();
+    backends = await Promise.all([0, 1].map(() => createRedisBackend({ url: redis.url, keyPrefix: prefix, logger: quietLogger() })));
+    nodes = await Promise.all(backends.map((backend) => createRelay({ port: 0, host: '127.0.0.1', backend, simulate: false, quiet: true })));
+    open.push(...nodes, ...backends); // relays first: they do not close backends passed in
+    raw = new Redis(redis.url);
+    await raw.script('LOAD', LATEST_MANY_SCRIPT); // so that a call is one EVALSHA (no NOSCRIPT, then EVAL)
+  });
+  after(async () => {
+    await Promise.all(clients.map((client) => client.close()));
+    await raw?.quit();
+  });
+
+  async function client(relay: Relay): Promise<ClusterClient> {
+    const opened = await openClient(relay.wsUrl);
+    clients.push(opened);
+    return opened;
+  }
+
+  /** `count` channels published on node A, channel i with i + 1 updates; what their snapshots must say. */
+  async function publishChannels(name: string, count: number): Promise<{ channels: string[]; expected: Array<[string, number, number]> }> {
+    const channels = Array.from({ length: count }, (_, i) => `price:${name}${i}`);
+    for (const [i, channel] of channels.entries()) {
+      for (let k = 1; k <= i + 1; k++) await nodes[0]!.publish(channel, tick(`${name}${i}`, i * 100 + k));
+    }
+    return { channels, expected: channels.map((channel, i) => [channel, i + 1, i * 100 + i + 1]) };
+  }
+
+  test('a node already watching the channels: one subscribe of 10 is one Redis command, and 10 correct snapshots', async () => {
+    const { channels, expected } = await publishChannels('W', 10);
+    const first = await client(nodes[1]!); // node B starts watching the 10 channels
+    first.subscribe(1, channels);
+    await waitFor('the first client\'s 10 snapshots', () => snapshotsOf(first.received).length === 10);
+    await nodes[0]!.publish(channels[0]!, tick('W0', 1)); // through pub/sub: B's watch of the channels is live
+    await first.next('the update', (m) => m.type === 'update' && m.channel === channels[0]);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // B's catch-up reads after SUBSCRIBE are done
+
+    const second = await client(nodes[1]!);
+    const commands = await commandsDuring(redis.url, raw, async () => {
+      second.subscribe(2, channels);
+      await waitFor('the second client\'s 10 snapshots', () => snapshotsOf(second.received).length === 10);
+    });
+    assert.deepEqual(commands.map((entry) => entry.args[0]?.toLowerCase()), ['evalsha'], 'one command for 10 channels');
+    assert.ok(isLatestManyCall(commands[0]!), 'the latest-values script');
+    assert.deepEqual(commands[0]!.args.slice(2), ['10', ...channels.map((channel) => `${prefix}{${channel}}:meta`)]);
+    expected[0] = [channels[0]!, 2, 1]; // the update above
+    assert.deepEqual(snapshotsOf(second.received).map((m) => [m.channel, m.seq, (m.data as { price: number }).price]), expected);
+    assert.equal(second.received[0]?.type, 'ack', 'the ack first');
+  });
+
+  test('channels no node watched yet: their last values are still one script call (no HGET of a last value), after each watch\'s baseline', async () => {
+    const { channels, expected } = await publishChannels('F', 10);
+    const fresh = await client(nodes[1]!);
+    const commands = await commandsDuring(redis.url, raw, async () => {
+      fresh.subscribe(1, channels);
+      await waitFor('10 snapshots', () => snapshotsOf(fresh.received).length === 10);
+    });
+    const fromB = commands.filter((entry) => entry.args.slice(1).some((arg) => channels.some((channel) => arg.includes(`{${channel}}`))));
+    assert.equal(fromB.filter(isLatestManyCall).length, 1, 'one latest-values call');
+    assert.equal(fromB.filter(isLastValueHget).length, 0, 'no last value read on its own');
+    // Each watch reads its baseline (the channel's seq) before the snapshot read, on the same connection.
+    const latestAt = fromB.findIndex(isLatestManyCall);
+    const baselines = fromB.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.args[0]?.toLowerCase() === 'hget' && entry.args[2] === 'seq');
+    assert.equal(baselines.length, 10);
+    assert.ok(baselines.every(({ index }) => index < latestAt), 'every baseline before the snapshot read');
+    assert.deepEqual(snapshotsOf(fresh.received).map((m) => [m.channel, m.seq, (m.data as { price: number }).price]), expected);
+  });
+
+  test('publishes landing on node A while 10 channels are subscribed on node B: each continues from its snapshot with no gap and no duplicate', async () => {
+    const channels = Array.from({ length: 10 }, (_, i) => `price:L${i}`);
+    for (const [i, channel] of channels.entries()) await nodes[0]!.publish(channel, tick(`L${i}`, 1));
+    let publishing = true;
+    const publisher = (async () => {
+      for (let round = 2; publishing || round <= 12; round++) {
+        await Promise.all(channels.map((channel, i) => nodes[0]!.publish(channel, tick(`L${i}`, round))));
+      }
+    })();
+    const live = await client(nodes[1]!);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    live.subscribe(1, channels);
+    await waitFor('10 snapshots', () => snapshotsOf(live.received).length === 10);
+    publishing = false;
+    await publisher;
+    const last = await backends[0]!.latestMany!(channels);
+    for (const [i, channel] of channels.entries()) {
+      await live.next(`${channel} up to ${last[i]!.seq}`, (m) => m.type === 'update' && m.channel === channel && m.seq === last[i]!.seq);
+      const seqs = live.received
+        .filter((m): m is SnapshotMessage | UpdateMessage => (m.type === 'snapshot' || m.type === 'update') && m.channel === channel)
+        .map((m) => m.seq);
+      assert.deepEqual(seqs, range(seqs[0]!, last[i]!.seq), `${channel}: snapshot, then every update once`);
+    }
+  });
+});
