@@ -125,3 +125,17 @@ test('readLast: a value with the seq the node remembers from elsewhere (its own 
   assert.equal(older?.seq, 6);
   assert.equal(known.get('price:S')?.seq, 7);
 });
+
+test('a read for a known channel refuses an envelope that names another channel (a misplaced or foreign write)', () => {
+  const text = scriptText('price:ETH-USD', 9, { price: 2 });
+  assert.equal(parseEnvelope(text, 'price:BTC-USD'), null);
+  assert.equal(parseEnvelope(JSON.stringify({ seq: 9, channel: 'price:ETH-USD', data: { price: 2 } }), 'price:BTC-USD'), null, 'in any layout');
+  assert.equal(parseEnvelope(text, 'price:ETH-USD')?.seq, 9, 'its own channel is read as before');
+
+  const known = new KnownEnvelopes(10);
+  known.note({ channel: 'price:BTC-USD', seq: 3, data: { price: 1 } });
+  assert.equal(known.readLast('price:BTC-USD', text), null, 'unreadable, as a malformed value is');
+  assert.equal(known.readLast('price:BTC-USD', text), null, 'also when read again');
+  assert.equal(known.get('price:ETH-USD'), null, 'nothing remembered for the channel it names');
+  assert.equal(known.seq('price:BTC-USD'), 3, 'nor for the channel it was read for');
+});

@@ -2,7 +2,7 @@
  * Envelopes as the Redis backend reads them back (JSON from Redis, never trusted blindly), and the
  * node's bounded memory of the newest envelope it has seen per channel.
  */
-import type { Envelope } from './types.js';
+import type { Envelope, Recovery } from './types.js';
 
 /**
  * The head of an envelope as the publish script writes it, up to its data:
@@ -18,10 +18,14 @@ const ENVELOPE_HEAD = /^\{"channel":("(?:[^"\\]|\\.)*"),"seq":([1-9][0-9]{0,15})
  * serializing the data again. The text is only trusted after JSON.parse accepted it as one whole
  * value, a JSON object: nothing around it can leak into a frame. Anything else that is valid JSON
  * (other field order, spaces, extra fields) is read as before, without `dataJson`.
+ *
+ * `channel`: the channel whose key the text was read from. An envelope naming another channel is
+ * then malformed too (null): a foreign or misplaced write must not be served as this channel's.
  */
-export function parseEnvelope(text: unknown): Envelope | null {
+export function parseEnvelope(text: unknown, channel?: string): Envelope | null {
   if (typeof text !== 'string') return null;
-  return parseScriptLayout(text) ?? parseAnyLayout(text);
+  const envelope = parseScriptLayout(text) ?? parseAnyLayout(text);
+  return envelope && (channel === undefined || envelope.channel === channel) ? envelope : null;
 }
 
 /** The script's own layout, with `dataJson`; null when the text is laid out otherwise (or malformed). */
@@ -96,26 +100,35 @@ export class KnownEnvelopes {
   }
 
   /**
-   * `text`, a channel's last value as read from Redis, as an envelope (null when malformed), and
-   * remembered like `note`. Polls read the same last value again and again until the channel's next
+   * `text`, a channel's last value as read from Redis, as an envelope (null when malformed or
+   * when it names another channel than `channel`), and remembered like `note`. Polls read the same last value again and again until the channel's next
    * update: when `text` is exactly the text the remembered envelope was parsed from, that envelope
    * is the answer, without parsing and checking the text again.
    */
   readLast(channel: string, text: unknown): Envelope | null {
     const current = this.byChannel.get(channel);
     if (current !== undefined && typeof text === 'string' && this.lastTexts.get(current) === text) return current;
-    const envelope = parseEnvelope(text);
+    const envelope = parseEnvelope(text, channel);
     if (!envelope) return null;
     // The same seq as remembered (e.g. this node's own publish): keep the one read, whose text is known.
-    if (current !== undefined && envelope.channel === channel && envelope.seq === current.seq) this.byChannel.set(channel, envelope);
+    if (current !== undefined && envelope.seq === current.seq) this.byChannel.set(channel, envelope);
     else this.note(envelope);
-    if (this.byChannel.get(envelope.channel) === envelope) this.lastTexts.set(envelope, text as string);
+    if (this.byChannel.get(channel) === envelope) this.lastTexts.set(envelope, text as string);
     return envelope;
   }
 
   /** The newest known envelope of `channel`, or null. */
   get(channel: string): Envelope | null {
     return this.byChannel.get(channel) ?? null;
+  }
+
+  /**
+   * The answer to a `since` request from what this node saw, for when Redis cannot answer it: a
+   * client at or ahead of the known seq keeps its state; one behind it gets the known latest value.
+   */
+  recovery(channel: string, since: number): Recovery {
+    const latest = this.get(channel);
+    return { recovered: since >= (latest?.seq ?? 0), updates: [], latest };
   }
 
   /** Highest known seq of `channel` (0 when unknown). */
