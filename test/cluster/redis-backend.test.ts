@@ -153,6 +153,40 @@ describe('Redis backend: two nodes', { skip: SKIP_REASON }, () => {
     assert.equal((await b.recover('price:XRP-USD', 99)).recovered, false, 'a since ahead of the channel is a reset');
   });
 
+  test('recoverMany answers what recover answers for each channel, in order, in one go (trimmed, current, ahead, empty, foreign)', async () => {
+    const { a, b, options } = await twoNodes({ historySize: 5 });
+    for (let i = 1; i <= 12; i++) await a.publish('price:M1', { symbol: 'M1', price: i, ts: i });
+    for (let i = 1; i <= 3; i++) await a.publish('price:M2', { symbol: 'M2', price: i, ts: i });
+    const raw = new Redis(redis.url);
+    await raw.set(`${options.keyPrefix}{price:FOREIGN}:meta`, 'not a hash'); // a foreign write under the prefix
+    await raw.hset(`${options.keyPrefix}{price:MOVED}:meta`, 'seq', 4, 'last', '{"channel":"price:M2","seq":4,"data":{"price":9}}');
+    await raw.quit();
+    const requests = [
+      { channel: 'price:M1', since: 3 }, // trimmed away: not recovered, latest
+      { channel: 'price:M1', since: 7 }, // 8…12 recovered
+      { channel: 'price:M2', since: 3 }, // current: recovered, nothing missed
+      { channel: 'price:M2', since: 0 }, // all of it
+      { channel: 'price:M2', since: 99 }, // ahead: a reset
+      { channel: 'price:NONE', since: 0 },
+      { channel: 'price:NONE', since: 4 },
+      { channel: 'price:FOREIGN', since: 1 }, // unreadable: answered as a failed recover is
+      { channel: 'price:MOVED', since: 1 }, // its last value names another channel: no last value
+    ];
+    const many = await b.recoverMany!(requests);
+    const single = await Promise.all(requests.map(({ channel, since }) => b.recover(channel, since)));
+    assert.deepEqual(many, single);
+    assert.deepEqual(many.map((r) => [r.recovered, r.updates.map((e) => e.seq), r.latest?.seq ?? null]), [
+      [false, [], 12], [true, [8, 9, 10, 11, 12], 12], [true, [], 3], [true, [1, 2, 3], 3], [false, [], 3],
+      [true, [], null], [false, [], null], [true, [], null], [false, [], null],
+    ]);
+    assert.ok(many[1]!.updates.every((e) => e.dataJson === JSON.stringify(e.data)), 'updates keep their data JSON');
+    assert.deepEqual(await b.recoverMany!([]), []);
+    // More channels than one script call takes: still every answer, in order.
+    const wide = Array.from({ length: 2_500 }, (_, i) => ({ channel: i % 2 ? 'price:M2' : 'price:M1', since: i % 2 ? 1 : 10 }));
+    const answers = await b.recoverMany!(wide);
+    assert.deepEqual(answers.map((r) => r.updates.map((e) => e.seq)), wide.map((_, i) => (i % 2 ? [2, 3] : [11, 12])));
+  });
+
   test('unwatch stops deliveries on that node; watching again resumes after the new snapshot', async () => {
     const { a, b, receivedB } = await twoNodes();
     const channel = 'price:DOT-USD';

@@ -2,7 +2,9 @@
  * A WebSocket `subscribe` of many channels on the Redis backend: the channels' last values are
  * read in one Redis command (the latest-values script), not one HGET per channel, and every
  * channel still gets its correct snapshot and continues with no gap while publishes land during
- * the subscribe. Two relay nodes on one real redis-server; MONITOR shows what a node sends.
+ * the subscribe. A resume with `since` (every channel of a reconnecting client) is one Redis command
+ * too (the recover-many script), and brings exactly the missed updates. Two relay nodes on one real
+ * redis-server; MONITOR shows what a node sends.
  */
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +12,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import type { ServerMessage, SnapshotMessage, UpdateMessage } from '../../src/protocol/index.js';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
-import { LATEST_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
+import { LATEST_MANY_SCRIPT, RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend } from '../../src/server/backend/types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
@@ -21,6 +23,7 @@ if (SKIP_REASON) console.log(`# skipping Redis subscribe tests: ${SKIP_REASON}`)
 
 const tick = (symbol: string, price: number) => ({ symbol, price, ts: 1_700_000_000_000 + price });
 const LATEST_MANY_SHA = createHash('sha1').update(LATEST_MANY_SCRIPT).digest('hex');
+const RECOVER_MANY_SHA = createHash('sha1').update(RECOVER_MANY_SCRIPT).digest('hex');
 
 interface Seen {
   args: string[];
@@ -46,6 +49,9 @@ async function commandsDuring(url: string, raw: Redis, during: () => Promise<voi
 }
 
 const isLatestManyCall = (entry: Seen) => entry.args[0]?.toLowerCase() === 'evalsha' && entry.args[1] === LATEST_MANY_SHA;
+/** The recover-many script: EVAL with its text the first time a connection runs it (ioredis), EVALSHA after. */
+const isRecoverManyCall = (entry: Seen) =>
+  (entry.args[0]?.toLowerCase() === 'evalsha' && entry.args[1] === RECOVER_MANY_SHA) || (entry.args[0]?.toLowerCase() === 'eval' && entry.args[1]?.includes('KEYS[2 * i - 1], KEYS[2 * i]') === true); // MONITOR escapes the text
 const isLastValueHget = (entry: Seen) => entry.args[0]?.toLowerCase() === 'hget' && entry.args[2] === 'last';
 const snapshotsOf = (received: ServerMessage[]) => received.filter((m): m is SnapshotMessage => m.type === 'snapshot');
 
@@ -147,6 +153,77 @@ describe('WebSocket subscribe of many channels on Redis', { skip: SKIP_REASON },
         .filter((m): m is SnapshotMessage | UpdateMessage => (m.type === 'snapshot' || m.type === 'update') && m.channel === channel)
         .map((m) => m.seq);
       assert.deepEqual(seqs, range(seqs[0]!, last[i]!.seq), `${channel}: snapshot, then every update once`);
+    }
+  });
+
+  /** Each channel's seqs as the client got them (snapshots and updates), and whether any came as a snapshot. */
+  function streamOf(received: ServerMessage[], channel: string): { seqs: number[]; snapshots: number } {
+    const messages = received.filter((m): m is SnapshotMessage | UpdateMessage => (m.type === 'snapshot' || m.type === 'update') && m.channel === channel);
+    return { seqs: messages.map((m) => m.seq), snapshots: messages.filter((m) => m.type === 'snapshot').length };
+  }
+
+  test('a client resuming 10 channels with since on a node watching them: one Redis command, and exactly the updates it missed', async () => {
+    const channels = Array.from({ length: 10 }, (_, i) => `price:R${i}`);
+    for (const [i, channel] of channels.entries()) for (let k = 1; k <= 3; k++) await nodes[0]!.publish(channel, tick(`R${i}`, k));
+    const keeper = await client(nodes[1]!); // keeps node B watching the channels
+    keeper.subscribe(1, channels);
+    await waitFor('the keeper\'s 10 snapshots', () => snapshotsOf(keeper.received).length === 10);
+    // The client held seq 3 of every channel when its connection dropped; channel i got i + 1 more since.
+    for (const [i, channel] of channels.entries()) for (let k = 0; k <= i; k++) await nodes[0]!.publish(channel, tick(`R${i}`, 10 + k));
+    await waitFor('B to deliver them', () => keeper.received.filter((m) => m.type === 'update').length === 55);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // B's catch-up reads after SUBSCRIBE are done
+
+    const resumed = await client(nodes[1]!);
+    const since = Object.fromEntries(channels.map((channel) => [channel, 3]));
+    const commands = await commandsDuring(redis.url, raw, async () => {
+      resumed.subscribe(2, channels, since); // no epoch: since is taken as this run's
+      await waitFor('every missed update', () => resumed.received.filter((m) => m.type === 'update').length === 55);
+    });
+    assert.equal(commands.length, 1, 'one command for 10 channels');
+    assert.ok(isRecoverManyCall(commands[0]!), 'the recover-many script');
+    assert.deepEqual(commands[0]!.args.slice(2), ['20', ...channels.flatMap((channel) => [`${prefix}{${channel}}:meta`, `${prefix}{${channel}}:hist`]), ...channels.map(() => '3')]);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a duplicate would arrive now
+    for (const [i, channel] of channels.entries()) {
+      assert.deepEqual(streamOf(resumed.received, channel), { seqs: range(4, 4 + i), snapshots: 0 }, channel);
+    }
+    const prices = resumed.received.filter((m): m is UpdateMessage => m.type === 'update' && m.channel === channels[9]).map((m) => (m.data as { price: number }).price);
+    assert.deepEqual(prices, range(10, 19), 'the missed data, in order');
+  });
+
+  test('resuming 10 channels with since on node B while node A publishes to them: one recover-many call after the watch baselines, then every update once, no gap', async () => {
+    const channels = Array.from({ length: 10 }, (_, i) => `price:P${i}`);
+    for (const [i, channel] of channels.entries()) for (let k = 1; k <= 5; k++) await nodes[0]!.publish(channel, tick(`P${i}`, k));
+    const resumed = await client(nodes[1]!); // B watches none of the channels yet
+    const since = Object.fromEntries(channels.map((channel) => [channel, 2]));
+    let last: Array<{ seq: number } | null> = [];
+    // Publishing starts once MONITOR is on (ioredis's monitor can trip over a busy stream while it starts).
+    const commands = await commandsDuring(redis.url, raw, async () => {
+      let publishing = true;
+      let round = 6;
+      const publisher = (async () => {
+        for (; publishing || round <= 16; round++) {
+          await Promise.all(channels.map((channel, i) => nodes[0]!.publish(channel, tick(`P${i}`, round))));
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      resumed.subscribe(1, channels, since);
+      await waitFor('updates from each channel', () => channels.every((channel) => streamOf(resumed.received, channel).seqs.length > 3));
+      publishing = false;
+      await publisher;
+      last = await backends[0]!.latestMany!(channels);
+      for (const [i, channel] of channels.entries()) {
+        await resumed.next(`${channel} up to ${last[i]!.seq}`, (m) => m.type === 'update' && m.channel === channel && m.seq === last[i]!.seq);
+      }
+    });
+    const fromB = commands.filter((entry) => entry.args.slice(1).some((arg) => channels.some((channel) => arg.includes(`{${channel}}`))));
+    const recoverManyAt = fromB.findIndex(isRecoverManyCall);
+    assert.equal(fromB.filter(isRecoverManyCall).length, 1, 'one recover-many call for the 10 channels');
+    const baselines = fromB.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.args[0]?.toLowerCase() === 'hget' && entry.args[2] === 'seq');
+    assert.equal(baselines.length, 10);
+    assert.ok(baselines.every(({ index }) => index < recoverManyAt), 'every baseline before the recovery read');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a duplicate would arrive now
+    for (const [i, channel] of channels.entries()) {
+      assert.deepEqual(streamOf(resumed.received, channel), { seqs: range(3, last[i]!.seq), snapshots: 0 }, `${channel}: every update after since, once`);
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The backend reads behind one `subscribe` frame: the last values it needs are read in one backend
- * call (`latestMany`), and a channel whose read fails still gets its own `error` while the others
+ * call (`latestMany`), its recoveries (`since`) in another (`recoverMany`), and a channel whose read fails still gets its own `error` while the others
  * get their snapshots. Real relay and `ws` clients on 127.0.0.1; the backend is the in-process one,
  * wrapped to count (or fail) its reads.
  */
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ServerMessage } from '../../src/protocol/index.js';
 import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
-import type { ChannelBackend } from '../../src/server/backend/types.js';
+import type { ChannelBackend, RecoverRequest } from '../../src/server/backend/types.js';
 import { connect, startRelay, tick } from './helpers.js';
 
 interface CountingBackend extends ChannelBackend {
@@ -17,9 +17,10 @@ interface CountingBackend extends ChannelBackend {
 }
 
 /**
- * The in-process backend, counting its reads. Reads of `failing` channels fail: `latest` of one of
- * them rejects, and so does a `latestMany` that includes one (a store that fails the whole batch).
- * `batched: false`: no `latestMany` (a backend of one's own that predates it).
+ * The in-process backend, counting its reads. Reads of `failing` channels fail: `latest` or
+ * `recover` of one of them rejects, and so does a `latestMany` or `recoverMany` that includes one
+ * (a store that fails the whole batch). `batched: false`: no `latestMany` nor `recoverMany` (a
+ * backend of one's own that predates them).
  */
 function countingBackend(options: { failing?: string[]; batched?: boolean } = {}): CountingBackend {
   const inner = createMemoryBackend();
@@ -41,6 +42,11 @@ function countingBackend(options: { failing?: string[]; batched?: boolean } = {}
       calls.push(['recover', [channel]]);
       if (failing.has(channel)) throw new Error(`cannot read ${channel}`);
       return inner.recover(channel, since);
+    },
+    recoverMany: options.batched === false ? undefined : async (requests: readonly RecoverRequest[]) => {
+      calls.push(['recoverMany', requests.map(({ channel }) => channel)]);
+      if (requests.some(({ channel }) => failing.has(channel))) throw new Error('batch recover failed');
+      return inner.recoverMany!(requests);
     },
   });
 }
@@ -84,7 +90,7 @@ test('a subscribe of 10 channels reads their last values in one backend call; th
   }
 });
 
-test('with since: those channels are recovered each on their own, the others read together; a since of another epoch is a recovered:false snapshot', async () => {
+test('with since: those channels are recovered together, the others read together; a since of another epoch is a recovered:false snapshot', async () => {
   const backend = countingBackend();
   const relay = await startRelay({ backend });
   try {
@@ -95,7 +101,7 @@ test('with since: those channels are recovered each on their own, the others rea
     await client.waitFor((m) => m.type === 'snapshot' && m.channel === 'price:C');
     const seen = channelMessages(client.received).map((m) => (m.type === 'ack' ? 'ack' : m.type === 'error' ? 'error' : `${m.type} ${m.channel} ${m.seq}`));
     assert.deepEqual(seen, ['ack', 'snapshot price:A 3', 'update price:B 2', 'update price:B 3', 'snapshot price:C 3']);
-    assert.deepEqual(backend.calls, [['latestMany', ['price:A', 'price:C']], ['recover', ['price:B']], ['recover', ['price:D']]]);
+    assert.deepEqual(backend.calls, [['latestMany', ['price:A', 'price:C']], ['recoverMany', ['price:B', 'price:D']]]);
 
     // Another epoch: nothing is recovered; every channel's last value is read in one call.
     backend.calls.length = 0;
@@ -159,6 +165,52 @@ test('a batched read that answers the wrong number of values is not trusted: eac
     await client.waitFor((m) => m.type === 'snapshot' && m.channel === 'price:Q');
     assert.deepEqual(client.received.filter((m) => m.type === 'snapshot').map((m) => m.type === 'snapshot' && [m.channel, m.seq]),
       [['price:P', 1], ['price:Q', 0]]);
+    await client.close();
+  } finally {
+    await relay.close();
+    await inner.close();
+  }
+});
+
+for (const batched of [true, false]) {
+  test(`a resume with since where one channel's recovery fails: that channel gets its own internal error, the others exactly their missed updates (${batched ? 'recoverMany fails as a whole' : 'recover() per channel'})`, async () => {
+    const backend = countingBackend({ failing: ['price:RBAD'], batched });
+    const relay = await startRelay({ backend });
+    try {
+      for (const name of ['RX', 'RBAD', 'RY']) for (let k = 1; k <= 4; k++) await relay.publish(`price:${name}`, tick(name, k));
+      const client = await connect(relay.wsUrl);
+      client.send({ type: 'subscribe', id: 4, channels: ['price:RX', 'price:RBAD', 'price:RY'], since: { 'price:RX': 2, 'price:RBAD': 2, 'price:RY': 3 }, epoch: backend.epoch });
+      const error = await client.waitFor((m) => m.type === 'error');
+      await client.waitFor((m) => m.type === 'update' && m.channel === 'price:RY' && m.seq === 4);
+      assert.ok(error.type === 'error');
+      assert.deepEqual([error.code, error.id, error.channel], ['internal', 4, 'price:RBAD']);
+      const seen = channelMessages(client.received).filter((m) => m.type !== 'error')
+        .map((m) => (m.type === 'ack' ? 'ack' : `${m.type} ${m.channel} ${m.seq}`));
+      assert.deepEqual(seen, ['ack', 'update price:RX 3', 'update price:RX 4', 'update price:RY 4']);
+      const perChannel: Array<[string, string[]]> = [['recover', ['price:RX']], ['recover', ['price:RBAD']], ['recover', ['price:RY']]];
+      assert.deepEqual(backend.calls, batched ? [['recoverMany', ['price:RX', 'price:RBAD', 'price:RY']], ...perChannel] : perChannel);
+      await client.close();
+    } finally {
+      await relay.close();
+      await backend.close();
+    }
+  });
+}
+
+test('a batched recovery that answers the wrong number of recoveries is not trusted: each channel is recovered on its own', async () => {
+  const inner = createMemoryBackend();
+  const backend: ChannelBackend = Object.assign(Object.create(inner) as ChannelBackend, {
+    recoverMany: async () => [],
+  });
+  const relay = await startRelay({ backend });
+  try {
+    for (let k = 1; k <= 3; k++) await relay.publish('price:RP', tick('RP', k));
+    const client = await connect(relay.wsUrl);
+    client.send({ type: 'subscribe', id: 1, channels: ['price:RP', 'price:RQ'], since: { 'price:RP': 1, 'price:RQ': 0 }, epoch: backend.epoch });
+    await client.waitFor((m) => m.type === 'update' && m.channel === 'price:RP' && m.seq === 3);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // nothing else may follow
+    assert.deepEqual(client.received.filter((m) => m.type === 'update' || m.type === 'snapshot').map((m) => (m.type === 'update' || m.type === 'snapshot') && [m.type, m.channel, m.seq]),
+      [['update', 'price:RP', 2], ['update', 'price:RP', 3]]);
     await client.close();
   } finally {
     await relay.close();

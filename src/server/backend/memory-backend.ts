@@ -10,7 +10,7 @@ import type { ChannelData } from '../../protocol/messages.js';
 import { ChannelHistory, type KeptUpdate } from './channel-history.js';
 import { HistoryBudget } from './history-budget.js';
 import { StoredEnvelope } from './stored-envelope.js';
-import type { BackendHealth, ChannelBackend, Envelope, Recovery } from './types.js';
+import type { BackendHealth, ChannelBackend, Envelope, RecoverRequest, Recovery } from './types.js';
 
 /** Options of the in-process backend. */
 export interface MemoryBackendOptions {
@@ -68,6 +68,16 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
   const stored = (channel: string, updates: KeptUpdate[]): Envelope[] =>
     updates.map((update) => new StoredEnvelope(channel, update.seq, update.dataJson));
 
+  const recoverNow = (channel: string, since: number): Recovery => {
+    const state = channels.get(channel);
+    if (!state) return since > 0 ? { recovered: false, updates: [], latest: null } : { recovered: true, updates: [], latest: null };
+    const latest = latestOf(channel, state);
+    // `since` ahead of the channel means the stream was reset (e.g. a restart): not recoverable.
+    if (since > state.seq) return { recovered: false, updates: [], latest };
+    const updates = state.history.after(since, state.seq);
+    return updates ? { recovered: true, updates: stored(channel, updates), latest } : { recovered: false, updates: [], latest };
+  };
+
   return {
     kind: 'memory',
     // Its seqs live and die with the process: a new process is a new run.
@@ -112,13 +122,11 @@ export function createMemoryBackend(options: MemoryBackendOptions = {}): Channel
     },
 
     async recover(channel: string, since: number): Promise<Recovery> {
-      const state = channels.get(channel);
-      if (!state) return since > 0 ? { recovered: false, updates: [], latest: null } : { recovered: true, updates: [], latest: null };
-      const latest = latestOf(channel, state);
-      // `since` ahead of the channel means the stream was reset (e.g. a restart): not recoverable.
-      if (since > state.seq) return { recovered: false, updates: [], latest };
-      const updates = state.history.after(since, state.seq);
-      return updates ? { recovered: true, updates: stored(channel, updates), latest } : { recovered: false, updates: [], latest };
+      return recoverNow(channel, since);
+    },
+
+    async recoverMany(requests: readonly RecoverRequest[]): Promise<Recovery[]> {
+      return requests.map(({ channel, since }) => recoverNow(channel, since));
     },
 
     async history(channel: string, limit: number): Promise<Envelope[]> {

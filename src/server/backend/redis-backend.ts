@@ -14,11 +14,11 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
-import { BackendUnavailableError, type BackendHealth, type ChannelBackend, type Envelope, type Leadership, type Recovery } from './types.js';
+import { BackendUnavailableError, type BackendHealth, type ChannelBackend, type Envelope, type Leadership, type RecoverRequest, type Recovery } from './types.js';
 import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
 import { createConnections, waitReady } from './redis-connection.js';
 import { createRedisLeadership } from './redis-leadership.js';
-import { createRedisScripts, UNREADABLE } from './redis-script-commands.js';
+import { createRedisScripts, UNREADABLE, type ScriptRecoverRequest } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
 import { WatchedChannel } from './redis-watched-channel.js';
 
@@ -49,8 +49,15 @@ export interface RedisBackendOptions {
 }
 
 const RETRY_CHECK_MS = 1_000;
-/** Channels per latest-values script: one call stays short for Redis, which runs nothing else meanwhile. */
+/** Channels per latest-values or recover-many script: one call stays short for Redis, which runs nothing else meanwhile. */
 const LATEST_BATCH = 1_000;
+
+/** `items` in slices of LATEST_BATCH, each mapped by `read` (one script call each), flattened back in order. */
+async function inBatches<T, R>(items: readonly T[], read: (batch: T[]) => Promise<R[]>): Promise<R[]> {
+  const batches: Array<Promise<R[]>> = [];
+  for (let start = 0; start < items.length; start += LATEST_BATCH) batches.push(read(items.slice(start, start + LATEST_BATCH)));
+  return (await Promise.all(batches)).flat();
+}
 
 /**
  * Connects to Redis and returns a backend shared by every relay node using the same Redis and
@@ -102,7 +109,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   /** History read straight from Redis; rejects when Redis is away (used for ordered delivery). */
   const strictRecover = async (channel: string, since: number): Promise<Recovery> => {
     if (!isReady(command)) throw new BackendUnavailableError('Redis is unavailable');
-    const reply = await scripts.recover(channelKeys(prefix, channel), since);
+    const reply = await scripts.recover(channelKeys(prefix, channel), channel, since);
     known.note(reply.latest);
     return reply;
   };
@@ -220,13 +227,10 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       const fromKnown = (): Array<Envelope | null> => channels.map((channel) => known.get(channel));
       if (channels.length === 0) return [];
       if (!isReady(command)) return fromKnown();
-      const batches: Array<Promise<Array<string | null | typeof UNREADABLE>>> = [];
-      for (let start = 0; start < channels.length; start += LATEST_BATCH) {
-        batches.push(scripts.latestMany(channels.slice(start, start + LATEST_BATCH).map((channel) => channelKeys(prefix, channel).meta)));
-      }
       let texts: Array<string | null | typeof UNREADABLE>;
       try {
-        texts = (await Promise.all(batches)).flat();
+        // Issued before the first await: ordered after the watch baselines read before this call.
+        texts = await inBatches(channels.map((channel) => channelKeys(prefix, channel).meta), (keys) => scripts.latestMany(keys));
       } catch {
         return fromKnown(); // as `latest` does when its read fails
       }
@@ -240,11 +244,28 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       try {
         return await strictRecover(channel, since);
       } catch {
-        // Degraded: answer from what this node saw. A client at or ahead of it keeps its state.
-        const latest = known.get(channel);
-        const current = latest?.seq ?? 0;
-        return since >= current ? { recovered: true, updates: [], latest } : { recovered: false, updates: [], latest };
+        return known.recovery(channel, since); // degraded: answer from what this node saw
       }
+    },
+
+    async recoverMany(requests: readonly RecoverRequest[]): Promise<Recovery[]> {
+      const fromKnown = (): Recovery[] => requests.map(({ channel, since }) => known.recovery(channel, since));
+      if (requests.length === 0) return [];
+      if (!isReady(command)) return fromKnown();
+      const reads: ScriptRecoverRequest[] = requests.map(({ channel, since }) => ({ channel, since, keys: channelKeys(prefix, channel) }));
+      let answers: Array<Recovery | typeof UNREADABLE>;
+      try {
+        // Issued before the first await: ordered after the watch baselines read before this call.
+        answers = await inBatches(reads, (batch) => scripts.recoverMany(batch));
+      } catch {
+        return fromKnown(); // as `recover` does when its read fails
+      }
+      return answers.map((answer, index) => {
+        const { channel, since } = requests[index]!;
+        if (answer === UNREADABLE) return known.recovery(channel, since);
+        known.note(answer.latest);
+        return answer;
+      });
     },
 
     async history(channel: string, limit: number): Promise<Envelope[]> {
@@ -258,9 +279,9 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       });
       const out: Envelope[] = [];
       for (const entry of entries) {
-        const envelope = parseEnvelope(entry);
+        const envelope = parseEnvelope(entry, channel);
         // Skip anything foreign or out of order rather than hand a client a broken sequence.
-        if (envelope && envelope.channel === channel && envelope.seq > (out.at(-1)?.seq ?? 0)) out.push(envelope);
+        if (envelope && envelope.seq > (out.at(-1)?.seq ?? 0)) out.push(envelope);
       }
       return out;
     },

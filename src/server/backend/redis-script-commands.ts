@@ -4,9 +4,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
-import type { Envelope, Recovery } from './types.js';
+import type { Envelope, RecoverRequest, Recovery } from './types.js';
 import { envelopeText, parseEnvelope } from './redis-envelopes.js';
-import { LATEST_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
+import { LATEST_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
 interface DefinedScripts {
@@ -14,14 +14,31 @@ interface DefinedScripts {
   mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
   mpRestore(meta: string, hist: string, envelopeJson: string, seq: number, historyTtlMs: number): Promise<number>;
   mpLatestMany(numberOfKeys: number, ...metaKeys: string[]): Promise<Array<string | number | null>>;
+  mpRecoverMany(numberOfKeys: number, ...keysThenSinces: Array<string | number>): Promise<unknown[]>;
+}
+
+/** A recover script's reply: `[seq, last|null, recovered (1|0), entries]`. */
+type RecoverReply = [number, string | null, number, string[]];
+
+/** One channel of a `recoverMany` script call: its name, keys and `since`. */
+export interface ScriptRecoverRequest extends RecoverRequest {
+  keys: ChannelKeys;
 }
 
 /** The backend's atomic operations on one channel. */
 export interface RedisScripts {
   /** Stores and publishes `data`; resolves with the envelope and its new seq. */
   publish(keys: ChannelKeys, channel: string, data: ChannelData, historySize: number, floor: number): Promise<Envelope>;
-  /** Updates after `since` when history holds them all (checked to be contiguous). */
-  recover(keys: ChannelKeys, since: number): Promise<Recovery>;
+  /**
+   * Updates after `since` when history holds them all (checked to be contiguous and to be
+   * `channel`'s: an envelope naming another channel is read as malformed).
+   */
+  recover(keys: ChannelKeys, channel: string, since: number): Promise<Recovery>;
+  /**
+   * What `recover` answers for each request, in order, in one command: `UNREADABLE` for a channel
+   * whose keys Redis could not read. Call with at least one request.
+   */
+  recoverMany(requests: readonly ScriptRecoverRequest[]): Promise<Array<Recovery | typeof UNREADABLE>>;
   /** Puts `envelope` back as last value when Redis is behind it; resolves true when it did. */
   restore(keys: ChannelKeys, envelope: Envelope): Promise<boolean>;
   /**
@@ -43,6 +60,7 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
   redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
   redis.defineCommand('mpRestore', { numberOfKeys: 2, lua: RESTORE_SCRIPT });
   redis.defineCommand('mpLatestMany', { lua: LATEST_MANY_SCRIPT }); // key count passed per call
+  redis.defineCommand('mpRecoverMany', { lua: RECOVER_MANY_SCRIPT }); // key count passed per call
   const scripts = redis as unknown as DefinedScripts;
 
   return {
@@ -55,19 +73,21 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
       return envelope;
     },
 
-    async recover(keys, requestedSince) {
-      const since = Number.isFinite(requestedSince) ? Math.max(0, Math.floor(requestedSince)) : 0;
-      const [, lastText, recoveredFlag, entries] = await scripts.mpRecover(keys.meta, keys.hist, since);
-      const latest = parseEnvelope(lastText);
-      if (recoveredFlag !== 1) return { recovered: false, updates: [], latest };
-      const updates: Envelope[] = [];
-      for (const entry of entries) {
-        const envelope = parseEnvelope(entry);
-        // Anything but an unbroken run after `since` is not a recovery (e.g. a foreign write).
-        if (!envelope || envelope.seq !== since + updates.length + 1) return { recovered: false, updates: [], latest };
-        updates.push(envelope);
-      }
-      return { recovered: true, updates, latest };
+    async recover(keys, channel, requestedSince) {
+      const since = wholeSince(requestedSince);
+      return recoveryOf(channel, since, await scripts.mpRecover(keys.meta, keys.hist, since));
+    },
+
+    async recoverMany(requests) {
+      const keys: string[] = [];
+      const sinces = requests.map((request) => wholeSince(request.since));
+      for (const request of requests) keys.push(request.keys.meta, request.keys.hist);
+      const reply = await scripts.mpRecoverMany(keys.length, ...keys, ...sinces);
+      if (!Array.isArray(reply) || reply.length !== requests.length) throw new Error('Redis returned a malformed recover-many reply');
+      return requests.map((request, index) => {
+        const entry = reply[index];
+        return isRecoverReply(entry) ? recoveryOf(request.channel, sinces[index]!, entry) : UNREADABLE;
+      });
     },
 
     async restore(keys, envelope) {
@@ -94,6 +114,32 @@ function publishedEnvelope(reply: unknown, channel: string, data: ChannelData, c
   const tail = `,"data":${dataJson}}`;
   const seqText = reply.startsWith(head) && reply.endsWith(tail) ? reply.slice(head.length, reply.length - tail.length) : '';
   const seq = /^[1-9][0-9]{0,15}$/.test(seqText) ? Number(seqText) : 0;
-  if (!Number.isSafeInteger(seq) || seq < 1) return parseEnvelope(reply);
+  if (!Number.isSafeInteger(seq) || seq < 1) return parseEnvelope(reply, channel);
   return { channel, seq, data, dataJson };
+}
+
+/** `since` as the scripts take it: a whole number, 0 or more. */
+function wholeSince(since: number): number {
+  return Number.isFinite(since) ? Math.max(0, Math.floor(since)) : 0;
+}
+
+function isRecoverReply(entry: unknown): entry is RecoverReply {
+  return Array.isArray(entry) && entry.length === 4 && Array.isArray(entry[3]);
+}
+
+/**
+ * The Recovery of `channel` from a recover script's reply. Envelopes are `channel`'s or malformed:
+ * a last value naming another channel is no last value, and history entries must be an unbroken
+ * run of `channel`'s updates after `since` (anything else, e.g. a foreign write, is not a recovery).
+ */
+function recoveryOf(channel: string, since: number, [, lastText, recoveredFlag, entries]: RecoverReply): Recovery {
+  const latest = parseEnvelope(lastText, channel);
+  if (recoveredFlag !== 1) return { recovered: false, updates: [], latest };
+  const updates: Envelope[] = [];
+  for (const entry of entries) {
+    const envelope = parseEnvelope(entry, channel);
+    if (!envelope || envelope.seq !== since + updates.length + 1) return { recovered: false, updates: [], latest };
+    updates.push(envelope);
+  }
+  return { recovered: true, updates, latest };
 }

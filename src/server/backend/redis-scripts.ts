@@ -11,8 +11,8 @@
  * - `mp:bus:C`    — the pub/sub channel every envelope of `C` is PUBLISHed on
  *
  * The `{C}` hash tag keeps both keys of a channel in one slot, so the per-channel scripts stay
- * valid on a Redis Cluster as well as on a single server. The latest-values script reads many
- * channels, so many slots: on a Cluster (not supported by the client setup yet) it would have to be
+ * valid on a Redis Cluster as well as on a single server. The latest-values and recover-many
+ * scripts read many channels, so many slots: on a Cluster (not supported by the client setup yet) it would have to be
  * called once per slot's channels.
  */
 
@@ -88,6 +88,43 @@ local len = redis.call('LLEN', KEYS[2])
 local first = seq - len + 1
 if since + 1 < first then return {seq, last, 0, {}} end
 return {seq, last, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
+`;
+
+/**
+ * Recover many channels in one round trip: the recover script's reads, once per channel. KEYS:
+ * meta and hist of each channel, in pairs (meta 1, hist 1, meta 2, hist 2, …). ARGV: each channel's
+ * since, in the same order. Returns one entry per channel, in order: what the recover script
+ * returns for it (`{ seq, last|nil, recovered (1|0), entries }`), or 0 when its keys could not be
+ * read (not a hash and a list: a foreign write), so the node answers that channel as a failed
+ * single recover would. Nothing is written: no TTL is touched, as by the single recover.
+ */
+export const RECOVER_MANY_SCRIPT = `
+local out = {}
+for i = 1, #ARGV do
+  local meta, hist = KEYS[2 * i - 1], KEYS[2 * i]
+  local since = tonumber(ARGV[i])
+  local seqText = redis.pcall('HGET', meta, 'seq')
+  local last = redis.pcall('HGET', meta, 'last')
+  local seq = nil
+  if type(seqText) ~= 'table' and type(last) ~= 'table' then seq = tonumber(seqText or '0') end
+  if seq == nil or since == nil then
+    out[i] = 0
+  elseif since == seq then
+    out[i] = {seq, last, 1, {}}
+  elseif since > seq then
+    out[i] = {seq, last, 0, {}}
+  else
+    local len = redis.pcall('LLEN', hist)
+    if type(len) == 'table' then
+      out[i] = 0
+    elseif since + 1 < seq - len + 1 then
+      out[i] = {seq, last, 0, {}}
+    else
+      out[i] = {seq, last, 1, redis.call('LRANGE', hist, since + 1 - (seq - len + 1), -1)}
+    end
+  end
+end
+return out
 `;
 
 /**

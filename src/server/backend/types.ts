@@ -30,6 +30,12 @@ export interface Recovery {
   latest: Envelope | null;
 }
 
+/** One channel of a `recoverMany`: the channel and the last `seq` its client holds. */
+export interface RecoverRequest {
+  channel: string;
+  since: number;
+}
+
 /** Health of a backend as reported in `/healthz`. */
 export type BackendHealth = 'ok' | 'degraded';
 
@@ -75,12 +81,21 @@ export interface ChannelBackend {
   /**
    * Latest values of several channels, in the order given (null for each channel without one):
    * what `latest` answers for each, read in one go (the Redis backend: one round trip, not one per
-   * channel). Serves `/v1/snapshot`. Optional for backends of your own: `readLatest`
-   * (latest-values.ts) then calls `latest` per channel.
+   * channel). Serves `/v1/snapshot` and the snapshots of a WebSocket `subscribe` (its channels
+   * without `since`, or with a `since` of another epoch). Optional for backends of your own:
+   * `readLatest` (latest-values.ts) then calls `latest` per channel, and the subscribe path does too.
    */
   latestMany?(channels: readonly string[]): Promise<Array<Envelope | null>>;
   /** Updates after `since`, when history still holds them all. */
   recover(channel: string, since: number): Promise<Recovery>;
+  /**
+   * What `recover` answers for each request, in the order given, read in one go (the Redis
+   * backend: one round trip per 1,000 channels, not one per channel). Serves the channels of a
+   * WebSocket `subscribe` with a `since` of this epoch — every channel of a client resuming after a
+   * reconnect. Optional for backends of your own: the subscribe path then calls `recover` per
+   * channel (as it does when this rejects or answers another number of recoveries).
+   */
+  recoverMany?(requests: readonly RecoverRequest[]): Promise<Recovery[]>;
   /**
    * The newest `limit` stored updates of a channel, oldest first (fewer when history holds fewer;
    * empty for an unknown channel). Serves `GET /v1/history`. Optional for backends of your own:

@@ -11,7 +11,7 @@
  * is being read also has a Loading entry, in a map that exists only while some read is outstanding.
  */
 import { ErrorCode } from '../../protocol/index.js';
-import type { ChannelBackend, Envelope, Recovery } from '../backend/types.js';
+import type { ChannelBackend, Envelope, RecoverRequest, Recovery } from '../backend/types.js';
 import { ChannelSeqs } from './channel-seqs.js';
 import { Delivery, snapshotText } from './delivery.js';
 import type { Outbox } from './outbox.js';
@@ -186,29 +186,45 @@ type Answer = Recovery | Envelope | null | Error;
  *
  * The channels that need their last value — no `since`, or a `since` of another epoch (then
  * answered as a `recovered: false` recovery) — are read together, in one backend call
- * (`latestMany`: one Redis round trip for all of them, not one per channel); a `since` of this
- * epoch is a `recover` of its own. Every read is issued before this returns, in the caller's tick
+ * (`latestMany`: one Redis round trip for all of them, not one per channel); the channels with a
+ * `since` of this epoch — every channel of a client resuming after a reconnect — are recovered
+ * together too (`recoverMany`). Every read is issued before this returns, in the caller's tick
  * (the per-channel fallback of a failed batch later still): after the hub started watching each
  * channel (its baseline read), so that nothing published can fall between that baseline and the
- * snapshot.
+ * snapshot or recovery.
  */
 function readAnswers(backend: ChannelBackend, channels: readonly string[], since: Record<string, number> | undefined, foreign: boolean): Promise<Answer[]> {
   const needsLatest = (channel: string): boolean => foreign || since?.[channel] === undefined;
   const latestValues = readLatestEach(backend, channels.filter(needsLatest));
-  const recoveries = channels.map((channel) => {
-    const from = since?.[channel];
-    return needsLatest(channel) || from === undefined ? undefined : settle(() => backend.recover(channel, from));
-  });
-  return Promise.all([latestValues, Promise.all(recoveries)]).then(([values, recovered]) => {
-    let next = 0;
-    return channels.map((channel, index): Answer => {
-      if (!needsLatest(channel)) return recovered[index] ?? null;
-      const value = values[next++] ?? null;
+  const requests: RecoverRequest[] = [];
+  for (const channel of channels) if (!needsLatest(channel)) requests.push({ channel, since: since![channel]! });
+  const recoveries = recoverEach(backend, requests);
+  return Promise.all([latestValues, recoveries]).then(([values, recovered]) => {
+    let nextValue = 0;
+    let nextRecovery = 0;
+    return channels.map((channel): Answer => {
+      if (!needsLatest(channel)) return recovered[nextRecovery++] ?? null;
+      const value = values[nextValue++] ?? null;
       // A `since` of another run: its latest value, as a recovery that could not be made.
       if (value instanceof Error || since?.[channel] === undefined) return value;
       return { recovered: false, updates: [], latest: value };
     });
   });
+}
+
+/**
+ * What `recover` answers for each request, in order, each a recovery or the error it failed with:
+ * one backend call (`recoverMany`) when the backend has it; when it has not, or that call fails as
+ * a whole or answers another number of recoveries, one `recover` per channel, so that only a
+ * channel that cannot be read gets its error.
+ */
+async function recoverEach(backend: ChannelBackend, requests: readonly RecoverRequest[]): Promise<Array<Recovery | Error>> {
+  if (requests.length === 0) return [];
+  if (typeof backend.recoverMany === 'function') {
+    const recoveries = await settle(() => backend.recoverMany!(requests));
+    if (Array.isArray(recoveries) && recoveries.length === requests.length) return recoveries;
+  }
+  return Promise.all(requests.map(({ channel, since }) => settle(() => backend.recover(channel, since))));
 }
 
 /**
