@@ -83,7 +83,7 @@ export interface ChannelBackend {
    * what `latest` answers for each, read in one go (the Redis backend: one round trip, not one per
    * channel). Serves `/v1/snapshot` and the snapshots of a WebSocket `subscribe` (its channels
    * without `since`, or with a `since` of another epoch). Optional for backends of your own:
-   * `readLatest` (latest-values.ts) then calls `latest` per channel, and the subscribe path does too.
+   * `readLatest` (batched-reads.ts) then calls `latest` per channel, and the subscribe path does too.
    */
   latestMany?(channels: readonly string[]): Promise<Array<Envelope | null>>;
   /** Updates after `since`, when history still holds them all. */

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidChannel } from '../../protocol/index.js';
-import { readLatest } from '../backend/latest-values.js';
+import { readLatest } from '../backend/batched-reads.js';
 import type { ChannelBackend } from '../backend/types.js';
 import type { Logger } from '../log.js';
 import type { RelayMetrics } from '../metrics.js';

@@ -11,6 +11,7 @@
  * is being read also has a Loading entry, in a map that exists only while some read is outstanding.
  */
 import { ErrorCode } from '../../protocol/index.js';
+import { readLatestEach, recoverEach } from '../backend/batched-reads.js';
 import type { ChannelBackend, Envelope, RecoverRequest, Recovery } from '../backend/types.js';
 import { ChannelSeqs } from './channel-seqs.js';
 import { Delivery, snapshotText } from './delivery.js';
@@ -210,44 +211,4 @@ function readAnswers(backend: ChannelBackend, channels: readonly string[], since
       return { recovered: false, updates: [], latest: value };
     });
   });
-}
-
-/**
- * What `recover` answers for each request, in order, each a recovery or the error it failed with:
- * one backend call (`recoverMany`) when the backend has it; when it has not, or that call fails as
- * a whole or answers another number of recoveries, one `recover` per channel, so that only a
- * channel that cannot be read gets its error.
- */
-async function recoverEach(backend: ChannelBackend, requests: readonly RecoverRequest[]): Promise<Array<Recovery | Error>> {
-  if (requests.length === 0) return [];
-  if (typeof backend.recoverMany === 'function') {
-    const recoveries = await settle(() => backend.recoverMany!(requests));
-    if (Array.isArray(recoveries) && recoveries.length === requests.length) return recoveries;
-  }
-  return Promise.all(requests.map(({ channel, since }) => settle(() => backend.recover(channel, since))));
-}
-
-/**
- * The last values of `channels`, in order, each a value or the error its read failed with. One
- * backend call (`latestMany`) when the backend has it; when it has not (a backend of one's own), or
- * that call fails as a whole, one `latest` per channel, so that a channel that cannot be read gets
- * its own error and the others their values. (Not `readLatest`, whose per-channel fallback fails
- * every channel when one fails.)
- */
-async function readLatestEach(backend: ChannelBackend, channels: readonly string[]): Promise<Array<Envelope | null | Error>> {
-  if (channels.length === 0) return [];
-  if (typeof backend.latestMany === 'function') {
-    const values = await settle(() => backend.latestMany!(channels));
-    if (Array.isArray(values) && values.length === channels.length) return values;
-  }
-  return Promise.all(channels.map((channel) => settle(() => backend.latest(channel))));
-}
-
-/** What `read` resolves with, or the error it failed with (thrown at once or rejected). */
-async function settle<T>(read: () => Promise<T>): Promise<T | Error> {
-  try {
-    return await read();
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
 }
