@@ -60,7 +60,14 @@ export class ChartModel {
   lastTime = NaN;
   /** Price of the newest tick, or NaN before the first. */
   lastPrice = NaN;
+  /**
+   * Counts `clear()`s (a new symbol, window or interval): points of two generations are not the
+   * same series, even at the same times.
+   */
+  generation = 0;
   #bucketMs: number;
+  /** Whether the line has held more than a window (and dropped its oldest points). */
+  #lineFilled = false;
 
   #windowMs: number;
   #intervalMs: number;
@@ -95,6 +102,8 @@ export class ChartModel {
 
   /** Drops everything. */
   clear(): void {
+    this.generation++;
+    this.#lineFilled = false;
     this.line.clear();
     this.candles.clear();
     this.lastTime = this.lastPrice = NaN;
@@ -129,6 +138,7 @@ export class ChartModel {
     let drop = 0;
     while (drop < this.line.length && this.line.get(drop, T) < from) drop++;
     this.line.dropOldest(drop);
+    if (drop > 0) this.#lineFilled = true;
     drop = 0;
     while (drop < this.candles.length && this.candles.get(drop, T) + this.#intervalMs <= from) drop++;
     this.candles.dropOldest(drop);
@@ -144,9 +154,12 @@ export class ChartModel {
     return kind === 'line' ? this.line.get(index, T) : this.candles.get(index, T);
   }
 
-  /** Calls `visit(time, value)` for every line point, oldest first (cheaper than `time()`/`value()` per point). */
-  forEachPoint(visit: (time: number, value: number) => void): void {
-    this.line.forEachRow(T, V, visit);
+  /**
+   * Calls `visit(time, value)` for every line point from point `from` (0: the oldest) to the
+   * newest (cheaper than `time()`/`value()` per point).
+   */
+  forEachPoint(visit: (time: number, value: number) => void, from = 0): void {
+    this.line.forEachRow(T, V, visit, from);
   }
 
   /** Value of line point `index`. */
@@ -167,7 +180,10 @@ export class ChartModel {
     const [vMin, vMax] = kind === 'line' ? this.line.range(V) : [this.candles.range(L)[0], this.candles.range(H)[1]];
     const tMax = kind === 'line' ? this.lastTime : this.candles.get(n - 1, T) + this.#intervalMs;
     const minSpan = kind === 'line' ? this.#windowMs / 10 : this.#intervalMs * MIN_CANDLES_SHOWN;
-    return { tMin: visibleStart(this.time(kind, 0), tMax, this.#windowMs, minSpan), tMax, vMin, vMax };
+    // A line that overflowed its window shows exactly the window (not first…last, which would
+    // jitter by a fraction of a point each tick).
+    const tMin = kind === 'line' && this.#lineFilled ? tMax - this.#windowMs : visibleStart(this.time(kind, 0), tMax, this.#windowMs, minSpan);
+    return { tMin, tMax, vMin, vMax };
   }
 
   /** Index of the point or candle nearest to `time` (binary search), or -1 when empty. */

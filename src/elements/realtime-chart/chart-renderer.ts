@@ -51,16 +51,18 @@ function priceTicks(scale: ChartScale): number[] {
  * The scale of a frame, with room on the right for the widest price label it shows (the default
  * 64 CSS px fits "97,062.15"; a price of seven digits widens the axis rather than being cut).
  * Measures the grid labels and the last price: round values whose text and width are memoized.
+ * With `snap`, the time axis ends on a whole pixel (see `createScale`), for a series that scrolls.
  */
 export function fitScale(
   ctx: CanvasRenderingContext2D, width: number, height: number, ratio: number, extent: Extent, lastPrice: number, theme: ChartTheme, format: ChartFormatters,
+  snap = false,
 ): ChartScale {
   const measure = useLabelFont(ctx, ratio, theme);
   const scale = createScale(width, height, ratio, extent);
   let widest = Number.isFinite(lastPrice) ? measure(format.price(lastPrice)) : 0;
   for (const value of priceTicks(scale)) widest = Math.max(widest, measure(format.price(value)));
   const axisWidth = Math.min(Math.max(AXIS_WIDTH, Math.ceil(widest / ratio) + 12), width / ratio / 2);
-  return axisWidth === AXIS_WIDTH ? scale : createScale(width, height, ratio, extent, axisWidth);
+  return axisWidth === AXIS_WIDTH && !snap ? scale : createScale(width, height, ratio, extent, axisWidth, snap);
 }
 
 /** What a frame put where (bitmap pixels): the axis labels drawn and the last-price marker. */
@@ -121,29 +123,36 @@ function drawGrid(
 }
 
 /**
- * Segments per `stroke()` of the series line. Without a GPU, Skia rasterizes a wide stroke by
- * scanning its whole bounding box: one path across the plot costs ~2.5× what the same line costs
- * in pieces of 64 segments. Pieces meet at a shared point with round caps, which is exactly the
- * round join the single path would have had, so the picture is the same.
+ * Bitmap columns per `stroke()` of the series line. Without a GPU, Skia rasterizes a wide stroke
+ * by scanning its whole bounding box: one path across the plot costs ~2.5× what the same line
+ * costs in narrow pieces. Pieces meet at a shared point with round caps, which is exactly the
+ * round join the single path would have had. They break at columns counted from time 0, not
+ * from the first point: a scrolled plot (chart-scroll.ts) has its joints where a full drawing has.
  */
-const STROKE_PIECE = 64;
+const PIECE_COLUMNS = 64;
 
 /**
  * Traces the series through crisp pixel positions (flat stretches stay sharp). Points that land
  * in one pixel column become one vertical stroke over their low…high (what the eye sees anyway),
- * so the path has a few segments per column at most, however dense the data. With `strokeEvery`,
- * strokes (and starts a new path) every that many segments.
+ * so the path has a few segments per column at most, however dense the data. With `pieces`,
+ * strokes (and starts a new path) every `PIECE_COLUMNS` columns. Starts at point `from`.
  */
-function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, lineWidth: number, strokeEvery = Infinity): void {
+function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, lineWidth: number, from: number, pieces = false): void {
   const n = model.count('line');
-  let segments = 0;
+  // Columns counted from time 0: whole on a snapped time axis.
+  const origin = Math.round(scale.columnOffset) - scale.left;
+  const pieceOf = (x: number) => (pieces ? Math.floor((x + origin) / PIECE_COLUMNS) : 0);
+  let piece = NaN;
   const lineTo = (x: number, y: number) => {
     ctx.lineTo(x, y);
-    if (++segments < strokeEvery) return;
-    ctx.stroke();
-    ctx.beginPath();
-    ctx.moveTo(x, y);
-    segments = 0;
+    const next = pieceOf(x);
+    if (next === piece) return;
+    if (!Number.isNaN(piece)) {
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+    }
+    piece = next;
   };
   // From the first point of a column (where the path is) over its low and high, ending at its last.
   const finishColumn = (x: number, first: number, low: number, high: number, last: number) => {
@@ -171,28 +180,31 @@ function traceLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: Char
       last = y;
       return;
     }
-    if (!started) ctx.moveTo(x, y);
-    else {
+    if (!started) {
+      ctx.moveTo(x, y);
+      piece = pieceOf(x);
+    } else {
       finishColumn(column, first, low, high, last);
       lineTo(x, y);
     }
     started = true;
     column = x;
     first = low = high = last = y;
-  });
+  }, from);
   if (started) finishColumn(column, first, low, high, last);
   if (n === 1) lineTo(scale.right, crisp(scale.y(model.value(0)), lineWidth));
 }
 
-function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme, area: boolean): void {
+/** Draws the line (and the area below it) through the points from point `from` on. */
+function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: ChartScale, theme: ChartTheme, area: boolean, from: number): void {
   const n = model.count('line');
-  if (n === 0) return;
+  if (n <= from) return;
   const lineWidth = seriesLineWidth(scale.ratio);
   if (area) {
     // The fill goes below the line, so the line looks the same in line and area charts.
-    traceLine(ctx, model, scale, lineWidth);
+    traceLine(ctx, model, scale, lineWidth, from);
     ctx.lineTo(n === 1 ? scale.right : scale.x(model.time('line', n - 1)), scale.bottom);
-    ctx.lineTo(scale.x(model.time('line', 0)), scale.bottom);
+    ctx.lineTo(scale.x(model.time('line', from)), scale.bottom);
     ctx.closePath();
     const gradient = ctx.createLinearGradient(0, scale.top, 0, scale.bottom);
     gradient.addColorStop(0, theme.area);
@@ -206,7 +218,7 @@ function drawLine(ctx: CanvasRenderingContext2D, model: ChartModel, scale: Chart
   ctx.lineCap = 'round';
   ctx.lineWidth = lineWidth;
   ctx.strokeStyle = theme.line;
-  traceLine(ctx, model, scale, lineWidth, STROKE_PIECE);
+  traceLine(ctx, model, scale, lineWidth, from, true);
   ctx.stroke();
 }
 
@@ -238,7 +250,19 @@ function drawMarker(ctx: CanvasRenderingContext2D, marker: LabelBox, scale: Char
   ctx.fillText(marker.text, scale.right + Math.round(6 * scale.ratio), (marker.top + marker.bottom) / 2);
 }
 
-/** Draws one frame of the main canvas; returns where its labels went (empty without a scale). */
+/**
+ * The part of a frame to draw when the rest is already on the canvas (chart-scroll.ts): the plot
+ * from bitmap column `seam` rightwards, whose series starts at point `from`, and both axes.
+ */
+export interface Repaint {
+  seam: number;
+  from: number;
+}
+
+/**
+ * Draws one frame of the main canvas, or with `repaint` only that part of it; returns where its
+ * labels went (empty without a scale).
+ */
 export function renderChart(
   ctx: CanvasRenderingContext2D,
   model: ChartModel,
@@ -246,9 +270,20 @@ export function renderChart(
   scale: ChartScale | null,
   theme: ChartTheme,
   format: ChartFormatters,
+  repaint: Repaint | null = null,
 ): ChartLayout {
-  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-  if (!scale) return { time: [], price: [], marker: null };
+  if (!scale) {
+    ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    return { time: [], price: [], marker: null };
+  }
+  ctx.save();
+  if (repaint) {
+    ctx.beginPath();
+    ctx.rect(repaint.seam, 0, scale.width - repaint.seam, scale.bottom);
+    ctx.rect(0, scale.bottom, scale.width, scale.height - scale.bottom);
+    ctx.clip();
+  }
+  ctx.clearRect(0, 0, scale.width, scale.height);
   const measure = useLabelFont(ctx, scale.ratio, theme);
   const marker = markerBox(model, scale, format);
   const layout = drawGrid(ctx, scale, theme, format, marker, measure);
@@ -257,8 +292,9 @@ export function renderChart(
   ctx.rect(scale.left, 0, scale.right - scale.left, scale.bottom);
   ctx.clip();
   if (style === 'candles') drawCandles(ctx, model, scale, theme);
-  else drawLine(ctx, model, scale, theme, style === 'area');
+  else drawLine(ctx, model, scale, theme, style === 'area', repaint?.from ?? 0);
   ctx.restore();
   if (marker) drawMarker(ctx, marker, scale, theme);
+  ctx.restore();
   return layout;
 }

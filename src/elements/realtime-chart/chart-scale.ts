@@ -23,6 +23,11 @@ export interface ChartScale {
   bottom: number;
   /** Bounds shown (values padded so the series does not touch the edges). */
   extent: Extent;
+  /**
+   * Time 0 in plot columns, counted back from the plot's left edge: `x(t)` is
+   * `left + t / msPerPixel - columnOffset`. A whole number on a snapped scale.
+   */
+  columnOffset: number;
   x(time: number): number;
   y(value: number): number;
   /** Inverse of `x`, for the crosshair. */
@@ -31,9 +36,13 @@ export interface ChartScale {
 
 /**
  * The geometry of a canvas of `width`×`height` bitmap pixels showing `extent`, with `axisWidth`
- * CSS pixels on the right for the price labels.
+ * CSS pixels on the right for the price labels. With `snap`, the time axis moves later by less
+ * than a pixel so that it ends on a whole column counted from time 0: as a chart streams, each
+ * point keeps its exact pixel position relative to the others and the picture moves by whole
+ * pixels (chart-scroll.ts). Positions are then computed as `t / msPerPixel` minus a whole number,
+ * so a point lands on the same fraction of a pixel in every frame, even at a rounding tie.
  */
-export function createScale(width: number, height: number, ratio: number, data: Extent, axisWidth = AXIS_WIDTH): ChartScale {
+export function createScale(width: number, height: number, ratio: number, data: Extent, axisWidth = AXIS_WIDTH, snap = false): ChartScale {
   const left = 0;
   const top = Math.round(PAD_TOP * ratio);
   const right = Math.max(left + 1, width - Math.round(axisWidth * ratio));
@@ -45,12 +54,19 @@ export function createScale(width: number, height: number, ratio: number, data: 
     vMax += pad;
   }
   const pad = (vMax - vMin) * 0.08;
+  const tSpan = data.tMax - data.tMin || 1;
+  const msPerPixel = tSpan / (right - left);
+  let columnOffset = data.tMin / msPerPixel;
   const extent = { tMin: data.tMin, tMax: data.tMax, vMin: vMin - pad, vMax: vMax + pad };
-  const tSpan = extent.tMax - extent.tMin || 1;
+  if (snap && Number.isFinite(columnOffset)) {
+    columnOffset = Math.ceil(data.tMax / msPerPixel) - (right - left);
+    extent.tMin = columnOffset * msPerPixel;
+    extent.tMax = extent.tMin + tSpan;
+  }
   const vSpan = extent.vMax - extent.vMin;
   return {
-    width, height, ratio, left, top, right, bottom, extent,
-    x: (time) => left + ((time - extent.tMin) / tSpan) * (right - left),
+    width, height, ratio, left, top, right, bottom, extent, columnOffset,
+    x: (time) => left + (time / msPerPixel - columnOffset),
     y: (value) => bottom - ((value - extent.vMin) / vSpan) * (bottom - top),
     timeAt: (x) => extent.tMin + ((x - left) / (right - left)) * tSpan,
   };

@@ -63,15 +63,17 @@ export class ColumnRing {
   }
 
   /**
-   * Calls `visit(a, b)` with the values of columns `a` and `b` of every row, oldest first: the
-   * fast way to walk many rows.
+   * Calls `visit(a, b)` with the values of columns `a` and `b` of every row from row `from`
+   * (0: the oldest) to the newest: the fast way to walk many rows.
    */
-  forEachRow(a: number, b: number, visit: (first: number, second: number) => void): void {
+  forEachRow(a: number, b: number, visit: (first: number, second: number) => void, from = 0): void {
     const colA = this.#columns[a];
     const colB = this.#columns[b];
-    const end = Math.min(this.#start + this.length, this.capacity);
-    for (let s = this.#start; s < end; s++) visit(colA[s], colB[s]);
-    for (let s = 0; s < this.#start + this.length - this.capacity; s++) visit(colA[s], colB[s]);
+    const begin = this.#start + Math.max(0, from);
+    const total = this.#start + this.length;
+    const end = Math.min(total, this.capacity);
+    for (let s = begin; s < end; s++) visit(colA[s], colB[s]);
+    for (let s = Math.max(0, begin - this.capacity); s < total - this.capacity; s++) visit(colA[s], colB[s]);
   }
 
   /** Drops the `count` oldest rows. */

@@ -8,6 +8,7 @@ import { fitScale, renderChart, type ChartFormatters, type SeriesStyle } from '.
 import type { ChartScale } from './chart-scale.js';
 import { ChartSurface, DIRTY_MAIN, DIRTY_OVERLAY } from './chart-surface.js';
 import { readChartTheme, type ChartTheme } from './chart-theme.js';
+import { ChartScroller } from './chart-scroll.js';
 import { renderCrosshair } from './crosshair-renderer.js';
 import { parseDuration } from './duration.js';
 import { realtimeChartStyles } from './realtime-chart.styles.js';
@@ -82,6 +83,7 @@ export class RealtimeChart extends LitElement {
   readonly #contexts = new Map<string, CanvasRenderingContext2D>();
 
   readonly #model = new ChartModel(DEFAULT_WINDOW, DEFAULT_INTERVAL);
+  readonly #scroller = new ChartScroller();
   #hovering = false;
   #pointer: { x: number; y: number } | null = null;
   #scale: ChartScale | null = null;
@@ -202,8 +204,11 @@ export class RealtimeChart extends LitElement {
       const ctx = this.#context('canvas.main');
       if (ctx) {
         const extent = this.#model.extent(kind);
-        this.#scale = extent ? fitScale(ctx, this.#surface.width, this.#surface.height, this.#surface.ratio, extent, this.#model.lastPrice, this.#chartTheme, format) : null;
-        renderChart(ctx, this.#model, this.type, this.#scale, this.#chartTheme, format);
+        const { width, height, ratio } = this.#surface;
+        this.#scale = extent ? fitScale(ctx, width, height, ratio, extent, this.#model.lastPrice, this.#chartTheme, format, kind === 'line') : null;
+        if (!this.#scale) this.#scroller.reset();
+        const repaint = this.#scale && this.#scroller.scroll(ctx, this.#model, this.type, this.#scale, this.#chartTheme, format);
+        renderChart(ctx, this.#model, this.type, this.#scale, this.#chartTheme, format, repaint);
         this.#draws++;
       }
     }
