@@ -144,4 +144,22 @@ describe('<realtime-chart> scrolling', () => {
     await until(() => el.drawCount > draws, 'a redraw');
     expect(differingPixels(seen, main, 4 * (main.width / 480))).to.equal(0);
   });
+
+  it('draws in full again after its canvas was lost and restored (blank)', async () => {
+    const feed = useDefaultMemoryFeed();
+    const channel = 'price:RST-USD';
+    const now = Date.now();
+    for (let i = 600; i > 0; i--) feed.push(channel, { symbol: 'RST-USD', price: i === 100 ? 99 : i === 101 ? 101 : 100, ts: now - i * 10 });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="RST-USD" window="6s" style="width:480px;--mp-chart-height:160px"></realtime-chart>`);
+    await until(() => el.drawCount > 0, 'first draw');
+    const main = shadow(el).querySelector<HTMLCanvasElement>('canvas.main')!;
+    const before = canvas(main.width, main.height);
+    before.getContext('2d')!.drawImage(main, 0, 0);
+    // What a lost context leaves: a blank bitmap, then the event.
+    main.getContext('2d')!.clearRect(0, 0, main.width, main.height);
+    const draws = el.drawCount;
+    main.dispatchEvent(new Event('contextrestored'));
+    await until(() => el.drawCount > draws, 'a redraw');
+    expect(differingPixels(before, main)).to.equal(0);
+  });
 });

@@ -248,6 +248,12 @@ export class RealtimeChart extends LitElement {
     tooltip.style.transform = `translate(${Math.round(Math.max(4, Math.min(left, cssWidth - tipWidth - 4)))}px, 8px)`;
   }
 
+  /** A lost canvas comes back blank: nothing drawn before can be scrolled. */
+  #onContextRestored(): void {
+    this.#scroller.reset();
+    this.#surface.invalidate(DIRTY_MAIN);
+  }
+
   #onPointerEnter(): void {
     this.#hovering = true;
     if (!this.paused) emit(this, 'mp-pause-change', { paused: true });
@@ -272,7 +278,7 @@ export class RealtimeChart extends LitElement {
     const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.#feeds.feed ? 'Waiting for feed' : !this.summary ? 'Waiting for data' : '';
     return html`<div part="base" class="base" role="img" aria-label=${name} aria-describedby="summary"
         @pointerenter=${this.#onPointerEnter} @pointermove=${this.#onPointerMove} @pointerleave=${this.#onPointerLeave}>
-        <canvas class="main" aria-hidden="true" dir="ltr"></canvas>
+        <canvas class="main" aria-hidden="true" dir="ltr" @contextrestored=${this.#onContextRestored}></canvas>
         <canvas class="overlay" aria-hidden="true" dir="ltr"></canvas>
         <div part="tooltip" class="tooltip" hidden></div>
         ${empty ? html`<div class="empty">${empty}</div>` : nothing}
