@@ -8,16 +8,18 @@
  *   ordering, de-duplication and gap filling are per channel (see redis-watched-channel.ts).
  * - Redis away: reads fall back to what this node last saw, publishes fail fast with
  *   `BackendUnavailableError`, `health()` is `degraded`, ioredis reconnects with backoff, and on
- *   return the node restores values Redis lost, re-subscribes and catches up from history.
+ *   return the node restores values Redis lost, re-subscribes and catches up from history
+ *   (redis-resync.ts).
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
-import { BackendUnavailableError, type BackendHealth, type ChannelBackend, type Envelope, type Leadership, type RecoverRequest, type Recovery } from './types.js';
+import { BackendUnavailableError, type ChannelBackend, type Envelope, type Leadership, type RecoverRequest, type Recovery } from './types.js';
 import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
 import { createConnections, waitReady } from './redis-connection.js';
 import { createRedisLeadership } from './redis-leadership.js';
+import { keepInSync, type RedisLogger } from './redis-resync.js';
 import { createRedisScripts, UNREADABLE, type ScriptRecoverRequest } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
 import { WatchedChannel } from './redis-watched-channel.js';
@@ -45,10 +47,9 @@ export interface RedisBackendOptions {
   /** Lease time-to-live for `leadership()` (ms): failover takes at most about this long. Default 10,000. */
   leaseMs?: number;
   /** Where connection changes and problems are reported. Default: `console`. */
-  logger?: { info(message: string): void; warn(message: string): void };
+  logger?: RedisLogger;
 }
 
-const RETRY_CHECK_MS = 1_000;
 /** Channels per latest-values or recover-many script: one call stays short for Redis, which runs nothing else meanwhile. */
 const LATEST_BATCH = 1_000;
 
@@ -78,22 +79,9 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const listeners = new Set<(envelope: Envelope) => void>();
   const leases = new Set<Leadership>();
   let closed = false;
-  let synced = false;
-  let restoreOwed = true;
-  let resyncing = false;
-  let resyncAgain = false;
-  let reportedHealth: BackendHealth = 'degraded'; // the first successful sync logs "connected"
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
-  const health = (): BackendHealth =>
-    !closed && synced && isReady(command) && isReady(subscriber) ? 'ok' : 'degraded';
-  const reportHealth = (): void => {
-    const now = health();
-    if (now === reportedHealth || closed) return;
-    reportedHealth = now;
-    if (now === 'ok') log.info('redis: connected and in sync');
-    else log.warn('redis: unavailable, serving local clients degraded and retrying');
-  };
+  const sync = keepInSync({ command, subscriber, scripts, known, watched, prefix, log });
 
   const deliver = (envelope: Envelope): void => {
     known.note(envelope);
@@ -114,62 +102,6 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     return reply;
   };
 
-  const restoreKnown = async (): Promise<void> => {
-    const results = await Promise.all(known.all().map((envelope) =>
-      scripts.restore(channelKeys(prefix, envelope.channel), envelope)));
-    const restored = results.filter(Boolean).length;
-    if (restored > 0) log.warn(`redis: had lost ${restored} channel(s); restored their last values from this node`);
-  };
-
-  /** After (re)connecting: restore lost values, re-subscribe every watched channel, catch up. */
-  const resync = async (): Promise<void> => {
-    if (resyncing) {
-      resyncAgain = true;
-      return;
-    }
-    resyncing = true;
-    try {
-      do {
-        resyncAgain = false;
-        if (closed || !isReady(command) || !isReady(subscriber)) {
-          synced = false;
-          break;
-        }
-        if (restoreOwed) {
-          await restoreKnown();
-          restoreOwed = false;
-        }
-        const channels = [...watched.values()];
-        if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
-        await Promise.all(channels.map((w) => w.sync()));
-        synced = true;
-      } while (resyncAgain && !closed);
-    } catch (error) {
-      synced = false;
-      log.warn(`redis: resync failed, will retry: ${String(error)}`);
-    } finally {
-      resyncing = false;
-      reportHealth();
-    }
-  };
-
-  let lastError = '';
-  for (const client of [command, subscriber]) {
-    client.on('error', (error: Error) => {
-      // ioredis emits one error per failed attempt; report each distinct cause once.
-      if (error.message !== lastError) log.warn(`redis: ${error.message}`);
-      lastError = error.message;
-    });
-    client.on('close', () => {
-      synced = false;
-      if (client === command) restoreOwed = true;
-      reportHealth();
-    });
-    client.on('ready', () => {
-      lastError = '';
-      void resync();
-    });
-  }
   subscriber.on('message', (bus: string, text: string) => {
     const channel = channelOfBus(prefix, bus);
     const watchedChannel = channel === null ? undefined : watched.get(channel);
@@ -177,12 +109,6 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     if (!watchedChannel || !envelope || envelope.channel !== channel) return;
     watchedChannel.receive(envelope);
   });
-
-  // Safety net for failures that no reconnect event will retry (e.g. a command timeout).
-  const retryTimer = setInterval(() => {
-    if (!synced || [...watched.values()].some((w) => w.owesSync)) void resync();
-  }, RETRY_CHECK_MS);
-  retryTimer.unref();
 
   command.connect().catch(() => undefined);
   subscriber.connect().catch(() => undefined);
@@ -194,8 +120,8 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     const epochKey = `${prefix}epoch`;
     epoch = await command.set(epochKey, epoch, 'NX').then(() => command.get(epochKey)).then((stored) => stored ?? epoch).catch(() => epoch);
   }
-  await resync();
-  if (health() !== 'ok') log.warn('redis: not reachable yet; starting degraded and retrying');
+  await sync.resync();
+  if (sync.health() !== 'ok') log.warn('redis: not reachable yet; starting degraded and retrying');
 
   return {
     kind: 'redis',
@@ -301,9 +227,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       subscriber
         .subscribe(keys.bus)
         .then(() => watchedChannel.sync()) // catches what was published before SUBSCRIBE took effect
-        .catch(() => {
-          synced = false; // the retry timer resyncs
-        });
+        .catch(() => sync.markUnsynced()); // the retry timer resyncs
     },
 
     unwatch(channel: string): void {
@@ -318,7 +242,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       listeners.add(listener);
     },
 
-    health,
+    health: sync.health,
 
     leadership(name: string): Leadership {
       const lease = createRedisLeadership(command, name, { ttlMs: options.leaseMs ?? 10_000, keyPrefix: prefix, nodeId, warn: log.warn });
@@ -330,7 +254,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       if (closed) return;
       await Promise.all([...leases].map((lease) => lease.release()));
       closed = true;
-      clearInterval(retryTimer);
+      sync.close();
       for (const watchedChannel of watched.values()) watchedChannel.close();
       watched.clear();
       listeners.clear();

@@ -1,0 +1,144 @@
+/**
+ * How a Redis backend node gets back in sync after every (re)connect, and its health meanwhile:
+ * it restores the last values Redis lost (a restart without persistence), re-SUBSCRIBEs every
+ * watched channel and catches each up from history. A timer retries what no reconnect event
+ * will (e.g. a command that timed out).
+ */
+import type { Redis } from 'ioredis';
+import type { BackendHealth } from './types.js';
+import type { KnownEnvelopes } from './redis-envelopes.js';
+import type { RedisScripts } from './redis-script-commands.js';
+import { channelKeys } from './redis-scripts.js';
+import type { WatchedChannel } from './redis-watched-channel.js';
+
+/** Where connection changes and problems are reported. */
+export interface RedisLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** What {@link keepInSync} works on: the backend's connections and state. */
+export interface RedisSyncOptions {
+  command: Redis;
+  subscriber: Redis;
+  scripts: RedisScripts;
+  /** The newest envelope this node saw per channel: what is restored when Redis lost it. */
+  known: KnownEnvelopes;
+  /** The node's watched channels, by name (read at each resync). */
+  watched: ReadonlyMap<string, WatchedChannel>;
+  prefix: string;
+  log: RedisLogger;
+}
+
+/** A node's sync state with Redis. */
+export interface RedisSync {
+  /** `ok` while both connections are up and the last resync succeeded, else `degraded`. */
+  health(): BackendHealth;
+  /** Restores, re-subscribes and catches up now (or has the running resync run again). */
+  resync(): Promise<void>;
+  /** Something (a watched channel's SUBSCRIBE) failed: `degraded` until a resync re-subscribes everything. */
+  markUnsynced(): void;
+  /** Stops the retry timer; `health()` is `degraded` from now on. */
+  close(): void;
+}
+
+const RETRY_CHECK_MS = 1_000;
+
+/**
+ * Wires the connection events of `command` and `subscriber` (before they connect) and starts the
+ * retry timer. The first resync is the caller's, once the connections had their chance to come up.
+ */
+export function keepInSync({ command, subscriber, scripts, known, watched, prefix, log }: RedisSyncOptions): RedisSync {
+  let closed = false;
+  let synced = false;
+  let restoreOwed = true;
+  let resyncing = false;
+  let resyncAgain = false;
+  let reportedHealth: BackendHealth = 'degraded'; // the first successful sync logs "connected"
+
+  const isReady = (client: Redis): boolean => client.status === 'ready';
+  const health = (): BackendHealth =>
+    !closed && synced && isReady(command) && isReady(subscriber) ? 'ok' : 'degraded';
+  const reportHealth = (): void => {
+    const now = health();
+    if (now === reportedHealth || closed) return;
+    reportedHealth = now;
+    if (now === 'ok') log.info('redis: connected and in sync');
+    else log.warn('redis: unavailable, serving local clients degraded and retrying');
+  };
+  const markUnsynced = (): void => {
+    synced = false;
+  };
+
+  const restoreKnown = async (): Promise<void> => {
+    const results = await Promise.all(known.all().map((envelope) =>
+      scripts.restore(channelKeys(prefix, envelope.channel), envelope)));
+    const restored = results.filter(Boolean).length;
+    if (restored > 0) log.warn(`redis: had lost ${restored} channel(s); restored their last values from this node`);
+  };
+
+  const resync = async (): Promise<void> => {
+    if (resyncing) {
+      resyncAgain = true;
+      return;
+    }
+    resyncing = true;
+    try {
+      do {
+        resyncAgain = false;
+        if (closed || !isReady(command) || !isReady(subscriber)) {
+          synced = false;
+          break;
+        }
+        if (restoreOwed) {
+          await restoreKnown();
+          restoreOwed = false;
+        }
+        const channels = [...watched.values()];
+        if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
+        await Promise.all(channels.map((w) => w.sync()));
+        synced = true;
+      } while (resyncAgain && !closed);
+    } catch (error) {
+      synced = false;
+      log.warn(`redis: resync failed, will retry: ${String(error)}`);
+    } finally {
+      resyncing = false;
+      reportHealth();
+    }
+  };
+
+  let lastError = '';
+  for (const client of [command, subscriber]) {
+    client.on('error', (error: Error) => {
+      // ioredis emits one error per failed attempt; report each distinct cause once.
+      if (error.message !== lastError) log.warn(`redis: ${error.message}`);
+      lastError = error.message;
+    });
+    client.on('close', () => {
+      synced = false;
+      if (client === command) restoreOwed = true;
+      reportHealth();
+    });
+    client.on('ready', () => {
+      lastError = '';
+      void resync();
+    });
+  }
+
+  // Safety net for failures that no reconnect event will retry (e.g. a command timeout).
+  const retryTimer = setInterval(() => {
+    if (!synced || [...watched.values()].some((w) => w.owesSync)) void resync();
+  }, RETRY_CHECK_MS);
+  retryTimer.unref();
+
+  return {
+    health,
+    resync,
+    markUnsynced,
+    close() {
+      closed = true;
+      clearInterval(retryTimer);
+    },
+  };
+}
