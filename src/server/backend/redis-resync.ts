@@ -34,7 +34,7 @@ export interface RedisSyncOptions {
 export interface RedisSync {
   /** `ok` while both connections are up and the last resync succeeded, else `degraded`. */
   health(): BackendHealth;
-  /** Restores, re-subscribes and catches up now (or has the running resync run again). */
+  /** Restores, re-subscribes and catches up now (or has the running resync do it again when needed). */
   resync(): Promise<void>;
   /** Something (a watched channel's SUBSCRIBE) failed: `degraded` until a resync re-subscribes everything. */
   markUnsynced(): void;
@@ -53,7 +53,8 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   let synced = false;
   let restoreOwed = true;
   let resyncing = false;
-  let resyncAgain = false;
+  /** Set when the running resync can no longer be trusted (a connection closed, a SUBSCRIBE failed): it runs again. */
+  let resyncInvalidated = false;
   let reportedHealth: BackendHealth = 'degraded'; // the first successful sync logs "connected"
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
@@ -68,6 +69,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   };
   const markUnsynced = (): void => {
     synced = false;
+    if (resyncing) resyncInvalidated = true;
   };
 
   const restoreKnown = async (): Promise<void> => {
@@ -78,14 +80,13 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   };
 
   const resync = async (): Promise<void> => {
-    if (resyncing) {
-      resyncAgain = true;
-      return;
-    }
+    // A call while a resync runs (a 'ready' event whose status it already saw, the retry timer)
+    // needs no second round unless something invalidated the running one.
+    if (resyncing) return;
     resyncing = true;
     try {
       do {
-        resyncAgain = false;
+        resyncInvalidated = false;
         if (closed || !isReady(command) || !isReady(subscriber)) {
           synced = false;
           break;
@@ -98,7 +99,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
         if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
         await Promise.all(channels.map((w) => w.sync()));
         synced = true;
-      } while (resyncAgain && !closed);
+      } while (resyncInvalidated && !closed);
     } catch (error) {
       synced = false;
       log.warn(`redis: resync failed, will retry: ${String(error)}`);
@@ -116,7 +117,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
       lastError = error.message;
     });
     client.on('close', () => {
-      synced = false;
+      markUnsynced(); // a subscription or restore of the running resync may be lost with it
       if (client === command) restoreOwed = true;
       reportHealth();
     });
