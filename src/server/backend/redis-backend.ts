@@ -9,7 +9,7 @@
  * - Redis away: reads fall back to what this node last saw, publishes fail fast with
  *   `BackendUnavailableError`, `health()` is `degraded`, ioredis reconnects with backoff, and on
  *   return the node restores values Redis lost, re-subscribes and catches up from history
- *   (redis-resync.ts).
+ *   (redis-resync.ts); the watched channels' history reads are batched (redis-strict-reads.ts).
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -20,8 +20,9 @@ import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
 import { createConnections, waitReady } from './redis-connection.js';
 import { createRedisLeadership } from './redis-leadership.js';
 import { keepInSync, type RedisLogger } from './redis-resync.js';
-import { createRedisScripts, UNREADABLE, type ScriptRecoverRequest } from './redis-script-commands.js';
+import { createRedisScripts, UNREADABLE } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
+import { createStrictReads, inBatches } from './redis-strict-reads.js';
 import { WatchedChannel } from './redis-watched-channel.js';
 
 /** Options of the Redis backend. */
@@ -50,16 +51,6 @@ export interface RedisBackendOptions {
   logger?: RedisLogger;
 }
 
-/** Channels per latest-values or recover-many script: one call stays short for Redis, which runs nothing else meanwhile. */
-const LATEST_BATCH = 1_000;
-
-/** `items` in slices of LATEST_BATCH, each mapped by `read` (one script call each), flattened back in order. */
-async function inBatches<T, R>(items: readonly T[], read: (batch: T[]) => Promise<R[]>): Promise<R[]> {
-  const batches: Array<Promise<R[]>> = [];
-  for (let start = 0; start < items.length; start += LATEST_BATCH) batches.push(read(items.slice(start, start + LATEST_BATCH)));
-  return (await Promise.all(batches)).flat();
-}
-
 /**
  * Connects to Redis and returns a backend shared by every relay node using the same Redis and
  * prefix. Never rejects because Redis is down: it then starts `degraded` and keeps retrying.
@@ -82,6 +73,8 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
   const sync = keepInSync({ command, subscriber, scripts, known, watched, prefix, log });
+  /** History reads that reject while Redis is away; the watched channels' go in batches. */
+  const strict = createStrictReads(command, scripts, known, prefix);
 
   const deliver = (envelope: Envelope): void => {
     known.note(envelope);
@@ -92,14 +85,6 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
         log.warn(`redis: a message listener failed: ${String(error)}`);
       }
     }
-  };
-
-  /** History read straight from Redis; rejects when Redis is away (used for ordered delivery). */
-  const strictRecover = async (channel: string, since: number): Promise<Recovery> => {
-    if (!isReady(command)) throw new BackendUnavailableError('Redis is unavailable');
-    const reply = await scripts.recover(channelKeys(prefix, channel), channel, since);
-    known.note(reply.latest);
-    return reply;
   };
 
   subscriber.on('message', (bus: string, text: string) => {
@@ -168,7 +153,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
 
     async recover(channel: string, since: number): Promise<Recovery> {
       try {
-        return await strictRecover(channel, since);
+        return await strict.recover(channel, since);
       } catch {
         return known.recovery(channel, since); // degraded: answer from what this node saw
       }
@@ -178,19 +163,16 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       const fromKnown = (): Recovery[] => requests.map(({ channel, since }) => known.recovery(channel, since));
       if (requests.length === 0) return [];
       if (!isReady(command)) return fromKnown();
-      const reads: ScriptRecoverRequest[] = requests.map(({ channel, since }) => ({ channel, since, keys: channelKeys(prefix, channel) }));
       let answers: Array<Recovery | typeof UNREADABLE>;
       try {
         // Issued before the first await: ordered after the watch baselines read before this call.
-        answers = await inBatches(reads, (batch) => scripts.recoverMany(batch));
+        answers = await inBatches(requests, strict.recoverMany);
       } catch {
         return fromKnown(); // as `recover` does when its read fails
       }
       return answers.map((answer, index) => {
         const { channel, since } = requests[index]!;
-        if (answer === UNREADABLE) return known.recovery(channel, since);
-        known.note(answer.latest);
-        return answer;
+        return answer === UNREADABLE ? known.recovery(channel, since) : answer;
       });
     },
 
@@ -214,7 +196,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
 
     watch(channel: string): void {
       if (closed || watched.has(channel)) return;
-      const watchedChannel = new WatchedChannel(channel, { recover: strictRecover }, deliver, log.warn);
+      const watchedChannel = new WatchedChannel(channel, strict.watchedReader, deliver, log.warn);
       watched.set(channel, watchedChannel);
       const keys = channelKeys(prefix, channel);
       // Read the baseline now, on the command connection, so it is ordered before the relay's

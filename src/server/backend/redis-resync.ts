@@ -1,7 +1,9 @@
 /**
  * How a Redis backend node gets back in sync after every (re)connect, and its health meanwhile:
  * it restores the last values Redis lost (a restart without persistence), re-SUBSCRIBEs every
- * watched channel and catches each up from history. A timer retries what no reconnect event
+ * watched channel and catches each up from history. The watched channels' catch-up reads go
+ * through their reader, which batches them (see redis-recover-batcher.ts): one recover-many
+ * script per 1,000 channels, not one script per channel. A timer retries what no reconnect event
  * will (e.g. a command that timed out).
  */
 import type { Redis } from 'ioredis';
@@ -97,6 +99,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
         }
         const channels = [...watched.values()];
         if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
+        // Every channel's catch-up read is issued in this turn, so their reader sends them as one batch.
         await Promise.all(channels.map((w) => w.sync()));
         synced = true;
       } while (resyncInvalidated && !closed);
