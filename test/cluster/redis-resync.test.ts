@@ -1,0 +1,176 @@
+/**
+ * A node watching many channels gets back in sync in a few Redis commands: after its subscriber
+ * connection drops and comes back, the catch-up reads of all its watched channels are one
+ * recover-many script per 1,000 channels (not one script per channel), and every channel still
+ * gets each update published meanwhile once, in order. Gap fills of many channels at once (messages
+ * missed on pub/sub) still deliver in order. Its own redis-server (it limits its clients);
+ * MONITOR shows what the nodes send.
+ */
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
+import { RECOVER_MANY_SCRIPT, RECOVER_SCRIPT } from '../../src/server/backend/redis-scripts.js';
+import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
+import { SKIP_REASON, useRedisServer } from './redis-server.js';
+import { quietLogger, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+
+if (SKIP_REASON) console.log(`# skipping Redis resync tests: ${SKIP_REASON}`);
+
+const RECOVER_SHA = createHash('sha1').update(RECOVER_SCRIPT).digest('hex');
+const RECOVER_MANY_SHA = createHash('sha1').update(RECOVER_MANY_SCRIPT).digest('hex');
+
+/** One command as MONITOR showed it. */
+type Seen = string[];
+
+/** The single-channel recover script or the recover-many one (both are pre-loaded: always EVALSHA). */
+const isRecoverCall = (args: Seen) => args[0]?.toLowerCase() === 'evalsha' && (args[1] === RECOVER_SHA || args[1] === RECOVER_MANY_SHA);
+/** How many channels a recover-type call reads: 1, or the recover-many call's key count / 2. */
+const channelsRead = (args: Seen) => (args[1] === RECOVER_SHA ? 1 : Number(args[2]) / 2);
+
+/** Records every command Redis runs (Lua's own excepted) until `stop` is called. */
+async function monitorRedis(url: string): Promise<{ seen: Seen[]; stop(): Promise<void> }> {
+  const watcher = new Redis(url);
+  const monitor = await watcher.monitor(); // a connection of its own
+  const seen: Seen[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua') seen.push(args.map(String));
+  });
+  return {
+    seen,
+    async stop() {
+      const marker = `end-of-window-${Date.now()}`;
+      await watcher.echo(marker);
+      await waitFor('the marker on MONITOR', () => seen.some((args) => args[1] === marker));
+      monitor.disconnect();
+      await watcher.quit();
+    },
+  };
+}
+
+const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
+
+describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON }, () => {
+  const { redis, open } = useRedisServer();
+  let raw: Redis;
+
+  before(async () => {
+    raw = new Redis(redis.url);
+    // Loaded up front so that each call is one EVALSHA (no NOSCRIPT, then EVAL, on first use).
+    await raw.script('LOAD', RECOVER_SCRIPT);
+    await raw.script('LOAD', RECOVER_MANY_SCRIPT);
+  });
+  after(() => raw?.disconnect()); // the server may already be stopped (its own after hook)
+
+  /** Node A publishes, node B watches `count` channels (each published once before the watch, once after). */
+  async function watchingNode(count: number): Promise<{ a: ChannelBackend; b: ChannelBackend; received: Envelope[]; channels: string[]; prefix: string }> {
+    const prefix = uniquePrefix();
+    const options = { url: redis.url, keyPrefix: prefix, logger: quietLogger() };
+    const [a, b] = await Promise.all([createRedisBackend(options), createRedisBackend(options)]);
+    open.push(a, b);
+    const received: Envelope[] = [];
+    b.onMessage((e) => received.push(e));
+    const channels = Array.from({ length: count }, (_, i) => `price:S${i}`);
+    await publishRound(a, channels, 1);
+    for (const channel of channels) b.watch(channel);
+    const buses = channels.map((channel) => `${prefix}bus:${channel}`);
+    await waitFor('B subscribed to every channel', async () => {
+      const counts = (await raw.pubsub('NUMSUB', ...buses)) as Array<string | number>;
+      return counts.filter((_, i) => i % 2 === 1).every((n) => Number(n) === 1);
+    });
+    await publishRound(a, channels, 2);
+    await waitFor('seq 2 of every channel on B', () => received.length === count);
+    return { a, b, received, channels, prefix };
+  }
+
+  /** One publish on every channel, 250 at a time. */
+  async function publishRound(node: ChannelBackend, channels: string[], price: number): Promise<void> {
+    for (let start = 0; start < channels.length; start += 250) {
+      await Promise.all(channels.slice(start, start + 250).map((channel) => node.publish(channel, tick(channel, price))));
+    }
+  }
+
+  /** Drops B's subscriber connection and keeps it away (Redis refuses new connections) while `meanwhile` runs. */
+  async function subscriberAway(b: ChannelBackend, meanwhile: () => Promise<void>): Promise<void> {
+    const clients = Number(/connected_clients:(\d+)/.exec(await raw.info('clients'))?.[1]);
+    await raw.config('SET', 'maxclients', String(clients - 1));
+    try {
+      await raw.call('CLIENT', 'KILL', 'TYPE', 'pubsub'); // B's subscriber (A's never subscribed)
+      await waitFor('B degraded', () => b.health() === 'degraded');
+      await meanwhile();
+    } finally {
+      await raw.config('SET', 'maxclients', '10000');
+    }
+  }
+
+  test('1,500 watched channels after the subscriber connection drops: every update published meanwhile, once, in order, read in 2 recover scripts', async () => {
+    const { a, b, received, channels } = await watchingNode(1_500);
+    const monitor = await monitorRedis(redis.url);
+    let commands: Seen[];
+    try {
+      await subscriberAway(b, async () => {
+        await publishRound(a, channels, 3);
+        await publishRound(a, channels, 4);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(received.length, 1_500, 'nothing reached B while its subscriber was away');
+      });
+      await waitFor('B ok again', () => b.health() === 'ok', 20_000);
+      await waitFor('every missed update on B', () => received.length === 1_500 * 3);
+    } finally {
+      await monitor.stop();
+      commands = monitor.seen;
+    }
+    const recovers = commands.filter(isRecoverCall);
+    assert.ok(recovers.length <= 2, `the resync of 1,500 channels took ${recovers.length} recover script calls`);
+    assert.equal(recovers.reduce((sum, args) => sum + channelsRead(args), 0), 1_500, 'together they read every watched channel');
+    await publishRound(a, channels, 5); // and pub/sub flows again
+    await waitFor('seq 5 of every channel on B', () => received.length === 1_500 * 4);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a duplicate would arrive now
+    for (const channel of channels) {
+      assert.deepEqual(seqsOf(received, channel), [2, 3, 4, 5], `${channel}: each seq once, in order`);
+      assert.deepEqual(received.filter((e) => e.channel === channel).map((e) => e.data.price), [2, 3, 4, 5], `${channel}: its data`);
+    }
+  });
+
+  test('gaps on 200 channels at once (an update each missed on pub/sub): each filled from history before the next update, in order', async () => {
+    const { a, received, channels, prefix } = await watchingNode(200);
+    // Store seq 3 of every channel the way the publish script does, but without PUBLISH: B misses it.
+    const pipeline = raw.pipeline();
+    for (const channel of channels) {
+      const envelope = JSON.stringify({ channel, seq: 3, data: tick(channel, 3) });
+      pipeline.hset(`${prefix}{${channel}}:meta`, 'seq', 3, 'last', envelope).rpush(`${prefix}{${channel}}:hist`, envelope);
+    }
+    await pipeline.exec();
+    const monitor = await monitorRedis(redis.url);
+    let commands: Seen[];
+    try {
+      await Promise.all(channels.map((channel) => a.publish(channel, tick(channel, 4)))); // seq 4 reveals each gap
+      await waitFor('seq 4 of every channel on B', () => channels.every((channel) => seqsOf(received, channel).at(-1) === 4));
+    } finally {
+      await monitor.stop();
+      commands = monitor.seen;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a duplicate would arrive now
+    for (const channel of channels) {
+      assert.deepEqual(seqsOf(received, channel), [2, 3, 4], `${channel}: the missed seq 3 before 4`);
+      assert.deepEqual(received.filter((e) => e.channel === channel).map((e) => e.data.price), [2, 3, 4]);
+    }
+    const recovers = commands.filter(isRecoverCall);
+    assert.equal(recovers.reduce((sum, args) => sum + channelsRead(args), 0), 200, 'one history read per gap');
+    // Not one script per gap (that was 200): the fills of messages that arrive together go together.
+    assert.ok(recovers.length < 50, `the 200 fills went together (${recovers.length} recover script calls)`);
+  });
+
+  test('a watched channel Redis cannot read (a foreign value under its key) does not hold up the catch-up of the channels read in the same batch', async () => {
+    const { a, b, received, channels, prefix } = await watchingNode(20);
+    const foreign = 'price:FOREIGN';
+    await raw.set(`${prefix}{${foreign}}:meta`, 'not a hash');
+    b.watch(foreign);
+    await waitFor('B subscribed to the foreign channel too', async () => ((await raw.pubsub('NUMSUB', `${prefix}bus:${foreign}`)) as [string, number])[1] === 1);
+    await subscriberAway(b, () => publishRound(a, channels, 3));
+    await waitFor('seq 3 of every readable channel on B', () => received.length === 20 * 2, 20_000);
+    for (const channel of channels) assert.deepEqual(seqsOf(received, channel), [2, 3], channel);
+    assert.deepEqual(seqsOf(received, foreign), []);
+  });
+});
