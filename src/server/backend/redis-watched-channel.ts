@@ -14,7 +14,7 @@
  */
 import type { Envelope, Recovery } from './types.js';
 
-/** What a watched channel reads from Redis; both reject when Redis is unreachable. */
+/** What a watched channel reads from Redis; `recover` rejects when Redis is unreachable. */
 export interface ChannelReader {
   recover(channel: string, since: number): Promise<Recovery>;
 }
