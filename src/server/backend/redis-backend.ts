@@ -206,10 +206,12 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
         : Promise.reject(new BackendUnavailableError('Redis is unavailable'));
       watchedChannel.start(baseline, known.seq(channel));
       if (!isReady(subscriber)) return; // resync() subscribes when the connection is back
-      subscriber
-        .subscribe(keys.bus)
-        .then(() => watchedChannel.sync()) // catches what was published before SUBSCRIBE took effect
-        .catch(() => sync.markUnsynced()); // the retry timer resyncs
+      subscriber.subscribe(keys.bus).then(
+        // Catches what was published before SUBSCRIBE took effect; when that fails, the channel
+        // owes it and the retry timer reads it again.
+        () => watchedChannel.sync().catch(() => undefined),
+        () => sync.markUnsynced(), // the retry timer resyncs
+      );
     },
 
     unwatch(channel: string): void {

@@ -4,7 +4,12 @@
  * watched channel and catches each up from history. The watched channels' catch-up reads go
  * through their reader, which batches them (see redis-recover-batcher.ts): one recover-many
  * script per 1,000 channels, not one script per channel. A timer retries what no reconnect event
- * will (e.g. a command that timed out).
+ * will (e.g. a command that timed out): a whole resync while the node is out of sync, else only
+ * the watched channels that still owe a catch-up.
+ *
+ * A channel whose keys Redis cannot read (something else stored under them) does not keep the
+ * node degraded: it is reported once, its watchers get no catch-up, and it is read again with a
+ * growing delay (up to a minute) until its keys hold the relay's data again.
  */
 import type { Redis } from 'ioredis';
 import type { BackendHealth } from './types.js';
@@ -12,6 +17,7 @@ import type { KnownEnvelopes } from './redis-envelopes.js';
 import type { RedisScripts } from './redis-script-commands.js';
 import { channelKeys } from './redis-scripts.js';
 import type { WatchedChannel } from './redis-watched-channel.js';
+import { ChannelUnreadableError } from './redis-strict-reads.js';
 
 /** Where connection changes and problems are reported. */
 export interface RedisLogger {
@@ -45,6 +51,8 @@ export interface RedisSync {
 }
 
 const RETRY_CHECK_MS = 1_000;
+/** Longest wait between two reads of a channel Redis cannot read. */
+const UNREADABLE_RETRY_MAX_MS = 60_000;
 
 /**
  * Wires the connection events of `command` and `subscriber` (before they connect) and starts the
@@ -58,6 +66,9 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   /** Set when the running resync can no longer be trusted (a connection closed, a SUBSCRIBE failed): it runs again. */
   let resyncInvalidated = false;
   let reportedHealth: BackendHealth = 'degraded'; // the first successful sync logs "connected"
+  let catchingUp = false;
+  /** Channels Redis could not read, with when to read them again and the wait after that. */
+  const unreadable = new Map<string, { at: number; delayMs: number }>();
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
   const health = (): BackendHealth =>
@@ -72,6 +83,44 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   const markUnsynced = (): void => {
     synced = false;
     if (resyncing) resyncInvalidated = true;
+  };
+
+  /**
+   * Syncs `channels` together (their reads go out as one batch). Rejects with the first failure
+   * other than a channel Redis cannot read; those are reported and retried later.
+   */
+  const syncAll = async (channels: WatchedChannel[]): Promise<void> => {
+    const outcomes = await Promise.allSettled(channels.map((w) => w.sync()));
+    let failure: unknown = null;
+    outcomes.forEach((outcome, index) => {
+      const { channel } = channels[index]!;
+      if (outcome.status === 'fulfilled') {
+        if (unreadable.delete(channel)) log.info(`redis: ${channel} is readable again`);
+      } else if (outcome.reason instanceof ChannelUnreadableError) {
+        const previous = unreadable.get(channel);
+        if (!previous) log.warn(`redis: ${outcome.reason.message}; its watchers on this node get no catch-up until its keys hold relay data again`);
+        const delayMs = Math.min(UNREADABLE_RETRY_MAX_MS, (previous?.delayMs ?? RETRY_CHECK_MS / 2) * 2);
+        unreadable.set(channel, { at: Date.now() + delayMs, delayMs });
+      } else {
+        failure ??= outcome.reason;
+      }
+    });
+    if (failure) throw failure;
+  };
+
+  /** The watched channels whose catch-up failed since, each when its retry is due. */
+  const catchUpOwed = async (): Promise<void> => {
+    const now = Date.now();
+    const owed = [...watched.values()].filter((w) => w.owesSync && (unreadable.get(w.channel)?.at ?? 0) <= now);
+    if (owed.length === 0 || catchingUp || resyncing) return;
+    catchingUp = true;
+    try {
+      await syncAll(owed);
+    } catch (error) {
+      log.warn(`redis: catching up ${owed.length} channel(s) failed, will retry: ${String(error)}`);
+    } finally {
+      catchingUp = false;
+    }
   };
 
   const restoreKnown = async (): Promise<void> => {
@@ -100,7 +149,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
         const channels = [...watched.values()];
         if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
         // Every channel's catch-up read is issued in this turn, so their reader sends them as one batch.
-        await Promise.all(channels.map((w) => w.sync()));
+        await syncAll(channels);
         synced = true;
       } while (resyncInvalidated && !closed);
     } catch (error) {
@@ -132,7 +181,8 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
 
   // Safety net for failures that no reconnect event will retry (e.g. a command timeout).
   const retryTimer = setInterval(() => {
-    if (!synced || [...watched.values()].some((w) => w.owesSync)) void resync();
+    if (!synced) void resync();
+    else void catchUpOwed();
   }, RETRY_CHECK_MS);
   retryTimer.unref();
 

@@ -5,7 +5,7 @@
  * {@link CHANNELS_PER_SCRIPT} in one script (`recoverMany`), and the watched channels' reader,
  * which sends the reads of one event-loop turn together (see redis-recover-batcher.ts).
  */
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import { BackendUnavailableError, type RecoverRequest, type Recovery } from './types.js';
 import type { KnownEnvelopes } from './redis-envelopes.js';
 import { RecoverBatcher } from './redis-recover-batcher.js';
@@ -23,9 +23,24 @@ export async function inBatches<T, R>(items: readonly T[], read: (batch: T[]) =>
   return (await Promise.all(batches)).flat();
 }
 
+/**
+ * Redis answered, but could not read this channel's keys: they hold something else than the
+ * relay's data (another type under the key, fields a script cannot use). Only this channel is
+ * affected; retrying soon will not help until its keys are fixed or a publish rewrites them.
+ */
+export class ChannelUnreadableError extends Error {
+  constructor(readonly channel: string, options: { cause: unknown }) {
+    super(`Redis cannot read ${channel}'s keys: ${options.cause instanceof Error ? options.cause.message : String(options.cause)}`, options);
+    this.name = 'ChannelUnreadableError';
+  }
+}
+
+/** A Redis error reply about the data under the keys (WRONGTYPE, or a script failing on what it read). */
+const isDataError = (error: unknown): boolean => error instanceof ReplyError && /^WRONGTYPE\b|user_script/.test((error as Error).message);
+
 /** Reads that reject with `BackendUnavailableError` when the command connection is not ready. */
 export interface StrictReads {
-  /** The recover script for one channel. */
+  /** The recover script for one channel; `ChannelUnreadableError` when Redis cannot read its keys. */
   recover(channel: string, since: number): Promise<Recovery>;
   /**
    * The recover-many script for up to CHANNELS_PER_SCRIPT channels, in order: `UNREADABLE` for a
@@ -41,7 +56,9 @@ export function createStrictReads(command: Redis, scripts: RedisScripts, known: 
   const unavailable = (): boolean => command.status !== 'ready';
   const recover = async (channel: string, since: number): Promise<Recovery> => {
     if (unavailable()) throw new BackendUnavailableError('Redis is unavailable');
-    const reply = await scripts.recover(channelKeys(prefix, channel), channel, since);
+    const reply = await scripts.recover(channelKeys(prefix, channel), channel, since).catch((error: unknown) => {
+      throw isDataError(error) ? new ChannelUnreadableError(channel, { cause: error }) : error;
+    });
     known.note(reply.latest);
     return reply;
   };
