@@ -57,20 +57,18 @@ export class ChartScroller {
     const repaint = this.#plan(model, style, scale, theme, format);
     const n = model.count('line');
     this.#drawn = { scale, style, theme, format, generation: model.generation, settledTime: n >= 2 ? model.time('line', n - 2) : NaN };
-    if (repaint) {
+    if (repaint && repaint.shift > 0) {
       const { shift } = repaint;
       const { left, right, bottom } = scale;
-      if (shift > 0) {
-        ctx.save();
-        ctx.beginPath();
-        ctx.rect(left, 0, right - left - shift, bottom);
-        ctx.clip();
-        ctx.globalCompositeOperation = 'copy';
-        ctx.drawImage(ctx.canvas, left + shift, 0, right - left - shift, bottom, left, 0, right - left - shift, bottom);
-        ctx.restore();
-      }
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, 0, right - left - shift, bottom);
+      ctx.clip();
+      ctx.globalCompositeOperation = 'copy';
+      ctx.drawImage(ctx.canvas, left + shift, 0, right - left - shift, bottom, left, 0, right - left - shift, bottom);
+      ctx.restore();
     }
-    return repaint && { seam: repaint.seam, from: repaint.from };
+    return repaint;
   }
 
   #plan(model: ChartModel, style: SeriesStyle, scale: ChartScale, theme: ChartTheme, format: ChartFormatters): (Repaint & { shift: number }) | null {
