@@ -1,7 +1,7 @@
 /**
  * How a Redis backend node gets back in sync after every (re)connect, and its health meanwhile:
- * it restores the last values Redis lost (a restart without persistence), re-SUBSCRIBEs every
- * watched channel and catches each up from history. The watched channels' catch-up reads go
+ * it restores the last values Redis lost (a restart without persistence; one restore-many script
+ * per 1,000 known channels), re-SUBSCRIBEs every watched channel and catches each up from history. The watched channels' catch-up reads go
  * through their reader, which batches them (see redis-recover-batcher.ts): one recover-many
  * script per 1,000 channels, not one script per channel. A timer retries what no reconnect event
  * will (e.g. a command that timed out): a whole resync while the node is out of sync, else only
@@ -17,7 +17,7 @@ import type { KnownEnvelopes } from './redis-envelopes.js';
 import type { RedisScripts } from './redis-script-commands.js';
 import { channelKeys } from './redis-scripts.js';
 import type { WatchedChannel } from './redis-watched-channel.js';
-import { ChannelUnreadableError } from './redis-strict-reads.js';
+import { ChannelUnreadableError, inBatches } from './redis-strict-reads.js';
 
 /** Where connection changes and problems are reported. */
 export interface RedisLogger {
@@ -123,10 +123,24 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
     }
   };
 
+  /** Channels whose last value could not be restored (foreign data under their keys): each reported once. */
+  const unrestorable = new Set<string>();
+  /** Puts back what Redis lost: one restore-many script per 1,000 known channels, all issued now. */
   const restoreKnown = async (): Promise<void> => {
-    const results = await Promise.all(known.all().map((envelope) =>
-      scripts.restore(channelKeys(prefix, envelope.channel), envelope)));
-    const restored = results.filter(Boolean).length;
+    const envelopes = known.all();
+    const results = await inBatches(envelopes, (batch) =>
+      scripts.restoreMany(batch.map((envelope) => ({ keys: channelKeys(prefix, envelope.channel), envelope }))));
+    let restored = 0;
+    results.forEach((result, index) => {
+      const { channel } = envelopes[index]!;
+      if (result === true || result === false) {
+        restored += Number(result);
+        unrestorable.delete(channel);
+      } else if (!unrestorable.has(channel)) {
+        unrestorable.add(channel);
+        log.warn(`redis: Redis cannot read ${channel}'s keys: ${result.unusable}; its last value was not restored`);
+      }
+    });
     if (restored > 0) log.warn(`redis: had lost ${restored} channel(s); restored their last values from this node`);
   };
 

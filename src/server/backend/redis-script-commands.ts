@@ -6,15 +6,26 @@ import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import type { Envelope, RecoverRequest, Recovery } from './types.js';
 import { envelopeText, parseEnvelope } from './redis-envelopes.js';
-import { LATEST_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT, RESTORE_SCRIPT, type ChannelKeys } from './redis-scripts.js';
+import { LATEST_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT, RESTORE_MANY_SCRIPT, type ChannelKeys } from './redis-scripts.js';
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
 interface DefinedScripts {
   mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number, historyTtlMs: number): Promise<string>;
   mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
-  mpRestore(meta: string, hist: string, envelopeJson: string, seq: number, historyTtlMs: number): Promise<number>;
   mpLatestMany(numberOfKeys: number, ...metaKeys: string[]): Promise<Array<string | number | null>>;
   mpRecoverMany(numberOfKeys: number, ...keysThenSinces: Array<string | number>): Promise<unknown[]>;
+  mpRestoreMany(numberOfKeys: number, ...keysThenTtlAndEnvelopes: Array<string | number>): Promise<unknown[]>;
+}
+
+/** One channel of a `restoreMany` script call: its keys and the last envelope this node knows. */
+export interface ScriptRestoreRequest {
+  keys: ChannelKeys;
+  envelope: Envelope;
+}
+
+/** A `restoreMany` entry whose keys Redis could not use: Redis's error. */
+export interface UnusableKeys {
+  unusable: string;
 }
 
 /** A recover script's reply: `[seq, last|null, recovered (1|0), entries]`. */
@@ -39,8 +50,13 @@ export interface RedisScripts {
    * whose keys Redis could not read. Call with at least one request.
    */
   recoverMany(requests: readonly ScriptRecoverRequest[]): Promise<Array<Recovery | typeof UNREADABLE>>;
-  /** Puts `envelope` back as last value when Redis is behind it; resolves true when it did. */
-  restore(keys: ChannelKeys, envelope: Envelope): Promise<boolean>;
+  /**
+   * Puts each envelope back as its channel's last value (history: that envelope alone) where Redis
+   * is behind it (lost it, or holds a lower seq), in one command. Per entry, in order: true when it
+   * restored, false when Redis holds that seq or a higher one, {@link UnusableKeys} when the
+   * channel's keys hold foreign data (left as they are). Call with at least one entry.
+   */
+  restoreMany(entries: readonly ScriptRestoreRequest[]): Promise<Array<boolean | UnusableKeys>>;
   /**
    * The `last` envelope text of each meta key, in order, in one command: null when the channel has
    * none, `UNREADABLE` when its key is not a hash. Call with at least one key.
@@ -58,9 +74,9 @@ export const UNREADABLE = Symbol('unreadable');
 export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScripts {
   redis.defineCommand('mpPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
   redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
-  redis.defineCommand('mpRestore', { numberOfKeys: 2, lua: RESTORE_SCRIPT });
   redis.defineCommand('mpLatestMany', { lua: LATEST_MANY_SCRIPT }); // key count passed per call
   redis.defineCommand('mpRecoverMany', { lua: RECOVER_MANY_SCRIPT }); // key count passed per call
+  redis.defineCommand('mpRestoreMany', { lua: RESTORE_MANY_SCRIPT }); // key count passed per call
   const scripts = redis as unknown as DefinedScripts;
 
   return {
@@ -90,8 +106,16 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
       });
     },
 
-    async restore(keys, envelope) {
-      return (await scripts.mpRestore(keys.meta, keys.hist, envelopeText(envelope), envelope.seq, historyTtlMs)) === 1;
+    async restoreMany(entries) {
+      const keys: string[] = [];
+      const envelopesAndSeqs: Array<string | number> = [];
+      for (const { keys: channel, envelope } of entries) {
+        keys.push(channel.meta, channel.hist);
+        envelopesAndSeqs.push(envelopeText(envelope), envelope.seq);
+      }
+      const reply = await scripts.mpRestoreMany(keys.length, ...keys, historyTtlMs, ...envelopesAndSeqs);
+      if (!Array.isArray(reply) || reply.length !== entries.length) throw new Error('Redis returned a malformed restore-many reply');
+      return reply.map((entry) => (entry === 1 ? true : entry === 0 ? false : { unusable: String(entry) }));
     },
 
     async latestMany(metaKeys) {

@@ -11,8 +11,8 @@
  * - `mp:bus:C`    — the pub/sub channel every envelope of `C` is PUBLISHed on
  *
  * The `{C}` hash tag keeps both keys of a channel in one slot, so the per-channel scripts stay
- * valid on a Redis Cluster as well as on a single server. The latest-values and recover-many
- * scripts read many channels, so many slots: on a Cluster (not supported by the client setup yet) it would have to be
+ * valid on a Redis Cluster as well as on a single server. The latest-values, recover-many and
+ * restore-many scripts touch many channels, so many slots: on a Cluster (not supported by the client setup yet) it would have to be
  * called once per slot's channels.
  */
 
@@ -145,19 +145,46 @@ return out
 `;
 
 /**
- * Restore after Redis lost data. KEYS: meta, hist. ARGV: the envelope (JSON), its seq, history
- * TTL in ms (0: none).
- * Only acts when Redis is behind the node's knowledge; returns 1 when it restored.
+ * Restore after Redis lost data, for many channels in one round trip. KEYS: meta and hist of each
+ * channel, in pairs (meta 1, hist 1, meta 2, hist 2, …). ARGV: the history TTL in ms (0: none),
+ * then each channel's envelope (JSON) and seq, in pairs, in the same order. Per channel it acts
+ * only when Redis is behind the node's knowledge (no seq, or a lower one): it sets `seq` and
+ * `last`, replaces the history with the envelope alone and gives it the TTL. Returns one entry
+ * per channel, in order: 1 when it restored, 0 when Redis holds that seq or a higher one, or
+ * Redis's error text when the channel's keys could not be used (a foreign write, e.g. no hash
+ * under meta or a seq that is not a number); that channel is left as it was, the others go on.
  */
-export const RESTORE_SCRIPT = `
-local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
-local known = tonumber(ARGV[2])
-if seq >= known then return 0 end
-redis.call('HSET', KEYS[1], 'seq', known, 'last', ARGV[1])
-redis.call('DEL', KEYS[2])
-redis.call('RPUSH', KEYS[2], ARGV[1])
-if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
-return 1
+export const RESTORE_MANY_SCRIPT = `
+local ttl = tonumber(ARGV[1])
+local out = {}
+for i = 1, #KEYS / 2 do
+  local meta, hist = KEYS[2 * i - 1], KEYS[2 * i]
+  local envelope, known = ARGV[2 * i], tonumber(ARGV[2 * i + 1])
+  local seqText = redis.pcall('HGET', meta, 'seq')
+  local seq = nil
+  if type(seqText) == 'table' then
+    out[i] = seqText.err
+  else
+    seq = tonumber(seqText or '0')
+    if seq == nil then out[i] = 'the seq under ' .. meta .. ' is not a number' end
+  end
+  if seq ~= nil then
+    if seq >= known then
+      out[i] = 0
+    else
+      local set = redis.pcall('HSET', meta, 'seq', known, 'last', envelope)
+      if type(set) == 'table' then
+        out[i] = set.err
+      else
+        redis.call('DEL', hist)
+        redis.call('RPUSH', hist, envelope)
+        if ttl > 0 then redis.call('PEXPIRE', hist, ttl) end
+        out[i] = 1
+      end
+    end
+  end
+end
+return out
 `;
 
 /**
