@@ -1,9 +1,9 @@
 /**
  * How a Redis backend node gets back in sync after every (re)connect, and its health meanwhile:
  * it restores the last values Redis lost (a restart without persistence; one restore-many script
- * per 1,000 known channels), re-SUBSCRIBEs every watched channel and catches each up from history. The watched channels' catch-up reads go
- * through their reader, which batches them (see redis-recover-batcher.ts): one recover-many
- * script per 1,000 channels, not one script per channel. A timer retries what no reconnect event
+ * per 1,000 known channels), re-SUBSCRIBEs every watched channel and catches each up from
+ * history. The watched channels' catch-up reads go through their reader, which batches them (see
+ * redis-recover-batcher.ts): one recover-many script per 1,000 channels, not one per channel. A timer retries what no reconnect event
  * will (e.g. a command that timed out): a whole resync while the node is out of sync, else only
  * the watched channels that still owe a catch-up.
  *

@@ -12,8 +12,8 @@
  *
  * The `{C}` hash tag keeps both keys of a channel in one slot, so the per-channel scripts stay
  * valid on a Redis Cluster as well as on a single server. The latest-values, recover-many and
- * restore-many scripts touch many channels, so many slots: on a Cluster (not supported by the client setup yet) it would have to be
- * called once per slot's channels.
+ * restore-many scripts touch many channels, so many slots: on a Cluster (not supported by the
+ * client setup yet) each would have to be called once per slot's channels.
  */
 
 /** Redis names of one channel's keys and bus. */
