@@ -1,4 +1,5 @@
 /** Small helpers shared by the cluster tests. */
+import { Redis } from 'ioredis';
 import type { Envelope } from '../../src/server/backend/types.js';
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` with `what`. */
@@ -31,4 +32,36 @@ let counter = 0;
 export function uniquePrefix(): string {
   counter += 1;
   return `t${process.pid}-${counter}-${Date.now().toString(36)}:`;
+}
+
+/** One command as MONITOR showed it: its words, and `lua` as its source when a script ran it. */
+export interface MonitoredCommand {
+  args: string[];
+  source: string;
+}
+
+/**
+ * Every command Redis runs while `during` runs, scripts' own included: MONITOR on a connection of
+ * its own, and a marker ECHO after `during` (once MONITOR shows it, it has shown everything before).
+ */
+export async function commandsDuring(url: string, during: () => Promise<void>): Promise<MonitoredCommand[]> {
+  const watcher = new Redis(url);
+  const monitor = await watcher.monitor();
+  const seen: MonitoredCommand[] = [];
+  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ args: args.map(String), source }));
+  try {
+    await during();
+    const marker = `end-of-window-${Date.now()}-${Math.random()}`;
+    await watcher.echo(marker);
+    await waitFor('the marker on MONITOR', () => seen.some((entry) => entry.args[1] === marker));
+    return seen.filter((entry) => entry.args[1] !== marker);
+  } finally {
+    monitor.disconnect();
+    watcher.disconnect();
+  }
+}
+
+/** The commands clients sent (not those scripts ran), as their words. */
+export function sentByClients(commands: MonitoredCommand[]): string[][] {
+  return commands.filter((entry) => entry.source !== 'lua').map((entry) => entry.args);
 }

@@ -14,7 +14,7 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { RESTORE_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { quietLogger, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, quietLogger, sentByClients, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis restore tests: ${SKIP_REASON}`);
 
@@ -71,37 +71,17 @@ describe('Redis backend: restoring the last values Redis lost', { skip: SKIP_REA
     }
   }
 
-  /** Records every command Redis runs (Lua's own excepted) while `during` runs. */
-  async function monitored(during: () => Promise<void>): Promise<Seen[]> {
-    const watcher = new Redis(redis.url);
-    const monitor = await watcher.monitor();
-    const seen: Seen[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (source !== 'lua') seen.push(args.map(String));
-    });
-    try {
-      await during();
-    } finally {
-      const marker = `end-of-window-${Date.now()}`;
-      await raw.echo(marker);
-      await waitFor('the marker on MONITOR', () => seen.some((args) => args[1] === marker));
-      monitor.disconnect();
-      watcher.disconnect();
-    }
-    return seen;
-  }
-
   test('2,500 known channels after Redis lost everything: every last value and seq back in at most 3 restore scripts, and seq continues', async () => {
     const prefix = uniquePrefix();
     const { backend, lines } = await node(prefix);
     const channels = Array.from({ length: 2_500 }, (_, i) => `price:S${i}`);
     await publishRounds(backend, channels, 1, 3);
     await raw.flushall();
-    const commands = await monitored(async () => {
+    const commands = sentByClients(await commandsDuring(redis.url, async () => {
       await dropNodeConnections();
       await waitFor('the restore logged', () => lines.some((line) => line.includes('had lost')), 20_000);
       await waitFor('the node ok again', () => backend.health() === 'ok', 20_000);
-    });
+    }));
     const restores = commands.filter((args) => isRestoreCall(args) && args.some((arg) => arg.startsWith(prefix)));
     assert.ok(restores.length >= 1 && restores.length <= 3, `the restore of 2,500 channels took ${restores.length} restore script calls`);
     assert.equal(restores.reduce((sum, args) => sum + Number(args[2]) / 2, 0), 2_500, 'together they restore every known channel');

@@ -14,7 +14,7 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { RECOVER_MANY_SCRIPT, RECOVER_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { quietLogger, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, quietLogger, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis resync tests: ${SKIP_REASON}`);
 
@@ -28,26 +28,6 @@ type Seen = string[];
 const isRecoverCall = (args: Seen) => args[0]?.toLowerCase() === 'evalsha' && (args[1] === RECOVER_SHA || args[1] === RECOVER_MANY_SHA);
 /** How many channels a recover-type call reads: 1, or the recover-many call's key count / 2. */
 const channelsRead = (args: Seen) => (args[1] === RECOVER_SHA ? 1 : Number(args[2]) / 2);
-
-/** Records every command Redis runs (Lua's own excepted) until `stop` is called. */
-async function monitorRedis(url: string): Promise<{ seen: Seen[]; stop(): Promise<void> }> {
-  const watcher = new Redis(url);
-  const monitor = await watcher.monitor(); // a connection of its own
-  const seen: Seen[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua') seen.push(args.map(String));
-  });
-  return {
-    seen,
-    async stop() {
-      const marker = `end-of-window-${Date.now()}`;
-      await watcher.echo(marker);
-      await waitFor('the marker on MONITOR', () => seen.some((args) => args[1] === marker));
-      monitor.disconnect();
-      await watcher.quit();
-    },
-  };
-}
 
 const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
 
@@ -106,9 +86,7 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
 
   test('1,500 watched channels after the subscriber connection drops: every update published meanwhile, once, in order, read in 2 recover scripts', async () => {
     const { a, b, received, channels } = await watchingNode(1_500);
-    const monitor = await monitorRedis(redis.url);
-    let commands: Seen[];
-    try {
+    const commands = sentByClients(await commandsDuring(redis.url, async () => {
       await subscriberAway(b, async () => {
         await publishRound(a, channels, 3);
         await publishRound(a, channels, 4);
@@ -117,10 +95,7 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
       });
       await waitFor('B ok again', () => b.health() === 'ok', 20_000);
       await waitFor('every missed update on B', () => received.length === 1_500 * 3);
-    } finally {
-      await monitor.stop();
-      commands = monitor.seen;
-    }
+    }));
     const recovers = commands.filter(isRecoverCall);
     assert.ok(recovers.length <= 2, `the resync of 1,500 channels took ${recovers.length} recover script calls`);
     assert.equal(recovers.reduce((sum, args) => sum + channelsRead(args), 0), 1_500, 'together they read every watched channel');
@@ -142,15 +117,10 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
       pipeline.hset(`${prefix}{${channel}}:meta`, 'seq', 3, 'last', envelope).rpush(`${prefix}{${channel}}:hist`, envelope);
     }
     await pipeline.exec();
-    const monitor = await monitorRedis(redis.url);
-    let commands: Seen[];
-    try {
+    const commands = sentByClients(await commandsDuring(redis.url, async () => {
       await Promise.all(channels.map((channel) => a.publish(channel, tick(channel, 4)))); // seq 4 reveals each gap
       await waitFor('seq 4 of every channel on B', () => channels.every((channel) => seqsOf(received, channel).at(-1) === 4));
-    } finally {
-      await monitor.stop();
-      commands = monitor.seen;
-    }
+    }));
     await new Promise((resolve) => setTimeout(resolve, 100)); // a duplicate would arrive now
     for (const channel of channels) {
       assert.deepEqual(seqsOf(received, channel), [2, 3, 4], `${channel}: the missed seq 3 before 4`);
@@ -174,11 +144,9 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
     assert.deepEqual(seqsOf(received, foreign), []);
     // The node serves its other channels in sync: healthy, and it does not resync everything every second.
     await waitFor('B ok with one unreadable channel', () => b.health() === 'ok', 10_000);
-    const monitor = await monitorRedis(redis.url);
-    await new Promise((resolve) => setTimeout(resolve, 3_500));
-    await monitor.stop();
+    const seen = sentByClients(await commandsDuring(redis.url, () => new Promise((resolve) => setTimeout(resolve, 3_500))));
     // Only this test's nodes (the earlier tests' nodes, still open, lost their subscribers too and resync now).
-    const ours = monitor.seen.filter((args) => args.some((arg) => arg.startsWith(prefix)));
+    const ours = seen.filter((args) => args.some((arg) => arg.startsWith(prefix)));
     const fromB = ours.filter(isRecoverCall);
     assert.equal(ours.filter((args) => args[0]?.toLowerCase() === 'subscribe').length, 0, 'no re-SUBSCRIBE of every channel');
     assert.ok(fromB.length <= 2, `the unreadable channel read again ${fromB.length} times in 3.5 s (a growing delay)`);

@@ -11,7 +11,7 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import type { ChannelBackend } from '../../src/server/backend/types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { quietLogger, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, quietLogger, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis snapshot tests: ${SKIP_REASON}`);
 
@@ -83,25 +83,15 @@ describe('/v1/snapshot of many channels on Redis', { skip: SKIP_REASON }, () => 
     const channels = Array.from({ length: 50 }, (_, i) => `price:ONE${i}`);
     for (const [i, channel] of channels.entries()) await nodes[0]!.publish(channel, tick(`ONE${i}`, i + 1));
     await snapshot(nodes[1]!, channels); // the node loads the script once (EVALSHA, then EVAL)
-    const watcher = new Redis(redis.url);
-    const monitor = await watcher.monitor(); // a connection of its own
-    const seen: Array<{ command: string; source: string }> = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ command: String(args[0]).toLowerCase(), source }));
-    try {
-      const { status, body } = await snapshot(nodes[1]!, channels);
-      assert.equal(status, 200);
-      assert.deepEqual(channels.map((channel) => body.channels[channel]?.seq), channels.map(() => 1));
-      // A marker after the request: once MONITOR shows it, it has shown everything the request sent.
-      const marker = `end-of-snapshot-${Date.now()}`;
-      await raw.echo(marker);
-      await waitFor('the marker on MONITOR', () => seen.some((entry) => entry.command === 'echo'));
-      const fromNode = seen.filter((entry) => entry.source !== 'lua' && entry.command !== 'echo');
-      assert.deepEqual(fromNode.map((entry) => entry.command), ['evalsha'], 'one command for 50 channels');
-      assert.equal(seen.filter((entry) => entry.source === 'lua' && entry.command === 'hget').length, 50);
-    } finally {
-      monitor.disconnect();
-      await watcher.quit();
-    }
+    let answer: Awaited<ReturnType<typeof snapshot>> | undefined;
+    const seen = await commandsDuring(redis.url, async () => {
+      answer = await snapshot(nodes[1]!, channels);
+    });
+    assert.equal(answer!.status, 200);
+    assert.deepEqual(channels.map((channel) => answer!.body.channels[channel]?.seq), channels.map(() => 1));
+    const fromNode = seen.filter((entry) => entry.source !== 'lua');
+    assert.deepEqual(fromNode.map((entry) => entry.args[0]!.toLowerCase()), ['evalsha'], 'one command for 50 channels');
+    assert.equal(seen.filter((entry) => entry.source === 'lua' && entry.args[0]!.toLowerCase() === 'hget').length, 50);
   });
 
   test('a channel whose key holds something foreign answers what the node knows of it; the others as usual', async () => {

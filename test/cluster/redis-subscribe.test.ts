@@ -16,7 +16,7 @@ import { LATEST_MANY_SCRIPT, RECOVER_MANY_SCRIPT } from '../../src/server/backen
 import type { ChannelBackend } from '../../src/server/backend/types.js';
 import { createRelay, type Relay } from '../../src/server/relay.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { quietLogger, range, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, quietLogger, range, uniquePrefix, waitFor, type MonitoredCommand } from './helpers.js';
 import { openClient, type ClusterClient } from './ws-client.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis subscribe tests: ${SKIP_REASON}`);
@@ -25,27 +25,11 @@ const tick = (symbol: string, price: number) => ({ symbol, price, ts: 1_700_000_
 const LATEST_MANY_SHA = createHash('sha1').update(LATEST_MANY_SCRIPT).digest('hex');
 const RECOVER_MANY_SHA = createHash('sha1').update(RECOVER_MANY_SCRIPT).digest('hex');
 
-interface Seen {
-  args: string[];
-  source: string;
-}
+type Seen = MonitoredCommand;
 
-/** Every command Redis runs while `during` runs (a marker ECHO closes the window), Lua's own excepted. */
-async function commandsDuring(url: string, raw: Redis, during: () => Promise<void>): Promise<Seen[]> {
-  const watcher = new Redis(url);
-  const monitor = await watcher.monitor(); // a connection of its own
-  const seen: Seen[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ args: args.map(String), source }));
-  try {
-    await during();
-    const marker = `end-of-subscribe-${Date.now()}`;
-    await raw.echo(marker);
-    await waitFor('the marker on MONITOR', () => seen.some((entry) => entry.args[1] === marker));
-    return seen.filter((entry) => entry.source !== 'lua' && entry.args[1] !== marker);
-  } finally {
-    monitor.disconnect();
-    await watcher.quit();
-  }
+/** The commands clients sent while `during` runs (scripts' own left out). */
+async function clientCommandsDuring(url: string, during: () => Promise<void>): Promise<Seen[]> {
+  return (await commandsDuring(url, during)).filter((entry) => entry.source !== 'lua');
 }
 
 const isLatestManyCall = (entry: Seen) => entry.args[0]?.toLowerCase() === 'evalsha' && entry.args[1] === LATEST_MANY_SHA;
@@ -101,7 +85,7 @@ describe('WebSocket subscribe of many channels on Redis', { skip: SKIP_REASON },
     await new Promise((resolve) => setTimeout(resolve, 200)); // B's catch-up reads after SUBSCRIBE are done
 
     const second = await client(nodes[1]!);
-    const commands = await commandsDuring(redis.url, raw, async () => {
+    const commands = await clientCommandsDuring(redis.url, async () => {
       second.subscribe(2, channels);
       await waitFor('the second client\'s 10 snapshots', () => snapshotsOf(second.received).length === 10);
     });
@@ -116,7 +100,7 @@ describe('WebSocket subscribe of many channels on Redis', { skip: SKIP_REASON },
   test('channels no node watched yet: their last values are still one script call (no HGET of a last value), after each watch\'s baseline', async () => {
     const { channels, expected } = await publishChannels('F', 10);
     const fresh = await client(nodes[1]!);
-    const commands = await commandsDuring(redis.url, raw, async () => {
+    const commands = await clientCommandsDuring(redis.url, async () => {
       fresh.subscribe(1, channels);
       await waitFor('10 snapshots', () => snapshotsOf(fresh.received).length === 10);
     });
@@ -175,7 +159,7 @@ describe('WebSocket subscribe of many channels on Redis', { skip: SKIP_REASON },
 
     const resumed = await client(nodes[1]!);
     const since = Object.fromEntries(channels.map((channel) => [channel, 3]));
-    const commands = await commandsDuring(redis.url, raw, async () => {
+    const commands = await clientCommandsDuring(redis.url, async () => {
       resumed.subscribe(2, channels, since); // no epoch: since is taken as this run's
       await waitFor('every missed update', () => resumed.received.filter((m) => m.type === 'update').length === 55);
     });
@@ -197,7 +181,7 @@ describe('WebSocket subscribe of many channels on Redis', { skip: SKIP_REASON },
     const since = Object.fromEntries(channels.map((channel) => [channel, 2]));
     let last: Array<{ seq: number } | null> = [];
     // Publishing starts once MONITOR is on (ioredis's monitor can trip over a busy stream while it starts).
-    const commands = await commandsDuring(redis.url, raw, async () => {
+    const commands = await clientCommandsDuring(redis.url, async () => {
       let publishing = true;
       let round = 6;
       const publisher = (async () => {
