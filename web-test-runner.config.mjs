@@ -7,6 +7,7 @@ import { CHROME_ARGS, findChrome, NO_CHROME_HINT } from './scripts/find-chrome.m
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 import { relayPlugin } from './test/support/relay-plugin.mjs';
 import { frameworkPackagesPlugin } from './test/browser/support/framework-packages-plugin.mjs';
+import { svelteComponentsPlugin } from './test/browser/support/svelte-plugin.mjs';
 
 const executablePath = findChrome();
 if (!executablePath) {
@@ -16,11 +17,13 @@ if (!executablePath) {
 
 export default {
   files: ['test/elements/**/*.test.ts', 'test/browser/**/*.test.ts'],
-  nodeResolve: true,
+  // A browser: packages' `browser` export conditions apply (Svelte's client runtime); `development`
+  // is what the test runner uses by default.
+  nodeResolve: { exportConditions: ['browser', 'development'] },
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 180000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, args: CHROME_ARGS } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin(), frameworkPackagesPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin(), frameworkPackagesPlugin(), svelteComponentsPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
 };
