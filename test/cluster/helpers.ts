@@ -1,4 +1,5 @@
 /** Small helpers shared by the cluster tests. */
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Envelope } from '../../src/server/backend/types.js';
 
@@ -64,4 +65,19 @@ export async function commandsDuring(url: string, during: () => Promise<void>): 
 /** The commands clients sent (not those scripts ran), as their words. */
 export function sentByClients(commands: MonitoredCommand[]): string[][] {
   return commands.filter((entry) => entry.source !== 'lua').map((entry) => entry.args);
+}
+
+/**
+ * Whether `args` (a command as MONITOR showed it) runs the Lua script `lua`: EVALSHA with its SHA1,
+ * or EVAL with its text (ioredis's first call on a connection; MONITOR escapes the newlines).
+ */
+export function isScriptCall(args: readonly string[], lua: string): boolean {
+  const name = args[0]?.toLowerCase();
+  if (name === 'evalsha') return args[1] === createHash('sha1').update(lua).digest('hex');
+  return name === 'eval' && args[1]?.replaceAll('\\n', '\n') === lua;
+}
+
+/** The keys a script call (EVAL or EVALSHA, as MONITOR showed it) was given. */
+export function scriptKeys(args: readonly string[]): string[] {
+  return args.slice(3, 3 + Number(args[2]));
 }

@@ -5,7 +5,9 @@
  * - One Lua script per publish assigns `seq`, stores the last value and the capped history, and
  *   PUBLISHes the envelope, atomically: every node sees the same `seq` for the same message.
  * - A node SUBSCRIBEs to a channel's bus only while it has local subscribers (`watch`/`unwatch`);
- *   ordering, de-duplication and gap filling are per channel (see redis-watched-channel.ts).
+ *   ordering, de-duplication and gap filling are per channel (see redis-watched-channel.ts). The
+ *   watches of one event-loop turn read their baselines and SUBSCRIBE together (redis-watch-batcher.ts),
+ *   and the reads that must follow those baselines wait until they have been sent.
  * - Redis away: reads fall back to what this node last saw, publishes fail fast with
  *   `BackendUnavailableError`, `health()` is `degraded`, ioredis reconnects with backoff, and on
  *   return the node restores values Redis lost, re-subscribes and catches up from history
@@ -22,7 +24,8 @@ import { createRedisLeadership } from './redis-leadership.js';
 import { keepInSync, type RedisLogger } from './redis-resync.js';
 import { createRedisScripts, UNREADABLE } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
-import { createStrictReads, inBatches } from './redis-strict-reads.js';
+import { CHANNELS_PER_SCRIPT, createStrictReads, inBatches } from './redis-strict-reads.js';
+import { WatchBatcher } from './redis-watch-batcher.js';
 import { WatchedChannel } from './redis-watched-channel.js';
 
 /** Options of the Redis backend. */
@@ -75,6 +78,27 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   const sync = keepInSync({ command, subscriber, scripts, known, watched, prefix, log });
   /** History reads that reject while Redis is away; the watched channels' go in batches. */
   const strict = createStrictReads(command, scripts, known, prefix);
+  const busesOf = (channels: string[]): string[] => channels.map((channel) => channelKeys(prefix, channel).bus);
+  /** The Redis side of `watch`/`unwatch`, batched per event-loop turn. */
+  const watches = new WatchBatcher({
+    maxBatch: CHANNELS_PER_SCRIPT,
+    readSeqs: (channels) => {
+      if (closed || !isReady(command)) return Promise.reject(new BackendUnavailableError('Redis is unavailable'));
+      return scripts.seqMany(channels.map((channel) => channelKeys(prefix, channel).meta));
+    },
+    subscribe: (channels) => {
+      if (closed || !isReady(subscriber)) return; // resync() subscribes every watched channel when the connection is back
+      subscriber.subscribe(...busesOf(channels)).then(
+        // Catches what was published before SUBSCRIBE took effect; when that fails, the channel
+        // owes it and the retry timer reads it again.
+        () => channels.forEach((channel) => watched.get(channel)?.sync().catch(() => undefined)),
+        () => sync.markUnsynced(), // the retry timer resyncs
+      );
+    },
+    unsubscribe: (channels) => {
+      if (!closed && isReady(subscriber)) subscriber.unsubscribe(...busesOf(channels)).catch(() => undefined);
+    },
+  });
 
   const deliver = (envelope: Envelope): void => {
     known.note(envelope);
@@ -108,6 +132,58 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   await sync.resync();
   if (sync.health() !== 'ok') log.warn('redis: not reachable yet; starting degraded and retrying');
 
+  // Reads a watch baseline must precede: the backend methods run them through watches.afterBaselines.
+  const latest = async (channel: string): Promise<Envelope | null> => {
+    if (!isReady(command)) return known.get(channel);
+    try {
+      return known.readLast(channel, await command.hget(channelKeys(prefix, channel).meta, 'last'));
+    } catch {
+      return known.get(channel);
+    }
+  };
+
+  const latestMany = async (channels: readonly string[]): Promise<Array<Envelope | null>> => {
+    const fromKnown = (): Array<Envelope | null> => channels.map((channel) => known.get(channel));
+    if (channels.length === 0) return [];
+    if (!isReady(command)) return fromKnown();
+    let texts: Array<string | null | typeof UNREADABLE>;
+    try {
+      // Issued before the first await: after the watch baselines (the caller waits until they are sent).
+      texts = await inBatches(channels.map((channel) => channelKeys(prefix, channel).meta), (keys) => scripts.latestMany(keys));
+    } catch {
+      return fromKnown(); // as `latest` does when its read fails
+    }
+    return channels.map((channel, index) => {
+      const text = texts[index];
+      return text === UNREADABLE ? known.get(channel) : known.readLast(channel, text);
+    });
+  };
+
+  const recover = async (channel: string, since: number): Promise<Recovery> => {
+    try {
+      return await strict.recover(channel, since);
+    } catch {
+      return known.recovery(channel, since); // degraded: answer from what this node saw
+    }
+  };
+
+  const recoverMany = async (requests: readonly RecoverRequest[]): Promise<Recovery[]> => {
+    const fromKnown = (): Recovery[] => requests.map(({ channel, since }) => known.recovery(channel, since));
+    if (requests.length === 0) return [];
+    if (!isReady(command)) return fromKnown();
+    let answers: Array<Recovery | typeof UNREADABLE>;
+    try {
+      // Issued before the first await: after the watch baselines (the caller waits until they are sent).
+      answers = await inBatches(requests, strict.recoverMany);
+    } catch {
+      return fromKnown(); // as `recover` does when its read fails
+    }
+    return answers.map((answer, index) => {
+      const { channel, since } = requests[index]!;
+      return answer === UNREADABLE ? known.recovery(channel, since) : answer;
+    });
+  };
+
   return {
     kind: 'redis',
     epoch,
@@ -125,55 +201,20 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       return envelope;
     },
 
-    async latest(channel: string): Promise<Envelope | null> {
-      if (!isReady(command)) return known.get(channel);
-      try {
-        return known.readLast(channel, await command.hget(channelKeys(prefix, channel).meta, 'last'));
-      } catch {
-        return known.get(channel);
-      }
+    latest(channel: string): Promise<Envelope | null> {
+      return watches.afterBaselines(() => latest(channel));
     },
 
-    async latestMany(channels: readonly string[]): Promise<Array<Envelope | null>> {
-      const fromKnown = (): Array<Envelope | null> => channels.map((channel) => known.get(channel));
-      if (channels.length === 0) return [];
-      if (!isReady(command)) return fromKnown();
-      let texts: Array<string | null | typeof UNREADABLE>;
-      try {
-        // Issued before the first await: ordered after the watch baselines read before this call.
-        texts = await inBatches(channels.map((channel) => channelKeys(prefix, channel).meta), (keys) => scripts.latestMany(keys));
-      } catch {
-        return fromKnown(); // as `latest` does when its read fails
-      }
-      return channels.map((channel, index) => {
-        const text = texts[index];
-        return text === UNREADABLE ? known.get(channel) : known.readLast(channel, text);
-      });
+    latestMany(channels: readonly string[]): Promise<Array<Envelope | null>> {
+      return watches.afterBaselines(() => latestMany(channels));
     },
 
-    async recover(channel: string, since: number): Promise<Recovery> {
-      try {
-        return await strict.recover(channel, since);
-      } catch {
-        return known.recovery(channel, since); // degraded: answer from what this node saw
-      }
+    recover(channel: string, since: number): Promise<Recovery> {
+      return watches.afterBaselines(() => recover(channel, since));
     },
 
-    async recoverMany(requests: readonly RecoverRequest[]): Promise<Recovery[]> {
-      const fromKnown = (): Recovery[] => requests.map(({ channel, since }) => known.recovery(channel, since));
-      if (requests.length === 0) return [];
-      if (!isReady(command)) return fromKnown();
-      let answers: Array<Recovery | typeof UNREADABLE>;
-      try {
-        // Issued before the first await: ordered after the watch baselines read before this call.
-        answers = await inBatches(requests, strict.recoverMany);
-      } catch {
-        return fromKnown(); // as `recover` does when its read fails
-      }
-      return answers.map((answer, index) => {
-        const { channel, since } = requests[index]!;
-        return answer === UNREADABLE ? known.recovery(channel, since) : answer;
-      });
+    recoverMany(requests: readonly RecoverRequest[]): Promise<Recovery[]> {
+      return watches.afterBaselines(() => recoverMany(requests));
     },
 
     async history(channel: string, limit: number): Promise<Envelope[]> {
@@ -198,20 +239,10 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       if (closed || watched.has(channel)) return;
       const watchedChannel = new WatchedChannel(channel, strict.watchedReader, deliver, log.warn);
       watched.set(channel, watchedChannel);
-      const keys = channelKeys(prefix, channel);
-      // Read the baseline now, on the command connection, so it is ordered before the relay's
-      // snapshot read: nothing published after the snapshot can fall between the two.
-      const baseline = isReady(command)
-        ? command.hget(keys.meta, 'seq').then((value) => Number(value ?? 0) || 0)
-        : Promise.reject(new BackendUnavailableError('Redis is unavailable'));
-      watchedChannel.start(baseline, known.seq(channel));
-      if (!isReady(subscriber)) return; // resync() subscribes when the connection is back
-      subscriber.subscribe(keys.bus).then(
-        // Catches what was published before SUBSCRIBE took effect; when that fails, the channel
-        // owes it and the retry timer reads it again.
-        () => watchedChannel.sync().catch(() => undefined),
-        () => sync.markUnsynced(), // the retry timer resyncs
-      );
+      // The baseline is read, and the channel SUBSCRIBEd, with the other watches of this turn; the
+      // relay's snapshot read waits until that baseline read has been sent on the same connection,
+      // so nothing published after the snapshot can fall between the two. Caught up once subscribed.
+      watchedChannel.start(watches.watch(channel), known.seq(channel));
     },
 
     unwatch(channel: string): void {
@@ -219,7 +250,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       if (!watchedChannel) return;
       watched.delete(channel);
       watchedChannel.close();
-      if (isReady(subscriber)) subscriber.unsubscribe(channelKeys(prefix, channel).bus).catch(() => undefined);
+      watches.unwatch(channel);
     },
 
     onMessage(listener: (envelope: Envelope) => void): void {

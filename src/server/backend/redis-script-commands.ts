@@ -6,13 +6,13 @@ import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import type { Envelope, RecoverRequest, Recovery } from './types.js';
 import { envelopeText, parseEnvelope } from './redis-envelopes.js';
-import { LATEST_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT, RESTORE_MANY_SCRIPT, type ChannelKeys } from './redis-scripts.js';
+import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT, RESTORE_MANY_SCRIPT, type ChannelKeys } from './redis-scripts.js';
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
 interface DefinedScripts {
   mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number, historyTtlMs: number): Promise<string>;
   mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
-  mpLatestMany(numberOfKeys: number, ...metaKeys: string[]): Promise<Array<string | number | null>>;
+  mpHashFieldMany(numberOfKeys: number, ...metaKeysThenField: string[]): Promise<Array<string | number | null>>;
   mpRecoverMany(numberOfKeys: number, ...keysThenSinces: Array<string | number>): Promise<unknown[]>;
   mpRestoreMany(numberOfKeys: number, ...keysThenTtlAndEnvelopes: Array<string | number>): Promise<unknown[]>;
 }
@@ -62,6 +62,14 @@ export interface RedisScripts {
    * none, `UNREADABLE` when its key is not a hash. Call with at least one key.
    */
   latestMany(metaKeys: string[]): Promise<Array<string | null | typeof UNREADABLE>>;
+  /**
+   * The `seq` of each meta key, in order, in one command: 0 for a channel without one,
+   * `UNREADABLE` when its key is not a hash or its seq not a whole number. Sent as EVAL with the
+   * script's text, never EVALSHA: a NOSCRIPT answer (a SCRIPT FLUSH, an evicted script) would make
+   * ioredis send it again later, after reads it must precede (watch baselines, see
+   * redis-watch-batcher.ts). Issued before it first awaits. Call with at least one key.
+   */
+  seqMany(metaKeys: string[]): Promise<Array<number | typeof UNREADABLE>>;
 }
 
 /** A `latestMany` entry whose key Redis could not read (a foreign value under the prefix). */
@@ -74,7 +82,7 @@ export const UNREADABLE = Symbol('unreadable');
 export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScripts {
   redis.defineCommand('mpPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
   redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
-  redis.defineCommand('mpLatestMany', { lua: LATEST_MANY_SCRIPT }); // key count passed per call
+  redis.defineCommand('mpHashFieldMany', { lua: HASH_FIELD_MANY_SCRIPT }); // key count passed per call
   redis.defineCommand('mpRecoverMany', { lua: RECOVER_MANY_SCRIPT }); // key count passed per call
   redis.defineCommand('mpRestoreMany', { lua: RESTORE_MANY_SCRIPT }); // key count passed per call
   const scripts = redis as unknown as DefinedScripts;
@@ -119,9 +127,15 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
     },
 
     async latestMany(metaKeys) {
-      const reply = await scripts.mpLatestMany(metaKeys.length, ...metaKeys);
+      const reply = await scripts.mpHashFieldMany(metaKeys.length, ...metaKeys, 'last');
       if (!Array.isArray(reply) || reply.length !== metaKeys.length) throw new Error('Redis returned a malformed latest-values reply');
       return reply.map((entry) => (typeof entry === 'string' || entry === null ? entry : UNREADABLE));
+    },
+
+    async seqMany(metaKeys) {
+      const reply: unknown = await redis.eval(HASH_FIELD_MANY_SCRIPT, metaKeys.length, ...metaKeys, 'seq');
+      if (!Array.isArray(reply) || reply.length !== metaKeys.length) throw new Error('Redis returned a malformed seq reply');
+      return reply.map((entry: unknown) => (entry === null ? 0 : typeof entry === 'string' && /^(0|[1-9][0-9]{0,15})$/.test(entry) ? Number(entry) : UNREADABLE));
     },
   };
 }

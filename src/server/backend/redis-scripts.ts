@@ -11,7 +11,7 @@
  * - `mp:bus:C`    — the pub/sub channel every envelope of `C` is PUBLISHed on
  *
  * The `{C}` hash tag keeps both keys of a channel in one slot, so the per-channel scripts stay
- * valid on a Redis Cluster as well as on a single server. The latest-values, recover-many and
+ * valid on a Redis Cluster as well as on a single server. The hash-field-many, recover-many and
  * restore-many scripts touch many channels, so many slots: on a Cluster (not supported by the
  * client setup yet) each would have to be called once per slot's channels.
  */
@@ -128,18 +128,20 @@ return out
 `;
 
 /**
- * Latest values of many channels in one round trip. KEYS: the channels' meta hashes. Returns one
- * entry per key, in order: the `last` envelope (JSON), nil for a channel without one, or 0 when
- * that key could not be read (not a hash: a foreign write), so the node answers that channel from
- * what it knows, as a failed single read would. One script rather than N HGETs: one command for
- * ioredis to build and one reply to parse, and every value from the same instant.
+ * One field of many channels' meta hashes in one round trip: `last` for the latest values (a
+ * snapshot of many channels), `seq` for the baselines of the channels a node starts watching in one
+ * turn. KEYS: the channels' meta hashes. ARGV: the field. Returns one entry per key, in order: the
+ * field's value, nil for a channel without one, or 0 when that key could not be read (not a hash:
+ * a foreign write), so the node answers that channel as a failed single read would. One script
+ * rather than N HGETs: one command for ioredis to build and one reply to parse, and every value
+ * from the same instant.
  */
-export const LATEST_MANY_SCRIPT = `
+export const HASH_FIELD_MANY_SCRIPT = `
 local out = {}
 for i = 1, #KEYS do
-  local last = redis.pcall('HGET', KEYS[i], 'last')
-  if type(last) == 'table' then last = 0 end
-  out[i] = last
+  local value = redis.pcall('HGET', KEYS[i], ARGV[1])
+  if type(value) == 'table' then value = 0 end
+  out[i] = value
 end
 return out
 `;
