@@ -158,4 +158,22 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
     await waitFor('the healed channel delivers', () => seqsOf(received, foreign).length === 1, 10_000);
     assert.deepEqual(seqsOf(received, foreign), [1]);
   });
+
+  test('a channel Redis cannot read is forgotten once unwatched: watched again while still unreadable, it is reported again, as a new watch', async () => {
+    const prefix = uniquePrefix();
+    const logger = quietLogger();
+    const b = await createRedisBackend({ url: redis.url, keyPrefix: prefix, logger });
+    open.push(b);
+    const foreign = 'price:FORGOTTEN';
+    await raw.set(`${prefix}{${foreign}}:meta`, 'not a hash');
+    const reports = () => logger.lines.filter((line) => line.includes(`Redis cannot read ${foreign}'s keys`)).length;
+    b.watch(foreign);
+    await waitFor('the unreadable channel reported', () => reports() === 1, 10_000);
+    b.unwatch(foreign);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    b.watch(foreign);
+    // Remembered, it would stay silent (reported once) and be read again only after its grown delay.
+    await waitFor('the channel reported again for its new watch', () => reports() === 2, 5_000);
+    assert.equal(b.health(), 'ok', 'still no reason to be degraded');
+  });
 });

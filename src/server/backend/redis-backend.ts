@@ -250,6 +250,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       if (!watchedChannel) return;
       watched.delete(channel);
       watchedChannel.close();
+      sync.forget(channel);
       watches.unwatch(channel);
     },
 

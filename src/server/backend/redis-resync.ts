@@ -9,7 +9,8 @@
  *
  * A channel whose keys Redis cannot read (something else stored under them) does not keep the
  * node degraded: it is reported once, its watchers get no catch-up, and it is read again with a
- * growing delay (up to a minute) until its keys hold the relay's data again.
+ * growing delay (up to a minute) until its keys hold the relay's data again, or until it is
+ * unwatched (then forgotten: no record outlives the node's watched channels).
  */
 import type { Redis } from 'ioredis';
 import type { BackendHealth } from './types.js';
@@ -46,6 +47,11 @@ export interface RedisSync {
   resync(): Promise<void>;
   /** Something (a watched channel's SUBSCRIBE) failed: `degraded` until a resync re-subscribes everything. */
   markUnsynced(): void;
+  /**
+   * `channel` is no longer watched: its record as a channel Redis cannot read is dropped (watched
+   * again, it is read, and reported if still unreadable, as a channel never seen before).
+   */
+  forget(channel: string): void;
   /** Stops the retry timer; `health()` is `degraded` from now on. */
   close(): void;
 }
@@ -67,7 +73,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   let resyncInvalidated = false;
   let reportedHealth: BackendHealth = 'degraded'; // the first successful sync logs "connected"
   let catchingUp = false;
-  /** Channels Redis could not read, with when to read them again and the wait after that. */
+  /** Watched channels Redis could not read, with when to read them again and the wait after that (dropped on unwatch). */
   const unreadable = new Map<string, { at: number; delayMs: number }>();
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
@@ -94,6 +100,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
     let failure: unknown = null;
     outcomes.forEach((outcome, index) => {
       const { channel } = channels[index]!;
+      if (watched.get(channel) !== channels[index]) return; // unwatched meanwhile: nothing to remember
       if (outcome.status === 'fulfilled') {
         if (unreadable.delete(channel)) log.info(`redis: ${channel} is readable again`);
       } else if (outcome.reason instanceof ChannelUnreadableError) {
@@ -123,24 +130,29 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
     }
   };
 
-  /** Channels whose last value could not be restored (foreign data under their keys): each reported once. */
-  const unrestorable = new Set<string>();
+  /**
+   * Channels whose last value the last restore could not put back (foreign data under their keys),
+   * so that each is reported once while it stays so. Replaced by every restore: at most the known
+   * channels, and a channel this node no longer knows is dropped.
+   */
+  let unrestorable = new Set<string>();
   /** Puts back what Redis lost: one restore-many script per 1,000 known channels, all issued now. */
   const restoreKnown = async (): Promise<void> => {
     const envelopes = known.all();
     const results = await inBatches(envelopes, (batch) =>
       scripts.restoreMany(batch.map((envelope) => ({ keys: channelKeys(prefix, envelope.channel), envelope }))));
     let restored = 0;
+    const stillUnrestorable = new Set<string>();
     results.forEach((result, index) => {
       const { channel } = envelopes[index]!;
       if (result === true || result === false) {
         restored += Number(result);
-        unrestorable.delete(channel);
-      } else if (!unrestorable.has(channel)) {
-        unrestorable.add(channel);
-        log.warn(`redis: Redis cannot read ${channel}'s keys: ${result.unusable}; its last value was not restored`);
+      } else {
+        stillUnrestorable.add(channel);
+        if (!unrestorable.has(channel)) log.warn(`redis: Redis cannot read ${channel}'s keys: ${result.unusable}; its last value was not restored`);
       }
     });
+    unrestorable = stillUnrestorable;
     if (restored > 0) log.warn(`redis: had lost ${restored} channel(s); restored their last values from this node`);
   };
 
@@ -204,6 +216,9 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
     health,
     resync,
     markUnsynced,
+    forget(channel) {
+      unreadable.delete(channel);
+    },
     close() {
       closed = true;
       clearInterval(retryTimer);
