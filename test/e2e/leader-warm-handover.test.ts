@@ -2,11 +2,10 @@
 // from a hidden leader. The relay sits behind a proxy that delays every byte by LATENCY_MS each
 // way, as a distant relay would, so that one connection set-up costs what it costs on the web.
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createRelay, type Relay } from '../../src/server/relay.js';
-import { eventually, openBrowser, openTab, relayDisconnects, serveTestSite, setHidden, statusOf, type TestSite } from './multi-tab-harness.js';
+import { delayingProxy, eventually, openBrowser, openTab, relayDisconnects, serveTestSite, setHidden, statusOf, type DelayingProxy, type TestSite } from './multi-tab-harness.js';
 
 /** One-way delay of the proxy: a connection set-up (upgrade, then subscribe) is 4 of them. */
 const LATENCY_MS = 300;
@@ -17,29 +16,8 @@ let site: TestSite;
 let browser: Browser;
 let context: BrowserContext;
 let relay: Relay;
-let proxy: Server;
+let proxy: DelayingProxy;
 let proxyUrl: string;
-/** While true, connections opened through the proxy never hear back from the relay (a stalled set-up). */
-let stallNewConnections = false;
-
-/** A TCP proxy to `port` that delays each chunk by `delayMs` in both directions, in order. */
-function delayingProxy(port: number, delayMs: number): Promise<Server> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    const stalled = stallNewConnections;
-    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
-      sockets.add(from);
-      from.on('data', (chunk) => setTimeout(() => to.writable && !(stalled && to === client) && to.write(chunk), delayMs));
-      from.on('close', () => setTimeout(() => to.destroy(), delayMs));
-      from.on('error', () => {});
-    }
-  });
-  server.on('close', () => {
-    for (const socket of sockets) socket.destroy();
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 async function health(): Promise<{ connections: number }> {
   return (await (await fetch(`${relay.httpUrl}/healthz`)).json()) as { connections: number };
@@ -47,9 +25,6 @@ async function health(): Promise<{ connections: number }> {
 
 /** Connections the relay has seen close so far. */
 const disconnects = () => relayDisconnects(relay.httpUrl);
-
-
-/** Plays the browser's visibility signal (headless Chromium keeps every tab visible). */
 
 /** Arrival time (the page's Date.now()) and seq of every update a tab's listener got, from now on. */
 async function recordArrivals(page: Page): Promise<void> {
@@ -67,13 +42,13 @@ before(async () => {
   site = await serveTestSite();
   relay = await createRelay({ port: 0, host: '127.0.0.1', quiet: true });
   proxy = await delayingProxy(relay.port, LATENCY_MS);
-  proxyUrl = `ws://127.0.0.1:${(proxy.address() as { port: number }).port}/ws`;
+  proxyUrl = proxy.url;
   ({ browser, context } = await openBrowser());
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => proxy?.close(resolve));
+  await proxy?.close();
   await relay?.close();
   await site?.close();
 });
@@ -122,14 +97,14 @@ test('leader mode: a takeover given up while warming up (the leader came back) c
   const visible = await open();
   await eventually('the follower open', async () => (await statusOf(visible)).state === 'open');
   const closedBefore = await disconnects();
-  stallNewConnections = true; // the visible tab's warm-up cannot finish
+  proxy.stallNewConnections = true; // the visible tab's warm-up cannot finish
   try {
     await setHidden(leader, true);
     await eventually('the visible tab to warm up a socket of its own', async () => (await health()).connections === 2);
     await setHidden(leader, false);
     await eventually('the warm socket to close', async () => (await health()).connections === 1 && (await disconnects()) === closedBefore + 1);
   } finally {
-    stallNewConnections = false;
+    proxy.stallNewConnections = false;
   }
   // Past the warm-up's time limit: nobody took the lead, the leader's socket still feeds both tabs.
   await new Promise((resolve) => setTimeout(resolve, 3_500));

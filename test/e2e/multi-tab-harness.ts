@@ -4,6 +4,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -115,4 +116,79 @@ export async function setHidden(page: Page, hidden: boolean): Promise<void> {
     Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
     document.dispatchEvent(new Event('visibilitychange'));
   `);
+}
+
+/**
+ * A TCP proxy in front of a relay that delays every chunk by `delayMs` in both directions, in
+ * order, as a distant relay would (a connection set-up — upgrade, then subscribe — costs 4 of
+ * them), and counts the WebSocket connections it carries: those are the relay's sockets, each
+ * counted from its upgrade request until the relay's side of it closed.
+ */
+export interface DelayingProxy {
+  /** `ws://127.0.0.1:<proxy port>/ws` */
+  readonly url: string;
+  /** While true, connections opened from then on never hear back from the relay (a stalled set-up). */
+  stallNewConnections: boolean;
+  /** WebSocket connections open at the relay now. */
+  readonly sockets: number;
+  /** The most sockets open at once since the proxy started or `resetCounts()`. */
+  readonly peakSockets: number;
+  /** WebSocket connections opened since the proxy started or `resetCounts()`. */
+  readonly socketsOpened: number;
+  /** Starts `peakSockets` (at the current count) and `socketsOpened` (at 0) over. */
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a `DelayingProxy` to the relay at 127.0.0.1:`port`. */
+export async function delayingProxy(port: number, delayMs: number): Promise<DelayingProxy> {
+  const connections = new Set<Socket>();
+  let sockets = 0;
+  let peakSockets = 0;
+  let socketsOpened = 0;
+  const server = createTcpServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    const stalled = proxy.stallNewConnections;
+    let upgrade = false;
+    upstream.on('close', () => {
+      if (upgrade) sockets--;
+    });
+    for (const [from, to] of [[client, upstream], [upstream, client]] as const) {
+      connections.add(from);
+      from.on('data', (chunk: Buffer) => setTimeout(() => {
+        if (!to.writable || (stalled && to === client)) return;
+        if (to === upstream && !upgrade && /^upgrade: *websocket/im.test(chunk.toString('latin1'))) {
+          upgrade = true;
+          peakSockets = Math.max(peakSockets, ++sockets);
+          socketsOpened++;
+        }
+        to.write(chunk);
+      }, delayMs));
+      from.on('close', () => setTimeout(() => to.destroy(), delayMs));
+      from.on('error', () => {});
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxy: DelayingProxy = {
+    url: `ws://127.0.0.1:${(server.address() as { port: number }).port}/ws`,
+    stallNewConnections: false,
+    get sockets() {
+      return sockets;
+    },
+    get peakSockets() {
+      return peakSockets;
+    },
+    get socketsOpened() {
+      return socketsOpened;
+    },
+    resetCounts() {
+      peakSockets = sockets;
+      socketsOpened = 0;
+    },
+    close: () => new Promise((resolve) => {
+      for (const socket of connections) socket.destroy();
+      server.close(() => resolve());
+    }),
+  };
+  return proxy;
 }
