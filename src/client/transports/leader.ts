@@ -11,8 +11,9 @@
  * `steal`) once it has stayed hidden for a second. The hand-over is warm: the follower first
  * starts its own hub and connection, subscribed from its own seqs, while the old leader still
  * feeds everyone; once that connection delivers, it steals the lock, and every tab says hello to
- * a hub that is already live (no pause of a connection set-up). The old leader steps down and
- * follows; the tabs resume with `since` as after any leader change, and keep showing `open`.
+ * a hub that is already live (no pause of a connection set-up). Of several visible followers one
+ * warms up at a time (warm-up.ts). The old leader steps down and follows; the tabs resume with
+ * `since` as after any leader change, and keep showing `open`.
  */
 import type { Hub, HubPort } from '../hub.js';
 import type { HubMessage, TabMessage } from '../port-protocol.js';
@@ -23,6 +24,7 @@ import { lockManager, tabLockName, watchTabLock } from '../tab-lock.js';
 export { leaderModeAvailable } from '../tab-lock.js';
 import { createHub, localLink, type CoreFactoryOptions } from './direct.js';
 import { quietHandover } from './quiet-handover.js';
+import { WarmUp } from './warm-up.js';
 
 /** Messages on the BroadcastChannel. */
 type Envelope =
@@ -45,22 +47,10 @@ type Envelope =
  */
 const TAKEOVER_DELAY_MS = 1_000;
 const TAKEOVER_JITTER_MS = 250;
-/**
- * A warm-up ends at the latest after this long (a connection that cannot open): the visible tab
- * takes the lead anyway, as it would without one.
- */
-const WARM_UP_LIMIT_MS = 3_000;
 /** How long tabs keep showing `open` through a planned hand-over (see quiet-handover.ts). */
 const HANDOVER_GRACE_MS = 3_000;
 
 const isHidden = (): boolean => globalThis.document?.visibilityState === 'hidden';
-
-/** A hub started ahead of a takeover, fed this tab's channels by a stand-in port. */
-interface WarmHub {
-  hub: Hub;
-  port: HubPort;
-  timer: ReturnType<typeof setTimeout>;
-}
 
 /** One tab's part in the election for one feed. */
 export class LeaderElection {
@@ -77,8 +67,10 @@ export class LeaderElection {
   /** Cancels this tab's place in the lock queue (before it takes the lead by force). */
   #leaveQueue: () => void = () => {};
   #takeoverTimer: ReturnType<typeof setTimeout> | undefined;
-  /** This tab's hub warming up for a takeover (see `warmUp`). */
-  #warm: WarmHub | null = null;
+  /** This tab's warm-up for a takeover from the hidden leader: queued for the claim, or warming. */
+  #warm: WarmUp | null = null;
+  /** The claim of the warm-up this tab took the lead with: held while it leads (see warm-up.ts). */
+  #leadClaim: WarmUp | null = null;
   readonly #onVisibility = (): void => this.#visibilityChanged();
 
   /** Whether this tab is the leader now. */
@@ -111,6 +103,7 @@ export class LeaderElection {
     this.#stopped = true;
     clearTimeout(this.#takeoverTimer);
     this.#dropWarm();
+    this.#endLeadClaim();
     globalThis.document?.removeEventListener('visibilitychange', this.#onVisibility);
     this.#leaveQueue();
     this.#resign();
@@ -154,11 +147,13 @@ export class LeaderElection {
     this.#leaderHidden = isHidden();
     const warm = this.#warm;
     this.#warm = null;
-    clearTimeout(warm?.timer);
-    this.#hub = warm?.hub ?? createHub('leader', this.#coreOptions);
+    const taken = warm?.take();
+    if (taken) this.#leadClaim = warm;
+    else warm?.end();
+    this.#hub = taken?.hub ?? createHub('leader', this.#coreOptions);
     if (handover) quietHandover(this.#feed, HANDOVER_GRACE_MS);
     // The stand-in leaves once this tab's own hello is in: its channels never drop to no user.
-    void this.#feed.attach(localLink(this.#hub), 'leader').then(() => warm?.port.disconnect());
+    void this.#feed.attach(localLink(this.#hub), 'leader').then(() => taken?.port.disconnect());
     this.#post({ kind: 'leader', id: this.#feed.tab, hidden: this.#leaderHidden, ...(handover ? { handover } : {}) });
   }
 
@@ -170,6 +165,7 @@ export class LeaderElection {
     const hub = this.#hub;
     this.#hub = null;
     this.#resign = () => {};
+    this.#endLeadClaim();
     for (const port of this.#followers.values()) port.disconnect();
     this.#followers.clear();
     if (this.#stopped || !hub) return;
@@ -196,56 +192,53 @@ export class LeaderElection {
 
   /**
    * A visible follower of a hidden leader takes the lead after a pause (see `TAKEOVER_DELAY_MS`),
-   * warming up its hub first (see `warmUp`); a change of mind drops the warm hub.
+   * warming up its hub first (see `warmUp`); a change of mind drops the warm-up.
    */
   #considerTakeover(): void {
     clearTimeout(this.#takeoverTimer);
     if (!this.#shouldTakeOver()) return this.#dropWarm();
-    if (this.#warm) return;
+    if (this.#warm?.leader === this.#leaderId) return;
+    this.#dropWarm(); // one for a leader that is gone
     this.#takeoverTimer = setTimeout(() => {
       if (this.#shouldTakeOver()) this.#warmUp();
     }, TAKEOVER_DELAY_MS + Math.random() * TAKEOVER_JITTER_MS);
   }
 
   /**
-   * Starts this tab's hub before taking the lead: a stand-in port says this tab's hello (its
-   * channels, seqs and epoch), so the connection opens and subscribes, resuming from those seqs,
-   * while the hidden leader still feeds every tab. Once it is live — it delivered updates, or
-   * answered its first ping, sent after the subscriptions, so their answers are in (quiet
-   * channels) — the lock is taken and the tabs switch to a hub that needs no set-up. Meanwhile
-   * the relay sees two sockets of this origin; the old leader's goes when it loses the lock.
+   * Warms up this tab's hub before taking the lead (warm-up.ts): once this tab holds the claim —
+   * the other visible tabs wait — it opens and subscribes while the hidden leader still feeds
+   * every tab; once it is live the lock is taken and the tabs switch to a hub that needs no
+   * set-up. Meanwhile the relay sees two sockets of this origin; the old leader's goes when it
+   * loses the lock.
    */
   #warmUp(): void {
-    const hub = createHub('leader', this.#coreOptions);
-    let done = false;
-    const ready = (): void => {
-      if (done || this.#warm !== warm) return;
-      done = true;
-      if (!this.#shouldTakeOver()) return this.#dropWarm();
-      this.#leaveQueue();
-      this.#queue(true);
-    };
-    const warm: WarmHub = {
-      hub,
-      port: hub.connect((message) => {
-        if (message.type === 'token-request') {
-          void this.#feed.token().then((token) => warm.port.receive({ type: 'token', id: message.id, token }));
-        } else if (message.type === 'updates' || (message.type === 'status' && message.status.stats.latencyMs !== null)) {
-          ready();
-        }
-      }),
-      timer: setTimeout(ready, WARM_UP_LIMIT_MS),
-    };
+    // A warm-up is dropped as soon as it is not for the leader of the moment (`considerTakeover`),
+    // and says nothing once dropped or taken.
+    const warm: WarmUp = new WarmUp(
+      this.#key,
+      this.#leaderId!,
+      this.#feed,
+      this.#coreOptions,
+      () => this.#warm === warm && this.#shouldTakeOver(),
+      () => {
+        if (!this.#shouldTakeOver()) return this.#dropWarm();
+        this.#leaveQueue();
+        this.#queue(true);
+      },
+    );
     this.#warm = warm;
-    warm.port.receive(this.#feed.hello());
   }
 
-  /** Gives up a warm-up: its hub's last port leaves, which closes its connection. */
+  /** Gives up a warm-up: its socket closes, and the next visible tab may claim one. */
   #dropWarm(): void {
-    const warm = this.#warm;
+    this.#warm?.end();
     this.#warm = null;
-    clearTimeout(warm?.timer);
-    warm?.port.disconnect();
+  }
+
+  /** Lets go of the claim this tab took the lead with (it no longer leads, or leaves). */
+  #endLeadClaim(): void {
+    this.#leadClaim?.end();
+    this.#leadClaim = null;
   }
 
   /**
