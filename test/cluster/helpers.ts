@@ -1,5 +1,6 @@
 /** Small helpers shared by the cluster tests. */
 import { createHash } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Envelope } from '../../src/server/backend/types.js';
 
@@ -47,9 +48,12 @@ export interface MonitoredCommand {
  */
 export async function commandsDuring(url: string, during: () => Promise<void>): Promise<MonitoredCommand[]> {
   const watcher = new Redis(url);
-  const monitor = await watcher.monitor();
+  await watcher.ping(); // connected before MONITOR starts: its handshake is not in the window
   const seen: MonitoredCommand[] = [];
-  monitor.on('monitor', (_time: string, args: string[], source: string) => seen.push({ args: args.map(String), source }));
+  const monitor = await openMonitor(url, (command) => seen.push(command)).catch((error: unknown) => {
+    watcher.disconnect();
+    throw error;
+  });
   try {
     await during();
     const marker = `end-of-window-${Date.now()}-${Math.random()}`;
@@ -57,9 +61,43 @@ export async function commandsDuring(url: string, during: () => Promise<void>): 
     await waitFor('the marker on MONITOR', () => seen.some((entry) => entry.args[1] === marker));
     return seen.filter((entry) => entry.args[1] !== marker);
   } finally {
-    monitor.disconnect();
+    monitor.destroy();
     watcher.disconnect();
   }
+}
+
+/**
+ * A MONITOR connection on a plain socket; resolves once Redis confirmed it. Not ioredis's
+ * `monitor()`: that one fails with "Command queue state error" when the first monitored lines come
+ * in the same chunk as MONITOR's OK (a busy Redis). Lines are split into words as ioredis does.
+ */
+function openMonitor(url: string, onCommand: (command: MonitoredCommand) => void): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port || 6379), hostname);
+  socket.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    let buffer = '';
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (line === '+OK') resolve(socket);
+        else if (line.startsWith('+')) onCommand(monitoredCommand(line.slice(1)));
+        else if (line.startsWith('-')) reject(new Error(`MONITOR refused: ${line.slice(1)}`));
+      }
+    });
+    socket.write('MONITOR\r\n');
+  });
+}
+
+/** `1700000000.123456 [0 127.0.0.1:5000] "evalsha" "…"` as ioredis's monitor splits it. */
+function monitoredCommand(text: string): MonitoredCommand {
+  const firstQuote = text.indexOf('"');
+  const args = text.slice(firstQuote + 1, -1).split('" "').map((word) => word.replace(/\\"/g, '"'));
+  const source = text.slice(text.indexOf(' ') + 2, firstQuote - 2).split(' ')[1] ?? '';
+  return { args, source };
 }
 
 /** The commands clients sent (not those scripts ran), as their words. */
