@@ -6,28 +6,25 @@
  * missed on pub/sub) still deliver in order. Its own redis-server (it limits its clients);
  * MONITOR shows what the nodes send.
  */
-import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
-import { RECOVER_MANY_SCRIPT, RECOVER_SCRIPT } from '../../src/server/backend/redis-scripts.js';
+import { RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { commandsDuring, quietLogger, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, isScriptCall, quietLogger, scriptKeys, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis resync tests: ${SKIP_REASON}`);
 
-const RECOVER_SHA = createHash('sha1').update(RECOVER_SCRIPT).digest('hex');
-const RECOVER_MANY_SHA = createHash('sha1').update(RECOVER_MANY_SCRIPT).digest('hex');
 
 /** One command as MONITOR showed it. */
 type Seen = string[];
 
-/** The single-channel recover script or the recover-many one (both are pre-loaded: always EVALSHA). */
-const isRecoverCall = (args: Seen) => args[0]?.toLowerCase() === 'evalsha' && (args[1] === RECOVER_SHA || args[1] === RECOVER_MANY_SHA);
-/** How many channels a recover-type call reads: 1, or the recover-many call's key count / 2. */
-const channelsRead = (args: Seen) => (args[1] === RECOVER_SHA ? 1 : Number(args[2]) / 2);
+/** The recover script (one channel or many). */
+const isRecoverCall = (args: Seen) => isScriptCall(args, RECOVER_MANY_SCRIPT);
+/** How many channels a recover call reads: its key count / 2. */
+const channelsRead = (args: Seen) => scriptKeys(args).length / 2;
 
 const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
 
@@ -37,8 +34,6 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
 
   before(async () => {
     raw = new Redis(redis.url);
-    // Loaded up front so that each call is one EVALSHA (no NOSCRIPT, then EVAL, on first use).
-    await raw.script('LOAD', RECOVER_SCRIPT);
     await raw.script('LOAD', RECOVER_MANY_SCRIPT);
   });
   after(() => raw?.disconnect()); // the server may already be stopped (its own after hook)

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
-import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT } from '../../src/server/backend/redis-scripts.js';
+import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
 import { commandsDuring, isScriptCall, quietLogger, range, scriptKeys, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
@@ -23,8 +23,8 @@ const nameOf = (args: string[]) => args[0]?.toLowerCase();
 const isBaselineRead = (args: string[]) => (nameOf(args) === 'hget' && args[2] === 'seq') || (isScriptCall(args, HASH_FIELD_MANY_SCRIPT) && args.at(-1) === 'seq');
 /** A snapshot read: the hash-field script reading the last values of many channels. */
 const isSnapshotRead = (args: string[]) => isScriptCall(args, HASH_FIELD_MANY_SCRIPT) && args.at(-1) === 'last';
-/** A catch-up read from history: the recover script, or the recover-many one. */
-const isCatchUpRead = (args: string[]) => isScriptCall(args, RECOVER_SCRIPT) || isScriptCall(args, RECOVER_MANY_SCRIPT);
+/** A catch-up read from history: the recover script. */
+const isCatchUpRead = (args: string[]) => isScriptCall(args, RECOVER_MANY_SCRIPT);
 /** Any command that reads a channel's keys (publishes left out). */
 const isRead = (args: string[]) => !isScriptCall(args, PUBLISH_SCRIPT) && ['hget', 'hmget', 'lrange', 'llen', 'eval', 'evalsha'].includes(nameOf(args) ?? '');
 

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RecoverRequest, Recovery } from '../../src/server/backend/types.js';
 import { RecoverBatcher } from '../../src/server/backend/redis-recover-batcher.js';
-import { UNREADABLE } from '../../src/server/backend/redis-script-commands.js';
 import { WatchedChannel } from '../../src/server/backend/redis-watched-channel.js';
 
 /** A recovery naming its channel and since in its latest envelope, so answers can be told apart. */
@@ -18,56 +17,50 @@ const answerFor = (channel: string, since: number): Recovery => ({
   latest: { channel, seq: since, data: { since } },
 });
 
-/** A batcher over recording reads; `failMany` fails every batched read, `unreadable`/`failing` channels answer so. */
-function recordingBatcher(options: { maxBatch?: number; failMany?: boolean; unreadable?: string[]; failing?: string[] } = {}) {
+/**
+ * A batcher over a recording read; `failMany` fails every read of more than one channel as a whole,
+ * `unreadable` channels are answered with their own error.
+ */
+function recordingBatcher(options: { maxBatch?: number; failMany?: boolean; unreadable?: string[] } = {}) {
   const many: string[][] = [];
-  const one: string[] = [];
   const batcher = new RecoverBatcher({
     maxBatch: options.maxBatch ?? 1_000,
     async readMany(requests: RecoverRequest[]) {
       many.push(requests.map(({ channel }) => channel));
-      if (options.failMany) throw new Error('the batched read failed');
-      return requests.map(({ channel, since }) => (options.unreadable?.includes(channel) ? UNREADABLE : answerFor(channel, since)));
-    },
-    async readOne(channel: string, since: number) {
-      one.push(channel);
-      if (options.failing?.includes(channel)) throw new Error(`cannot read ${channel}`);
-      return answerFor(channel, since);
+      if (options.failMany && requests.length > 1) throw new Error('the batched read failed');
+      return requests.map(({ channel, since }) => (options.unreadable?.includes(channel) ? new Error(`cannot read ${channel}`) : answerFor(channel, since)));
     },
   });
-  return { batcher, many, one };
+  return { batcher, many };
 }
 
 const names = (count: number) => Array.from({ length: count }, (_, i) => `c${i}`);
 
 test('the reads of one turn are one batched read per maxBatch channels, and each caller gets its own answer', async () => {
-  const { batcher, many, one } = recordingBatcher({ maxBatch: 1_000 });
+  const { batcher, many } = recordingBatcher({ maxBatch: 1_000 });
   const channels = names(2_500);
   const answers = await Promise.all(channels.map((channel, i) => batcher.recover(channel, i)));
   assert.deepEqual(many.map((batch) => batch.length), [1_000, 1_000, 500]);
   assert.deepEqual(many.flat(), channels, 'every channel once, in order');
-  assert.deepEqual(one, []);
   assert.deepEqual(answers, channels.map((channel, i) => answerFor(channel, i)));
-  // A read in a later turn is a read of its own, with the single-channel read.
+  // A read in a later turn is a read of its own.
   assert.deepEqual(await batcher.recover('late', 7), answerFor('late', 7));
-  assert.deepEqual(one, ['late']);
+  assert.deepEqual(many.at(-1), ['late']);
 });
 
 test('a batched read that fails as a whole: each channel is read on its own, and only the failing one is rejected', async () => {
-  const { batcher, many, one } = recordingBatcher({ failMany: true, failing: ['c2'] });
+  const { batcher, many } = recordingBatcher({ failMany: true, unreadable: ['c2'] });
   const settled = await Promise.allSettled(names(4).map((channel) => batcher.recover(channel, 1)));
-  assert.equal(many.length, 1);
-  assert.deepEqual(one, names(4));
+  assert.deepEqual(many, [names(4), ...names(4).map((channel) => [channel])]);
   assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
   assert.match(String((settled[2] as PromiseRejectedResult).reason), /cannot read c2/);
   assert.deepEqual((settled[3] as PromiseFulfilledResult<Recovery>).value, answerFor('c3', 1));
 });
 
-test('a channel the batched read could not read is read on its own and rejects as that read does; the others keep the batch\'s answers', async () => {
-  const { batcher, many, one } = recordingBatcher({ unreadable: ['c1'], failing: ['c1'] });
+test('a channel the batched read could not read is rejected with the error it answered for it, without a read of its own; the others keep the batch\'s answers', async () => {
+  const { batcher, many } = recordingBatcher({ unreadable: ['c1'] });
   const settled = await Promise.allSettled(names(3).map((channel) => batcher.recover(channel, 5)));
   assert.deepEqual(many, [names(3)]);
-  assert.deepEqual(one, ['c1']);
   assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
   assert.match(String((settled[1] as PromiseRejectedResult).reason), /cannot read c1/);
 });

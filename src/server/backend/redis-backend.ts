@@ -171,7 +171,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     const fromKnown = (): Recovery[] => requests.map(({ channel, since }) => known.recovery(channel, since));
     if (requests.length === 0) return [];
     if (!isReady(command)) return fromKnown();
-    let answers: Array<Recovery | typeof UNREADABLE>;
+    let answers: Array<Recovery | Error>;
     try {
       // Issued before the first await: after the watch baselines (the caller waits until they are sent).
       answers = await inBatches(requests, strict.recoverMany);
@@ -180,7 +180,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     }
     return answers.map((answer, index) => {
       const { channel, since } = requests[index]!;
-      return answer === UNREADABLE ? known.recovery(channel, since) : answer;
+      return answer instanceof Error ? known.recovery(channel, since) : answer;
     });
   };
 

@@ -1,14 +1,13 @@
 /**
  * Coalesces the history reads of a node's watched channels: the `recover` calls made during one
  * turn of the event loop go to Redis as one recover-many script per `maxBatch` channels, instead of
- * one recover script each. After a reconnect, `resync` syncs every watched channel at once (5,000
+ * one script call each. After a reconnect, `resync` syncs every watched channel at once (5,000
  * watched channels: 5 scripts, not 5,000); gap fills of many channels read in one go too.
  *
- * Each caller still gets its own channel's answer, or its own rejection: when a batched read fails
- * as a whole (or answers another number of channels), each of its channels is read on its own
- * (`readOne`), so only a channel that cannot be read is rejected; a channel the batched read could
- * not read (`UNREADABLE`) is read on its own as well, and rejects exactly as a single read does.
- * A lone request is read on its own from the start (the single-channel script is the cheaper one).
+ * Each caller still gets its own channel's answer, or its own rejection: a channel the batched read
+ * could not read is rejected with the error the read answered for it, and when a batched read fails
+ * as a whole (or answers another number of channels), each of its channels is read again on its
+ * own, so only a channel that cannot be read is rejected.
  *
  * Why the next macrotask (`setImmediate`), not a microtask: resync issues every channel's read in
  * microtasks of one turn, but a channel's read only starts once its queue's previous step has
@@ -20,18 +19,16 @@
  * 1 to 5 with a microtask flush). It costs each read at most one event-loop turn.
  */
 import type { RecoverRequest, Recovery } from './types.js';
-import { UNREADABLE } from './redis-script-commands.js';
 import type { ChannelReader } from './redis-watched-channel.js';
 
 /** How a {@link RecoverBatcher} reads. */
 export interface RecoverBatcherOptions {
   /**
-   * What the recover-many script answers for `requests` (at least two, at most `maxBatch`), in
-   * order: `UNREADABLE` for a channel Redis could not read. Rejects as a whole when Redis is away.
+   * What the recover-many script answers for `requests` (at least one, at most `maxBatch`), in
+   * order: the error of a channel Redis could not read, which is that channel's caller's.
+   * Rejects as a whole when Redis is away.
    */
-  readMany(requests: RecoverRequest[]): Promise<Array<Recovery | typeof UNREADABLE>>;
-  /** One channel's recovery on its own; its rejection is that channel's caller's. */
-  readOne(channel: string, since: number): Promise<Recovery>;
+  readMany(requests: RecoverRequest[]): Promise<Array<Recovery | Error>>;
   /** Channels per `readMany` call (one script call stays short for Redis, which runs nothing else meanwhile). */
   maxBatch: number;
 }
@@ -45,7 +42,7 @@ interface PendingRead extends RecoverRequest {
 /**
  * A {@link ChannelReader} whose reads are batched per event-loop turn.
  * @example
- * const reader = new RecoverBatcher({ readMany, readOne, maxBatch: 1_000 });
+ * const reader = new RecoverBatcher({ readMany, maxBatch: 1_000 });
  * const [a, b] = await Promise.all([reader.recover('price:A', 4), reader.recover('price:B', 9)]); // one script
  */
 export class RecoverBatcher implements ChannelReader {
@@ -74,27 +71,26 @@ export class RecoverBatcher implements ChannelReader {
   };
 
   private async read(batch: PendingRead[]): Promise<void> {
-    let answers: Array<Recovery | typeof UNREADABLE> | null = null;
-    if (batch.length > 1) {
-      try {
-        answers = await this.options.readMany(batch.map(({ channel, since }) => ({ channel, since })));
-        if (answers.length !== batch.length) answers = null;
-      } catch {
-        answers = null; // each channel on its own below, so only a failing one is rejected
-      }
-    }
-    batch.forEach((request, index) => {
-      const answer = answers?.[index];
-      if (answer !== undefined && answer !== UNREADABLE) request.resolve(answer);
-      else this.readOne(request);
-    });
-  }
-
-  private readOne(request: PendingRead): void {
+    let answers: Array<Recovery | Error> | null = null;
+    let failure: unknown = null;
     try {
-      this.options.readOne(request.channel, request.since).then(request.resolve, request.reject);
+      answers = await this.options.readMany(batch.map(({ channel, since }) => ({ channel, since })));
+      if (answers.length !== batch.length) throw new Error('Redis answered another number of recoveries');
     } catch (error) {
-      request.reject(error); // a readOne that throws instead of rejecting
+      answers = null;
+      failure = error;
+    }
+    if (!answers && batch.length === 1) {
+      batch[0]!.reject(failure);
+    } else if (!answers) {
+      // Each channel on its own, so that only a channel that cannot be read is rejected.
+      for (const request of batch) void this.read([request]);
+    } else {
+      batch.forEach((request, index) => {
+        const answer = answers[index]!;
+        if (answer instanceof Error) request.reject(answer);
+        else request.resolve(answer);
+      });
     }
   }
 }

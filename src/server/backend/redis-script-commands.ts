@@ -6,12 +6,11 @@ import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import type { Envelope, RecoverRequest, Recovery } from './types.js';
 import { envelopeText, parseEnvelope } from './redis-envelopes.js';
-import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RECOVER_SCRIPT, RESTORE_MANY_SCRIPT, type ChannelKeys } from './redis-scripts.js';
+import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT, RESTORE_MANY_SCRIPT, type ChannelKeys } from './redis-scripts.js';
 
 /** The scripts as ioredis exposes them after `defineCommand`. */
 interface DefinedScripts {
   mpPublish(meta: string, hist: string, channelJson: string, dataJson: string, historySize: number, bus: string, floor: number, historyTtlMs: number): Promise<string>;
-  mpRecover(meta: string, hist: string, since: number): Promise<[number, string | null, number, string[]]>;
   mpHashFieldMany(numberOfKeys: number, ...metaKeysThenField: string[]): Promise<Array<string | number | null>>;
   mpRecoverMany(numberOfKeys: number, ...keysThenSinces: Array<string | number>): Promise<unknown[]>;
   mpRestoreMany(numberOfKeys: number, ...keysThenTtlAndEnvelopes: Array<string | number>): Promise<unknown[]>;
@@ -23,7 +22,7 @@ export interface ScriptRestoreRequest {
   envelope: Envelope;
 }
 
-/** A `restoreMany` entry whose keys Redis could not use: Redis's error. */
+/** A `restoreMany` or `recoverMany` entry whose keys Redis could not use: Redis's error. */
 export interface UnusableKeys {
   unusable: string;
 }
@@ -41,15 +40,12 @@ export interface RedisScripts {
   /** Stores and publishes `data`; resolves with the envelope and its new seq. */
   publish(keys: ChannelKeys, channel: string, data: ChannelData, historySize: number, floor: number): Promise<Envelope>;
   /**
-   * Updates after `since` when history holds them all (checked to be contiguous and to be
-   * `channel`'s: an envelope naming another channel is read as malformed).
+   * Each request's updates after its `since` when history holds them all (checked to be contiguous
+   * and to be the channel's: an envelope naming another channel is read as malformed), in order, in
+   * one command: {@link UnusableKeys} for a channel whose keys Redis could not read. Rejects as a
+   * whole only when the command fails. Call with at least one request (one: a single recovery).
    */
-  recover(keys: ChannelKeys, channel: string, since: number): Promise<Recovery>;
-  /**
-   * What `recover` answers for each request, in order, in one command: `UNREADABLE` for a channel
-   * whose keys Redis could not read. Call with at least one request.
-   */
-  recoverMany(requests: readonly ScriptRecoverRequest[]): Promise<Array<Recovery | typeof UNREADABLE>>;
+  recoverMany(requests: readonly ScriptRecoverRequest[]): Promise<Array<Recovery | UnusableKeys>>;
   /**
    * Puts each envelope back as its channel's last value (history: that envelope alone) where Redis
    * is behind it (lost it, or holds a lower seq), in one command. Per entry, in order: true when it
@@ -81,7 +77,6 @@ export const UNREADABLE = Symbol('unreadable');
  */
 export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScripts {
   redis.defineCommand('mpPublish', { numberOfKeys: 2, lua: PUBLISH_SCRIPT });
-  redis.defineCommand('mpRecover', { numberOfKeys: 2, lua: RECOVER_SCRIPT });
   redis.defineCommand('mpHashFieldMany', { lua: HASH_FIELD_MANY_SCRIPT }); // key count passed per call
   redis.defineCommand('mpRecoverMany', { lua: RECOVER_MANY_SCRIPT }); // key count passed per call
   redis.defineCommand('mpRestoreMany', { lua: RESTORE_MANY_SCRIPT }); // key count passed per call
@@ -97,11 +92,6 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
       return envelope;
     },
 
-    async recover(keys, channel, requestedSince) {
-      const since = wholeSince(requestedSince);
-      return recoveryOf(channel, since, await scripts.mpRecover(keys.meta, keys.hist, since));
-    },
-
     async recoverMany(requests) {
       const keys: string[] = [];
       const sinces = requests.map((request) => wholeSince(request.since));
@@ -110,7 +100,8 @@ export function createRedisScripts(redis: Redis, historyTtlMs: number): RedisScr
       if (!Array.isArray(reply) || reply.length !== requests.length) throw new Error('Redis returned a malformed recover-many reply');
       return requests.map((request, index) => {
         const entry = reply[index];
-        return isRecoverReply(entry) ? recoveryOf(request.channel, sinces[index]!, entry) : UNREADABLE;
+        if (isRecoverReply(entry)) return recoveryOf(request.channel, sinces[index]!, entry);
+        return { unusable: typeof entry === 'string' ? entry : 'Redis returned a malformed recover entry' };
       });
     },
 

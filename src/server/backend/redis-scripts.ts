@@ -73,30 +73,14 @@ return envelope
 `;
 
 /**
- * Recover. KEYS: meta, hist. ARGV: since. Returns `{ seq, last|nil, recovered (1|0), entries }`
- * where entries are the envelopes after `since` (JSON, in seq order) when history holds them all.
- * A `since` above the stored seq means Redis lost data the client had seen: not recovered, so the
- * client resets to the snapshot.
- */
-export const RECOVER_SCRIPT = `
-local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
-local last = redis.call('HGET', KEYS[1], 'last')
-local since = tonumber(ARGV[1])
-if since == seq then return {seq, last, 1, {}} end
-if since > seq then return {seq, last, 0, {}} end
-local len = redis.call('LLEN', KEYS[2])
-local first = seq - len + 1
-if since + 1 < first then return {seq, last, 0, {}} end
-return {seq, last, 1, redis.call('LRANGE', KEYS[2], since + 1 - first, -1)}
-`;
-
-/**
- * Recover many channels in one round trip: the recover script's reads, once per channel. KEYS:
- * meta and hist of each channel, in pairs (meta 1, hist 1, meta 2, hist 2, …). ARGV: each channel's
- * since, in the same order. Returns one entry per channel, in order: what the recover script
- * returns for it (`{ seq, last|nil, recovered (1|0), entries }`), or 0 when its keys could not be
- * read (not a hash and a list: a foreign write), so the node answers that channel as a failed
- * single recover would. Nothing is written: no TTL is touched, as by the single recover.
+ * Recover one or many channels in one round trip. KEYS: meta and hist of each channel, in pairs
+ * (meta 1, hist 1, meta 2, hist 2, …). ARGV: each channel's since, in the same order. Returns one
+ * entry per channel, in order: `{ seq, last|nil, recovered (1|0), entries }`, where entries are the
+ * envelopes after `since` (JSON, in seq order) when history holds them all; or, when its keys could
+ * not be read (not a hash and a list, a seq that is not a number: a foreign write), Redis's error
+ * text, so that only that channel fails. A `since` above the stored seq means Redis lost data the
+ * client had seen: not recovered, so the client resets to the snapshot. Nothing is written (no TTL
+ * is touched). The one recover script: a single channel's recovery is this with one channel.
  */
 export const RECOVER_MANY_SCRIPT = `
 local out = {}
@@ -105,10 +89,18 @@ for i = 1, #ARGV do
   local since = tonumber(ARGV[i])
   local seqText = redis.pcall('HGET', meta, 'seq')
   local last = redis.pcall('HGET', meta, 'last')
-  local seq = nil
-  if type(seqText) ~= 'table' and type(last) ~= 'table' then seq = tonumber(seqText or '0') end
-  if seq == nil or since == nil then
-    out[i] = 0
+  local seq, failure = nil, nil
+  if type(seqText) == 'table' then
+    failure = seqText.err
+  elseif type(last) == 'table' then
+    failure = last.err
+  else
+    seq = tonumber(seqText or '0')
+    if seq == nil then failure = 'the seq under ' .. meta .. ' is not a number' end
+  end
+  if failure == nil and since == nil then failure = 'since is not a number' end
+  if failure ~= nil then
+    out[i] = failure
   elseif since == seq then
     out[i] = {seq, last, 1, {}}
   elseif since > seq then
@@ -116,7 +108,7 @@ for i = 1, #ARGV do
   else
     local len = redis.pcall('LLEN', hist)
     if type(len) == 'table' then
-      out[i] = 0
+      out[i] = len.err
     elseif since + 1 < seq - len + 1 then
       out[i] = {seq, last, 0, {}}
     else

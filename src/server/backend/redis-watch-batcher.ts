@@ -19,6 +19,7 @@
  * one poll phase's frames, from many connections, go together.
  */
 import { UNREADABLE } from './redis-script-commands.js';
+import { ChannelUnreadableError } from './redis-strict-reads.js';
 
 /** How a {@link WatchBatcher} talks to Redis. */
 export interface WatchBatcherOptions {
@@ -40,14 +41,6 @@ interface PendingBaseline {
   channel: string;
   resolve(seq: number): void;
   reject(error: unknown): void;
-}
-
-/** A channel's seq that Redis could not read: something else than the relay's data is under its keys. */
-export class UnreadableSeqError extends Error {
-  constructor(readonly channel: string) {
-    super(`Redis cannot read ${channel}'s seq (foreign data under its keys)`);
-    this.name = 'UnreadableSeqError';
-  }
 }
 
 /**
@@ -125,7 +118,7 @@ export class WatchBatcher {
     }
     batch.forEach((pending, index) => {
       const seq = seqs[index]!;
-      if (seq === UNREADABLE) pending.reject(new UnreadableSeqError(pending.channel));
+      if (seq === UNREADABLE) pending.reject(new ChannelUnreadableError(pending.channel, 'no hash under its meta key, or a seq that is not a whole number'));
       else pending.resolve(seq);
     });
   }
