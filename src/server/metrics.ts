@@ -37,6 +37,8 @@ export interface RelayGaugeSource {
   bufferedBytes(): number;
   /** History held in this process, or undefined when the backend keeps it elsewhere. */
   historyBytes(): number | undefined;
+  /** Watched channels the backend cannot read, or undefined when the backend cannot have any. */
+  unreadableChannels(): number | undefined;
 }
 
 /** Creates the metrics of one relay. */
@@ -62,6 +64,9 @@ export function createMetrics(source: RelayGaugeSource): RelayMetrics {
   gauge('market_pulse_buffered_bytes', 'Bytes written to client sockets but not yet sent (sum over connections).', () => source.bufferedBytes());
   if (source.historyBytes() !== undefined) {
     gauge('market_pulse_history_bytes', 'History kept by the in-process backend (data as JSON), over all channels.', () => source.historyBytes() ?? 0);
+  }
+  if (source.unreadableChannels() !== undefined) {
+    gauge('market_pulse_unreadable_channels', 'Watched channels whose Redis keys hold data the relay cannot read; their local subscribers get no updates.', () => source.unreadableChannels() ?? 0);
   }
   gauge('market_pulse_resident_memory_bytes', 'Resident set size of the process.', () => process.memoryUsage().rss);
   gauge('market_pulse_event_loop_lag_seconds', 'Event-loop delay, p99 over the last scrape interval.', () => {

@@ -66,6 +66,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     queuedMessages: () => gateway?.queued ?? 0,
     bufferedBytes: () => gateway?.bufferedBytes ?? 0,
     historyBytes: () => backend.historyBytes?.(),
+    unreadableChannels: () => backend.unreadableChannels?.(),
   });
   const publishOne = async (channel: string, data: ChannelData, source: string) => {
     const envelope = await backend.publish(channel, data);

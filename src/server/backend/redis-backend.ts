@@ -260,6 +260,8 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
 
     health: sync.health,
 
+    unreadableChannels: sync.unreadableCount,
+
     leadership(name: string): Leadership {
       const lease = createRedisLeadership(command, name, { ttlMs: options.leaseMs ?? 10_000, keyPrefix: prefix, nodeId, warn: log.warn });
       leases.add(lease);

@@ -52,6 +52,8 @@ export interface RedisSync {
    * again, it is read, and reported if still unreadable, as a channel never seen before).
    */
   forget(channel: string): void;
+  /** How many watched channels Redis cannot read now (reported, retried with a growing delay). */
+  unreadableCount(): number;
   /** Stops the retry timer; `health()` is `degraded` from now on. */
   close(): void;
 }
@@ -219,6 +221,7 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
     forget(channel) {
       unreadable.delete(channel);
     },
+    unreadableCount: () => unreadable.size,
     close() {
       closed = true;
       clearInterval(retryTimer);

@@ -116,6 +116,12 @@ export interface ChannelBackend {
    */
   historyBytes?(): number;
   /**
+   * How many watched channels this node cannot read from its store (foreign data under their
+   * keys: their subscribers get no updates until that is fixed), for the
+   * `market_pulse_unreadable_channels` gauge. Optional: backends without such a store leave it out.
+   */
+  unreadableChannels?(): number;
+  /**
    * A cluster-wide lease (backends shared by several nodes only). Absent: this node is alone and
    * always leads.
    */
