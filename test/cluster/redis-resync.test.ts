@@ -164,6 +164,7 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
     const reports = () => logger.lines.filter((line) => line.includes(`Redis cannot read ${foreign}'s keys`)).length;
     b.watch(foreign);
     await waitFor('the unreadable channel reported', () => reports() === 1, 10_000);
+    assert.match(logger.lines.find((line) => line.includes(`Redis cannot read ${foreign}'s keys`))!, /WRONGTYPE/, 'the report names Redis\'s reason');
     b.unwatch(foreign);
     await new Promise((resolve) => setTimeout(resolve, 50));
     b.watch(foreign);
