@@ -7,11 +7,12 @@
  * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
  */
 import { isTerminalCloseCode, isValidChannel, readServerMessage } from '../../protocol/index.js';
-import type { ChannelMessage, ClientMessage, CloseCode, ErrorCode, ServerMessage } from '../../protocol/index.js';
+import type { ChannelMessage, ClientMessage, ServerMessage, SubscribeMessage } from '../../protocol/index.js';
 import type { FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { pollingIntervalOf, type ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
+import { GOING_AWAY, HEARTBEAT_TIMEOUT, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIRED_ERROR } from './codes.js';
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
 import { backfill, MAX_HISTORY_REQUEST } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
@@ -20,20 +21,13 @@ import { RefCounter } from './ref-counter.js';
 import { SnapshotPoller } from './snapshot-poller-loop.js';
 import { SocketSession, type WebSocketConstructor } from './socket-session.js';
 import { StatusReporter } from './status-reporter.js';
+import { SubscribeRequests } from './subscribe-requests.js';
 import { resolveToken } from './token.js';
 import { scheduleTokenRefresh } from './token-refresh.js';
 
 export type { ConnectionOptions } from './connection-options.js';
 
 type Timer = ReturnType<typeof setTimeout>;
-
-// The codes the core uses, as constants checked against the protocol's objects rather than reads of
-// them: minifiers inline constants, while one property read keeps a whole object in the bundle.
-const NORMAL = 1000 satisfies typeof CloseCode.Normal;
-const GOING_AWAY = 1001 satisfies typeof CloseCode.GoingAway;
-const HEARTBEAT_TIMEOUT = 4000 satisfies typeof CloseCode.HeartbeatTimeout;
-const TOKEN_EXPIRED_CLOSE = 4004 satisfies typeof CloseCode.TokenExpired;
-const TOKEN_EXPIRED_ERROR = 'token_expired' satisfies typeof ErrorCode.TokenExpired;
 
 /** Updates kept per channel for `history()` by default: 5 minutes at the simulator's 4 ticks/s. */
 export const DEFAULT_HISTORY_LIMIT = 1200;
@@ -55,7 +49,7 @@ export class Connection {
   #stopTokenRefresh: () => void = () => {};
   #stopNetwork: () => void = () => {};
   readonly #refs = new RefCounter();
-  readonly #recovering = new Set<string>();
+  readonly #requests: SubscribeRequests;
   readonly #store: ChannelStore;
   readonly #reporter: StatusReporter;
   readonly #heartbeat: Heartbeat;
@@ -69,6 +63,9 @@ export class Connection {
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
+    this.#requests = new SubscribeRequests((channels) => {
+      if (this.#reporter.current === 'open') this.#subscribe(channels.filter((channel) => this.#refs.has(channel)));
+    }, options.random);
     this.#historyLimit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
     this.#store = new ChannelStore(this.#historyLimit);
     this.#reporter = new StatusReporter(options.mode ?? 'direct');
@@ -126,7 +123,7 @@ export class Connection {
   release(channel: string): void {
     if (!this.#refs.release(channel)) return;
     this.#store.delete(channel);
-    this.#recovering.delete(channel);
+    this.#requests.settled(channel);
     this.#queueFlush();
   }
 
@@ -171,17 +168,15 @@ export class Connection {
    */
   async loadHistory(channel: string, limit?: number): Promise<Array<CoreUpdate | FeedUpdate>> {
     const wanted = Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, MAX_HISTORY_REQUEST) : this.#historyLimit;
-    const local = this.#store.history(channel, wanted);
+    const ring = () => this.#store.history(channel, wanted);
+    const local = ring();
     // Nothing older exists when the ring starts at seq 1; without fetch there is nowhere to ask.
     if (local.length >= wanted || local[0]?.seq === 1 || !this.#fetchImpl) return local;
     try {
       const token = this.#token ?? (await resolveToken(this.#options.token));
-      return await backfill(this.#fetchImpl, this.#options.url, channel, wanted, token, {
-        ring: () => this.#store.history(channel, wanted),
-        epoch: () => this.#epoch,
-      });
+      return await backfill(this.#fetchImpl, this.#options.url, channel, wanted, token, { ring, epoch: () => this.#epoch });
     } catch {
-      return this.#store.history(channel, wanted);
+      return ring();
     }
   }
 
@@ -227,7 +222,7 @@ export class Connection {
     this.#everOpened = true;
     this.#reporter.setError(null);
     this.#poller.stop();
-    this.#recovering.clear();
+    this.#requests.clear();
     if (this.#token) this.#send({ type: 'auth', token: this.#token });
     this.#refs.takeChanges(); // the full subscription below covers every pending change
     this.#subscribe(this.#refs.channels());
@@ -260,9 +255,10 @@ export class Connection {
         return;
       case 'error':
         // An expired token: reconnect, which asks the provider for a fresh one.
-        if (message.code === TOKEN_EXPIRED_ERROR) this.#drop(this.#attempt, TOKEN_EXPIRED_CLOSE, message.message);
-        return;
+        if (message.code === TOKEN_EXPIRED_ERROR) return this.#drop(this.#attempt, TOKEN_EXPIRED_CLOSE, message.message);
+        return this.#requests.refused(message); // a channel the relay could not serve now: asked again later
       case 'ack':
+        this.#requests.acked(message.id);
         return this.#enterEpoch(message.epoch);
     }
   }
@@ -284,7 +280,7 @@ export class Connection {
     const result = this.#store.apply(message);
     if (result.kind === 'gap') return this.#recover(message.channel, result.lastSeq);
     if (result.kind !== 'applied') return;
-    this.#recovering.delete(message.channel);
+    this.#requests.settled(message.channel);
     this.#reporter.messageReceived();
     for (const listener of this.#updateListeners) listener(result.update);
   }
@@ -294,9 +290,8 @@ export class Connection {
    * later frames are dropped as gaps until the missed ones arrive.
    */
   #recover(channel: string, lastSeq: number): void {
-    if (this.#recovering.has(channel) || this.#reporter.current !== 'open') return;
-    this.#recovering.add(channel);
-    this.#send({ type: 'subscribe', id: this.#nextId++, channels: [channel], since: { [channel]: lastSeq }, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) });
+    if (this.#reporter.current !== 'open' || !this.#requests.recover(channel)) return;
+    this.#sendSubscribe({ type: 'subscribe', id: this.#nextId++, channels: [channel], since: { [channel]: lastSeq }, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) });
   }
 
   /** The one disconnect path: every way a socket ends comes through here. */
@@ -306,6 +301,7 @@ export class Connection {
     this.#session?.dispose(code === HEARTBEAT_TIMEOUT ? code : NORMAL, reason);
     this.#session = null;
     this.#heartbeat.stop();
+    this.#requests.clear();
     clearTimeout(this.#stableTimer);
     this.#stopTokenRefresh();
     if (this.#closedByUser) return;
@@ -361,7 +357,12 @@ export class Connection {
   }
 
   #subscribe(channels: string[]): void {
-    for (const frame of subscribeFrames(channels, (chunk) => this.#store.since(chunk), () => this.#nextId++, this.#epoch)) this.#send(frame);
+    for (const frame of subscribeFrames(channels, (chunk) => this.#store.since(chunk), () => this.#nextId++, this.#epoch)) this.#sendSubscribe(frame);
+  }
+
+  #sendSubscribe(frame: SubscribeMessage): void {
+    this.#requests.sent(frame.id, frame.channels);
+    this.#send(frame);
   }
 
   #send(message: ClientMessage): void {

@@ -1,0 +1,96 @@
+/**
+ * What the core asked the relay for and has not got yet: gap recoveries in flight (one per
+ * channel), and channels the relay refused for the moment, asked for again with backoff.
+ *
+ * The relay leaves a channel unsubscribed in two cases the client can recover from: `internal`
+ * with a `channel` (that channel could not be read, e.g. Redis away; the relay dropped it), and
+ * `rate_limited` (a frame was dropped unread, so which one is not said). Without a retry such a
+ * channel would stay silent until the next reconnect. After a `rate_limited`, every `subscribe`
+ * still unacked when the retry fires (acks come in order, well within its ≥ 1 s) was dropped;
+ * subscribing again to a channel the relay does serve only resynchronizes it.
+ */
+import type { ErrorMessage } from '../../protocol/index.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { INTERNAL_ERROR, RATE_LIMITED_ERROR } from './codes.js';
+
+/** Unanswered `subscribe` requests remembered at most (a relay answers each; this bounds a bad one). */
+const MAX_REQUESTS = 256;
+
+/** The retry delays: from 1 s up to 30 s. */
+export const SUBSCRIBE_RETRY_BACKOFF: BackoffOptions = { minMs: 1000, maxMs: 30_000 };
+
+export class SubscribeRequests {
+  /** `subscribe` ids the relay has not acked yet → their channels. */
+  readonly #requests = new Map<number, string[]>();
+  readonly #due = new Set<string>();
+  /** Channels whose gap recovery (a `subscribe` with `since`) is in flight. */
+  readonly #recovering = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #refusals = 0;
+  /** A frame was dropped (`rate_limited`): the requests still unacked at the retry are asked again. */
+  #unackedDue = false;
+  readonly #resubscribe: (channels: string[]) => void;
+  readonly #random: () => number;
+
+  /** @param resubscribe asks again for those of the channels still in use, if the socket is open. */
+  constructor(resubscribe: (channels: string[]) => void, random: () => number = Math.random) {
+    this.#resubscribe = resubscribe;
+    this.#random = random;
+  }
+
+  /** Marks a gap recovery of `channel` as sent; false when one is already in flight. */
+  recover(channel: string): boolean {
+    if (this.#recovering.has(channel)) return false;
+    this.#recovering.add(channel);
+    return true;
+  }
+
+  /** `channel` got an update applied, or nobody uses it any more: no recovery in flight. */
+  settled(channel: string): void {
+    this.#recovering.delete(channel);
+  }
+
+  /** A `subscribe` went out. */
+  sent(id: number, channels: string[]): void {
+    this.#requests.set(id, channels);
+    if (this.#requests.size > MAX_REQUESTS) this.#requests.delete(this.#requests.keys().next().value!);
+  }
+
+  /** The relay took request `id` (its channels may still be refused one by one, as `internal`). */
+  acked(id: number): void {
+    this.#requests.delete(id);
+  }
+
+  /** An `error` from the relay: what it left unsubscribed is asked for again after a backoff. */
+  refused(error: ErrorMessage): void {
+    if (error.code === INTERNAL_ERROR && error.channel !== undefined) this.#due.add(error.channel);
+    else if (error.code === RATE_LIMITED_ERROR) this.#unackedDue = true;
+    else return;
+    this.#timer ??= setTimeout(() => this.#retry(), backoffDelay(++this.#refusals, SUBSCRIBE_RETRY_BACKOFF, this.#random));
+  }
+
+  #retry(): void {
+    this.#timer = undefined;
+    if (this.#unackedDue) {
+      for (const channels of this.#requests.values()) for (const channel of channels) this.#due.add(channel);
+      this.#requests.clear();
+      this.#unackedDue = false;
+    }
+    const due = [...this.#due];
+    this.#due.clear();
+    // Asked again with `since`, so the answer also recovers any gap: no recovery is in flight any more.
+    for (const channel of due) this.#recovering.delete(channel);
+    this.#resubscribe(due);
+  }
+
+  /** The socket ended or a new one subscribes to everything anyway: forget it all, start the backoff over. */
+  clear(): void {
+    this.#recovering.clear();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#requests.clear();
+    this.#due.clear();
+    this.#unackedDue = false;
+    this.#refusals = 0;
+  }
+}
