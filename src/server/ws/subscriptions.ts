@@ -189,10 +189,11 @@ type Answer = Recovery | Envelope | null | Error;
  * answered as a `recovered: false` recovery) — are read together, in one backend call
  * (`latestMany`: one Redis round trip for all of them, not one per channel); the channels with a
  * `since` of this epoch — every channel of a client resuming after a reconnect — are recovered
- * together too (`recoverMany`). Every read is issued before this returns, in the caller's tick
- * (the per-channel fallback of a failed batch later still): after the hub started watching each
- * channel (its baseline read), so that nothing published can fall between that baseline and the
- * snapshot or recovery.
+ * together too (`recoverMany`). Every read is issued after the hub started watching each channel
+ * (its baseline read), so that nothing published can fall between that baseline and the snapshot
+ * or recovery: in the caller's tick on the in-process backend; on Redis up to one turn later,
+ * while baselines of this turn are still to be sent (the reads wait for them), and the
+ * per-channel fallback of a failed batch later still.
  */
 function readAnswers(backend: ChannelBackend, channels: readonly string[], since: Record<string, number> | undefined, foreign: boolean): Promise<Answer[]> {
   const needsLatest = (channel: string): boolean => foreign || since?.[channel] === undefined;
