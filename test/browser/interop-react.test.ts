@@ -12,10 +12,8 @@ import '../../src/elements/price-ticker/define.js';
 import '../../src/elements/ticker-tape/define.js';
 import type { PriceTicker } from '../../src/elements/price-ticker/price-ticker.js';
 import type { TickerTape } from '../../src/elements/ticker-tape/ticker-tape.js';
+import { expectFeedAsProperty, expectWatchTicker, part, partText, tick } from './support/interop.js';
 
-const tick = (symbol: string, price: number) => ({ symbol, price, open: 100, ts: Date.now() });
-const part = (el: Element | null, name: string) => el?.shadowRoot?.querySelector(`[part~="${name}"]`) ?? null;
-const partText = (el: Element | null, name: string) => part(el, name)?.textContent?.trim() ?? '';
 
 describe('React 19 interop', () => {
   let container: HTMLElement;
@@ -38,9 +36,7 @@ describe('React 19 interop', () => {
   it('passes a Feed object as a property and renders its prices', async () => {
     feed.push('price:BTC-USD', tick('BTC-USD', 101.5));
     render(h('market-feed', { feed }, h('price-ticker', { symbol: 'BTC-USD', locale: 'en-US' })));
-    const provider = container.querySelector('market-feed')!;
-    expect((provider as unknown as { feed: unknown }).feed).to.equal(feed); // a property, not "[object Object]"
-    expect(provider.hasAttribute('feed')).to.be.false;
+    expectFeedAsProperty(container, feed);
     const ticker = container.querySelector('price-ticker')!;
     await waitUntil(() => partText(ticker, 'price') === '101.50', 'first price', { timeout: 5000 });
 
@@ -55,12 +51,8 @@ describe('React 19 interop', () => {
       h('market-feed', { feed }, h('price-ticker', { symbol, locale, compact: true, 'stale-after': 2, class: 'watch' }));
     render(app('BTC-USD', 'de-DE'));
     const ticker = container.querySelector<PriceTicker>('price-ticker')!;
-    expect(ticker.className).to.equal('watch');
-    expect(ticker.compact).to.be.true;
-    await ticker.updateComplete;
+    await expectWatchTicker(ticker);
     expect(ticker.hasAttribute('compact')).to.be.true; // reflected by the element
-    expect(ticker.staleAfter).to.equal(2); // attribute → property conversion by the element
-    await waitUntil(() => partText(ticker, 'price') === '64.250,00', 'German formatting', { timeout: 5000 });
 
     render(app('ETH-USD', 'en-US'));
     expect(container.querySelector('price-ticker')).to.equal(ticker); // same element, updated

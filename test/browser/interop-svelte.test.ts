@@ -14,10 +14,8 @@ import type { PriceTicker } from '../../src/elements/price-ticker/price-ticker.j
 import type { RealtimeChart } from '../../src/elements/realtime-chart/realtime-chart.js';
 import type { TickerTape } from '../../src/elements/ticker-tape/ticker-tape.js';
 import Prices from './fixtures/prices.svelte';
+import { expectFeedAsProperty, expectWatchTicker, part, partText, tick } from './support/interop.js';
 
-const tick = (symbol: string, price: number) => ({ symbol, price, open: 100, ts: Date.now() });
-const part = (el: Element | null, name: string) => el?.shadowRoot?.querySelector(`[part~="${name}"]`) ?? null;
-const partText = (el: Element | null, name: string) => part(el, name)?.textContent?.trim() ?? '';
 
 describe('Svelte 5 interop', () => {
   let container: HTMLElement;
@@ -42,16 +40,10 @@ describe('Svelte 5 interop', () => {
     feed.push('price:ETH-USD', tick('ETH-USD', 3120.5));
     app = mount(Prices, { target: container, props: { feed } });
     flushSync();
-    const provider = container.querySelector('market-feed') as unknown as { feed: unknown } & Element;
-    expect(provider.feed).to.equal(feed);
-    expect(provider.hasAttribute('feed')).to.be.false;
-
+    expectFeedAsProperty(container, feed);
     const ticker = container.querySelector<PriceTicker>('price-ticker')!;
-    expect(ticker.className).to.equal('watch');
     expect(ticker.getAttribute('stale-after')).to.equal('2');
-    expect(ticker.staleAfter).to.equal(2);
-    expect(ticker.compact).to.be.true;
-    await waitUntil(() => partText(ticker, 'price') === '64.250,00', 'German formatting', { timeout: 5000 });
+    await expectWatchTicker(ticker);
 
     update({ locale: 'en-US' });
     expect(container.querySelector('price-ticker')).to.equal(ticker);
