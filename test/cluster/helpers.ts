@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import type { Envelope } from '../../src/server/backend/types.js';
+import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` with `what`. */
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -10,6 +10,16 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A price tick of a `price:` channel; `ts` follows the price, so every tick of a channel differs. */
+export const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
+
+/** One publish on every channel, 250 at a time. */
+export async function publishRound(node: ChannelBackend, channels: string[], price: number): Promise<void> {
+  for (let start = 0; start < channels.length; start += 250) {
+    await Promise.all(channels.slice(start, start + 250).map((channel) => node.publish(channel, tick(channel, price))));
   }
 }
 

@@ -14,7 +14,7 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { RESTORE_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { commandsDuring, quietLogger, sentByClients, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, publishRound, quietLogger, sentByClients, tick, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis restore tests: ${SKIP_REASON}`);
 
@@ -33,7 +33,6 @@ const isRestoreCall = (args: Seen) => {
   return (command === 'evalsha' && args[1] === RESTORE_MANY_SHA) || (command === 'eval' && args[1]?.replaceAll('\\n', '\n') === RESTORE_MANY_SCRIPT);
 };
 
-const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
 
 describe('Redis backend: restoring the last values Redis lost', { skip: SKIP_REASON }, () => {
   const { redis, open } = useRedisServer();
@@ -55,11 +54,7 @@ describe('Redis backend: restoring the last values Redis lost', { skip: SKIP_REA
 
   /** `rounds` publishes on every channel, 250 channels at a time. */
   async function publishRounds(backend: ChannelBackend, channels: string[], from: number, to: number): Promise<void> {
-    for (let price = from; price <= to; price++) {
-      for (let start = 0; start < channels.length; start += 250) {
-        await Promise.all(channels.slice(start, start + 250).map((channel) => backend.publish(channel, tick(channel, price))));
-      }
-    }
+    for (let price = from; price <= to; price++) await publishRound(backend, channels, price);
   }
 
   /** Drops every node's connections (not ours, nor MONITOR's): they reconnect at once. */

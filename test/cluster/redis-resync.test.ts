@@ -13,7 +13,7 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { commandsDuring, isScriptCall, quietLogger, scriptKeys, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, isScriptCall, publishRound, quietLogger, scriptKeys, sentByClients, seqsOf, tick, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis resync tests: ${SKIP_REASON}`);
 
@@ -26,7 +26,6 @@ const isRecoverCall = (args: Seen) => isScriptCall(args, RECOVER_MANY_SCRIPT);
 /** How many channels a recover call reads: its key count / 2. */
 const channelsRead = (args: Seen) => scriptKeys(args).length / 2;
 
-const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
 
 describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON }, () => {
   const { redis, open } = useRedisServer();
@@ -57,13 +56,6 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
     await publishRound(a, channels, 2);
     await waitFor('seq 2 of every channel on B', () => received.length === count);
     return { a, b, received, channels, prefix };
-  }
-
-  /** One publish on every channel, 250 at a time. */
-  async function publishRound(node: ChannelBackend, channels: string[], price: number): Promise<void> {
-    for (let start = 0; start < channels.length; start += 250) {
-      await Promise.all(channels.slice(start, start + 250).map((channel) => node.publish(channel, tick(channel, price))));
-    }
   }
 
   /** Drops B's subscriber connection and keeps it away (Redis refuses new connections) while `meanwhile` runs. */

@@ -13,11 +13,10 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { commandsDuring, isScriptCall, quietLogger, range, scriptKeys, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+import { commandsDuring, isScriptCall, publishRound, quietLogger, range, scriptKeys, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis watch tests: ${SKIP_REASON}`);
 
-const tick = (channel: string, price: number) => ({ symbol: channel.slice(6), price, ts: 1_700_000_000_000 + price });
 const nameOf = (args: string[]) => args[0]?.toLowerCase();
 /** A baseline read: an HGET of a channel's seq, or the hash-field script reading the seqs of many. */
 const isBaselineRead = (args: string[]) => (nameOf(args) === 'hget' && args[2] === 'seq') || (isScriptCall(args, HASH_FIELD_MANY_SCRIPT) && args.at(-1) === 'seq');
@@ -48,13 +47,6 @@ describe('Redis backend: watching many channels in one turn', { skip: SKIP_REASO
     const channels = Array.from({ length: count }, (_, i) => `price:W${i}`);
     await publishRound(a, channels, 1);
     return { a, b, received, channels, prefix };
-  }
-
-  /** One publish on every channel, 250 at a time. */
-  async function publishRound(node: ChannelBackend, channels: string[], price: number): Promise<void> {
-    for (let start = 0; start < channels.length; start += 250) {
-      await Promise.all(channels.slice(start, start + 250).map((channel) => node.publish(channel, tick(channel, price))));
-    }
   }
 
   /** Resolves once Redis shows every channel's bus subscribed by one connection. */
