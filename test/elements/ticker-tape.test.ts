@@ -214,4 +214,17 @@ describe('<ticker-tape>', () => {
     expect((window as { __xss?: number }).__xss).to.equal(undefined);
     await expect(el).to.be.accessible();
   });
+
+  it('keeps its accessible name when label is empty or removed', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD" label="Crypto"></ticker-tape>`);
+    const name = () => shadow(el).querySelector('[part=base]')!.getAttribute('aria-label');
+    expect(name()).to.equal('Crypto');
+    el.setAttribute('label', '');
+    await el.updateComplete;
+    expect(name()).to.equal('Market prices');
+    el.removeAttribute('label');
+    await el.updateComplete;
+    expect(name()).to.equal('Market prices');
+    await expect(el).to.be.accessible();
+  });
 });

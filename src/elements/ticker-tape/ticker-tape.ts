@@ -12,6 +12,9 @@ import { tickerTapeStyles } from './ticker-tape.styles.js';
  */
 export const MAX_TAPE_SYMBOLS = 500;
 
+/** Accessible name of a tape without a `label`. */
+const DEFAULT_LABEL = 'Market prices';
+
 /** Parses a comma- or space-separated symbol list: trimmed, without duplicates, bounded. */
 export function parseSymbols(value: string | null | undefined): string[] {
   const list = (value ?? '').split(/[\s,]+/).filter(Boolean);
@@ -64,8 +67,8 @@ export class TickerTape extends LitElement {
   paused = false;
   /** BCP 47 locale of the numbers. */
   locale?: string;
-  /** Accessible name of the tape. */
-  label = 'Market prices';
+  /** Accessible name of the tape; empty or removed: `Market prices`. */
+  label = DEFAULT_LABEL;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
 
@@ -156,7 +159,7 @@ export class TickerTape extends LitElement {
   }
 
   protected override render() {
-    return html`<div part="base" class="viewport" role="group" aria-label=${this.label}>
+    return html`<div part="base" class="viewport" role="group" aria-label=${this.label || DEFAULT_LABEL}>
       <div class="track">
         <ul class="group" role="list">${this.#list.map((symbol) => this.#renderItem(symbol, false))}</ul>
         <ul class="group" aria-hidden="true">${this.#list.map((symbol) => this.#renderItem(symbol, true))}</ul>
