@@ -227,4 +227,12 @@ describe('<ticker-tape>', () => {
     expect(name()).to.equal('Market prices');
     await expect(el).to.be.accessible();
   });
+
+  it('links symbols with lone surrogates instead of failing to render', async () => {
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD" href="/quote/{symbol}"></ticker-tape>`);
+    el.setAttribute('symbols', 'AAA,\uD800,BTC\uD83D,ETH-USD');
+    await el.updateComplete; // encodeURIComponent's URIError rejected the update here, leaving the old list
+    expect(items(el).map((item) => item.dataset.symbol)).to.deep.equal(['AAA', '\uD800', 'BTC\uD83D', 'ETH-USD']);
+    expect(items(el).map((item) => item.getAttribute('href'))).to.deep.equal(['/quote/AAA', '/quote/%EF%BF%BD', '/quote/BTC%EF%BF%BD', '/quote/ETH-USD']);
+  });
 });

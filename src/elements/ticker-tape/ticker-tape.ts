@@ -21,6 +21,17 @@ export function parseSymbols(value: string | null | undefined): string[] {
   return [...new Set(list)].slice(0, MAX_TAPE_SYMBOLS);
 }
 
+/** A lone surrogate (half of a pair without its other half). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A symbol as a URL component. `encodeURIComponent` throws on lone surrogates, which a hostile list
+ * may hold (the item still shows them as text): they are encoded as U+FFFD, like a browser does.
+ */
+function encodeSymbol(symbol: string): string {
+  return encodeURIComponent(symbol.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
 /**
  * A scrolling band of live prices for many symbols.
  *
@@ -128,7 +139,7 @@ export class TickerTape extends LitElement {
   }
 
   #linkFor(symbol: string): string | undefined {
-    return this.href ? this.href.split('{symbol}').join(encodeURIComponent(symbol)) : undefined;
+    return this.href ? this.href.split('{symbol}').join(encodeSymbol(symbol)) : undefined;
   }
 
   #onItemClick(event: MouseEvent): void {
