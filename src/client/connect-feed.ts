@@ -7,7 +7,7 @@ import type { WebSocketConstructor } from './core/socket-session.js';
 import type { TokenSource } from './core/token.js';
 import { TabFeed, type LinkFactory } from './tab-feed.js';
 import { leaderModeAvailable, watchTabLock, workerLockName } from './tab-lock.js';
-import type { Feed, FeedListener, FeedUpdate, StatusListener } from './types.js';
+import type { Feed, FeedListener, FeedUpdate, RefusalListener, StatusListener } from './types.js';
 
 /** Options of `connectFeed`. */
 export interface ConnectOptions {
@@ -187,7 +187,7 @@ function handleOf(entry: SharedEntry, release: () => void): Feed {
     get status() {
       return feed.status;
     },
-    subscribe: (channel: string, listener: FeedListener) => track(feed.subscribe(channel, listener)),
+    subscribe: (channel: string, listener: FeedListener, onRefused?: RefusalListener) => track(feed.subscribe(channel, listener, onRefused)),
     get: (channel: string): FeedUpdate | undefined => feed.get(channel),
     history: (channel: string, limit?: number) => feed.history(channel, limit),
     onStatus: (listener: StatusListener) => track(feed.onStatus(listener)),

@@ -10,7 +10,7 @@ import type { Connection } from './core/connection.js';
 import type { TokenSource } from './core/token.js';
 import { PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
 import { isTabMessage } from './tab-message.js';
-import type { FeedStatus } from './types.js';
+import type { FeedError, FeedStatus } from './types.js';
 
 /** How the hub is wired into its host. */
 export interface HubOptions {
@@ -82,6 +82,8 @@ export class Hub {
   #connection: Connection | null = null;
   readonly #clients = new Set<Client>();
   readonly #byChannel = new Map<string, Set<Client>>();
+  /** Channels the relay refused (e.g. `forbidden`), told to every tab that uses them until an update comes. */
+  readonly #refusals = new Map<string, FeedError>();
   readonly #tokenRequests = new Map<number, (token: string) => void>();
   #nextTokenRequest = 1;
   /** The relay epoch of the updates fanned out (the core's, as of the last update). */
@@ -175,6 +177,10 @@ export class Hub {
       this.#connection = this.#options.createConnection(message.config, () => this.#requestToken());
       this.#connection.onUpdate((update) => this.#fanOut(update));
       this.#connection.onStatus((status) => this.#broadcastStatus(status));
+      this.#connection.onRefused((channel, error) => {
+        this.#refusals.set(channel, error);
+        for (const client of this.#byChannel.get(channel) ?? []) this.#post(client, { type: 'refused', channel, error });
+      });
       this.#connection.start();
     }
     if (message.lock && this.#options.watchLock) {
@@ -201,6 +207,8 @@ export class Hub {
     this.#connection!.retain(channel);
     const cached = this.#connection!.get(channel);
     if (cached) client.pending.set(channel, cached);
+    const refusal = this.#refusals.get(channel);
+    if (refusal) this.#post(client, { type: 'refused', channel, error: refusal });
   }
 
   #drop(client: Client, channel: string): void {
@@ -208,7 +216,10 @@ export class Hub {
     client.pending.delete(channel);
     const set = this.#byChannel.get(channel);
     set?.delete(client);
-    if (set?.size === 0) this.#byChannel.delete(channel);
+    if (set?.size === 0) {
+      this.#byChannel.delete(channel);
+      this.#refusals.delete(channel);
+    }
     this.#connection?.release(channel);
   }
 
@@ -221,6 +232,7 @@ export class Hub {
       // Nobody is left to feed: hang up rather than keep a socket for a worker about to end.
       this.#connection.close();
       this.#connection = null;
+      this.#refusals.clear();
     }
   }
 
@@ -232,6 +244,7 @@ export class Hub {
       if (this.#epoch) for (const client of this.#clients) client.pending.clear();
       this.#epoch = epoch;
     }
+    if (this.#refusals.size > 0) this.#refusals.delete(update.channel); // accepted after all (a new token)
     const clients = this.#byChannel.get(update.channel);
     if (!clients) return;
     for (const client of clients) {

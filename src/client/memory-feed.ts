@@ -3,12 +3,14 @@
  * unit tests of elements. Values are pushed by the caller; no network is involved.
  */
 import type { ChannelData } from '../protocol/messages.js';
-import type { Feed, FeedListener, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+import type { Feed, FeedError, FeedListener, FeedStatus, FeedUpdate, RefusalListener, StatusListener } from './types.js';
 
 /** A feed driven by the caller. */
 export interface MemoryFeed extends Feed {
   /** Publishes a value on a channel (next `seq`) and delivers it to its listeners synchronously. */
   push(channel: string, data: ChannelData): FeedUpdate;
+  /** Refuses a channel as a relay would (e.g. `forbidden`) until its next `push`. */
+  refuse(channel: string, error: FeedError): void;
   /** Changes the reported status (state, mode, stats, error), e.g. to show `reconnecting`. */
   setStatus(status: Partial<FeedStatus>): void;
   /** Number of listeners currently subscribed to `channel`. */
@@ -34,6 +36,8 @@ export interface MemoryFeedOptions {
 export function createMemoryFeed(options: MemoryFeedOptions = {}): MemoryFeed {
   const historyLimit = options.historyLimit ?? 2000;
   const listeners = new Map<string, Set<FeedListener>>();
+  const refusalListeners = new Map<string, Set<RefusalListener>>();
+  const refusals = new Map<string, FeedError>();
   const histories = new Map<string, FeedUpdate[]>();
   const statusListeners = new Set<StatusListener>();
   let reconnectCount = 0;
@@ -53,17 +57,30 @@ export function createMemoryFeed(options: MemoryFeedOptions = {}): MemoryFeed {
     get reconnectCount() {
       return reconnectCount;
     },
-    subscribe(channel, listener) {
+    subscribe(channel, listener, onRefused) {
       let set = listeners.get(channel);
       if (!set) listeners.set(channel, (set = new Set()));
       const entry = (update: FeedUpdate) => listener(update);
       set.add(entry);
+      const refusal: RefusalListener | undefined = onRefused && ((error) => onRefused(error));
+      if (refusal) {
+        let refused = refusalListeners.get(channel);
+        if (!refused) refusalListeners.set(channel, (refused = new Set()));
+        refused.add(refusal);
+        const error = refusals.get(channel);
+        if (error) refusal(error);
+      }
       const last = feed.get(channel);
-      if (last) listener(last);
+      if (last && !refusals.has(channel)) listener(last);
       return () => {
         set.delete(entry);
+        if (refusal) refusalListeners.get(channel)?.delete(refusal);
         if (set.size === 0 && listeners.get(channel) === set) listeners.delete(channel);
       };
+    },
+    refuse(channel, error) {
+      refusals.set(channel, error);
+      for (const listener of refusalListeners.get(channel) ?? []) listener(error);
     },
     get(channel) {
       const history = histories.get(channel);
@@ -90,6 +107,7 @@ export function createMemoryFeed(options: MemoryFeedOptions = {}): MemoryFeed {
       const update: FeedUpdate = { channel, seq: (history[history.length - 1]?.seq ?? 0) + 1, data };
       history.push(update);
       if (history.length > historyLimit) history.splice(0, history.length - historyLimit);
+      refusals.delete(channel);
       const now = Date.now();
       status = { ...status, stats: { ...status.stats, lastMessageAt: now } };
       for (const listener of listeners.get(channel) ?? []) listener(update);

@@ -7,7 +7,7 @@
  */
 // Direct imports, not the barrel: the page bundles these guards without the frame validators.
 import { isPlainObject } from '../protocol/guards.js';
-import type { FeedStatus, FeedUpdate } from './types.js';
+import type { FeedError, FeedStatus, FeedUpdate } from './types.js';
 
 /** Version of this protocol; a tab and a worker of different builds refuse each other. */
 export const PORT_PROTOCOL_VERSION = 1;
@@ -70,7 +70,9 @@ export type HubMessage =
   | { type: 'status'; status: FeedStatus }
   | { type: 'history'; id: number; updates: FeedUpdate[] }
   /** The hub needs a fresh token (before connecting, or before expiry). */
-  | { type: 'token-request'; id: number };
+  | { type: 'token-request'; id: number }
+  /** The relay refused a channel of this tab (e.g. `forbidden`); no updates follow for it. */
+  | { type: 'refused'; channel: string; error: FeedError };
 
 /** Checks a message from the hub. */
 export function isHubMessage(value: unknown): value is HubMessage {
@@ -86,6 +88,8 @@ export function isHubMessage(value: unknown): value is HubMessage {
       return Number.isSafeInteger(value.id) && Array.isArray(value.updates);
     case 'token-request':
       return Number.isSafeInteger(value.id);
+    case 'refused':
+      return typeof value.channel === 'string' && isPlainObject(value.error) && typeof value.error.code === 'string' && typeof value.error.message === 'string';
     default:
       return false;
   }

@@ -9,7 +9,7 @@ import { resolveToken, type TokenSource } from './core/token.js';
 import { frameClock } from './frame-clock.js';
 import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
-import type { Feed, FeedError, FeedListener, FeedMode, FeedStatus, FeedUpdate, StatusListener } from './types.js';
+import type { Feed, FeedError, FeedListener, FeedMode, FeedStatus, FeedUpdate, RefusalListener, StatusListener } from './types.js';
 
 /** A way to reach a hub. */
 export interface HubLink {
@@ -75,6 +75,9 @@ export class TabFeed implements Feed {
   #nextHistory = 1;
   readonly #listeners = new Map<string, Set<FeedListener>>();
   readonly #values = new Map<string, FeedUpdate>();
+  /** Channels the relay refused, until their next update, and who wants to hear of it. */
+  readonly #refusals = new Map<string, FeedError>();
+  readonly #refusalListeners = new Map<string, Set<RefusalListener>>();
   /** The relay's run of seqs that the values' seqs belong to, as the hub last said. */
   #epoch: string | undefined;
   readonly #statusListeners = new Set<StatusListener>();
@@ -180,7 +183,7 @@ export class TabFeed implements Feed {
     return (await resolveToken(this.#options.token)) ?? null;
   }
 
-  subscribe(channel: string, listener: FeedListener): () => void {
+  subscribe(channel: string, listener: FeedListener, onRefused?: RefusalListener): () => void {
     if (this.#closed || !isValidChannel(channel)) return () => {};
     let set = this.#listeners.get(channel);
     if (!set) {
@@ -189,12 +192,23 @@ export class TabFeed implements Feed {
     }
     const entry: FeedListener = (update) => listener(update);
     set.add(entry);
+    const refusal: RefusalListener | undefined = onRefused && ((error) => onRefused(error));
+    if (refusal) {
+      let listeners = this.#refusalListeners.get(channel);
+      if (!listeners) this.#refusalListeners.set(channel, (listeners = new Set()));
+      listeners.add(refusal);
+      const refused = this.#refusals.get(channel);
+      if (refused) refusal(refused);
+    }
     const cached = this.#values.get(channel);
     if (cached) this.#call(entry, cached);
     return () => {
+      if (refusal) this.#refusalListeners.get(channel)?.delete(refusal);
       if (!set.delete(entry) || set.size > 0 || this.#listeners.get(channel) !== set) return;
       this.#listeners.delete(channel);
       this.#values.delete(channel);
+      this.#refusals.delete(channel);
+      this.#refusalListeners.delete(channel);
       if (this.#greeted) this.#link?.send({ type: 'unsubscribe', channels: [channel] });
     };
   }
@@ -292,6 +306,17 @@ export class TabFeed implements Feed {
       case 'token-request':
         void this.token().then((token) => this.#link?.send({ type: 'token', id: message.id, token }));
         return;
+      case 'refused':
+        if (!this.#listeners.has(message.channel)) return;
+        this.#refusals.set(message.channel, message.error);
+        for (const listener of [...(this.#refusalListeners.get(message.channel) ?? [])]) {
+          try {
+            listener({ code: message.error.code, message: message.error.message });
+          } catch (error) {
+            console.error('[market-pulse] refusal listener failed', error);
+          }
+        }
+        return;
     }
   }
 
@@ -311,6 +336,7 @@ export class TabFeed implements Feed {
     const previous = this.#values.get(update.channel);
     // Another hub (a new leader) may repeat what this tab saw: never go back, unless seq restarted.
     if (previous && !update.reset && update.seq <= previous.seq) return;
+    this.#refusals.delete(update.channel); // accepted after all
     const clean: FeedUpdate = { channel: update.channel, seq: update.seq, data: update.data };
     this.#values.set(update.channel, clean);
     for (const listener of [...set]) this.#call(listener, clean);

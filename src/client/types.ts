@@ -46,6 +46,13 @@ export interface FeedStatus {
 /** Called with each new value of a subscribed channel (at most about once per frame per channel). */
 export type FeedListener = (update: FeedUpdate) => void;
 
+/**
+ * Called when the relay refuses a subscribed channel on this connection (e.g. `forbidden`: the
+ * token does not allow it; `too_many_subscriptions`): no updates come for it until it is accepted
+ * (a reconnect or a new token), which its next update shows.
+ */
+export type RefusalListener = (error: FeedError) => void;
+
 /** Called whenever the status changes. */
 export type StatusListener = (status: FeedStatus) => void;
 
@@ -59,10 +66,11 @@ export interface Feed {
   /** The current status. */
   readonly status: FeedStatus;
   /**
-   * Starts receiving `channel`. The listener gets the cached value at once when there is one.
+   * Starts receiving `channel`. The listener gets the cached value at once when there is one;
+   * `onRefused`, if given, hears when the relay refuses the channel (at once if it already has).
    * @returns a function that stops this subscription (idempotent).
    */
-  subscribe(channel: string, listener: FeedListener): () => void;
+  subscribe(channel: string, listener: FeedListener, onRefused?: RefusalListener): () => void;
   /** The last value of a channel, if any is cached. */
   get(channel: string): FeedUpdate | undefined;
   /** Recent updates of a channel, oldest first (up to `limit`), for chart backfill. */

@@ -8,13 +8,13 @@
  */
 import { isTerminalCloseCode, isValidChannel, readServerMessage } from '../../protocol/index.js';
 import type { ChannelMessage, ClientMessage, ServerMessage, SubscribeMessage } from '../../protocol/index.js';
-import type { FeedStatus, FeedUpdate } from '../types.js';
+import type { FeedError, FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { pollingIntervalOf, type ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
 import { GOING_AWAY, HEARTBEAT_TIMEOUT, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIRED_ERROR } from './codes.js';
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
-import { backfill, MAX_HISTORY_REQUEST } from './history-fetch.js';
+import { loadHistory, type HistorySource } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
 import { subscribeFrames, unsubscribeFrames } from './frames.js';
 import { RefCounter } from './ref-counter.js';
@@ -56,18 +56,24 @@ export class Connection {
   readonly #poller: SnapshotPoller;
   readonly #network: NetworkMonitor;
   readonly #updateListeners = new Set<(update: CoreUpdate) => void>();
-  readonly #historyLimit: number;
-  readonly #fetchImpl: typeof fetch | null;
+  readonly #refusalListeners = new Set<(channel: string, error: FeedError) => void>();
+  readonly #history: HistorySource<CoreUpdate>;
 
   readonly #options: ConnectionOptions;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
-    this.#requests = new SubscribeRequests((channels) => {
-      if (this.#reporter.current === 'open') this.#subscribe(channels.filter((channel) => this.#refs.has(channel)));
-    }, options.random);
-    this.#historyLimit = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
-    this.#store = new ChannelStore(this.#historyLimit);
+    this.#requests = new SubscribeRequests(
+      (channels) => {
+        if (this.#reporter.current === 'open') this.#subscribe(channels.filter((channel) => this.#refs.has(channel)));
+      },
+      (channel, error) => {
+        if (this.#refs.has(channel)) for (const listener of this.#refusalListeners) listener(channel, error);
+      },
+      options.random,
+    );
+    const ringSize = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
+    this.#store = new ChannelStore(ringSize);
     this.#reporter = new StatusReporter(options.mode ?? 'direct');
     this.#network = options.network ?? globalNetwork();
     this.#heartbeat = new Heartbeat(
@@ -75,10 +81,18 @@ export class Connection {
       (t) => this.#send({ type: 'ping', t }),
       () => this.#drop(this.#attempt, HEARTBEAT_TIMEOUT, 'no answer to ping (heartbeat timeout)'),
     );
-    this.#fetchImpl = (options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch) ?? null;
+    const fetchImpl = (options.fetch === undefined ? globalThis.fetch?.bind(globalThis) : options.fetch) ?? null;
+    this.#history = {
+      ring: (channel, limit) => this.#store.history(channel, limit),
+      ringSize,
+      fetch: fetchImpl,
+      url: options.url,
+      token: async () => this.#token ?? (await resolveToken(options.token)),
+      epoch: () => this.#epoch,
+    };
     this.#poller = new SnapshotPoller({
       url: options.url,
-      fetch: this.#fetchImpl,
+      fetch: fetchImpl,
       token: () => this.#token,
       intervalMs: pollingIntervalOf(options.pollingInterval),
       channels: () => this.#refs.channels(),
@@ -107,6 +121,12 @@ export class Connection {
   onUpdate(listener: (update: CoreUpdate) => void): () => void {
     this.#updateListeners.add(listener);
     return () => this.#updateListeners.delete(listener);
+  }
+
+  /** Channels the relay refused on this connection (e.g. `forbidden`); no updates follow for them. */
+  onRefused(listener: (channel: string, error: FeedError) => void): () => void {
+    this.#refusalListeners.add(listener);
+    return () => this.#refusalListeners.delete(listener);
   }
 
   /** Status changes (state, error, and stats at most once a second). */
@@ -161,23 +181,9 @@ export class Connection {
     return this.#store.history(channel, limit);
   }
 
-  /**
-   * Recent updates of a channel, oldest first, up to `limit` (default: the ring size). When the
-   * local ring holds fewer (the page opened a moment ago), the relay's `GET /v1/history` fills in
-   * the older ones, merged by `seq`; on any error the local ring answers alone.
-   */
-  async loadHistory(channel: string, limit?: number): Promise<Array<CoreUpdate | FeedUpdate>> {
-    const wanted = Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, MAX_HISTORY_REQUEST) : this.#historyLimit;
-    const ring = () => this.#store.history(channel, wanted);
-    const local = ring();
-    // Nothing older exists when the ring starts at seq 1; without fetch there is nowhere to ask.
-    if (local.length >= wanted || local[0]?.seq === 1 || !this.#fetchImpl) return local;
-    try {
-      const token = this.#token ?? (await resolveToken(this.#options.token));
-      return await backfill(this.#fetchImpl, this.#options.url, channel, wanted, token, { ring, epoch: () => this.#epoch });
-    } catch {
-      return ring();
-    }
+  /** Recent updates of a channel, oldest first, backfilled from the relay when the ring is short (see `loadHistory`). */
+  loadHistory(channel: string, limit?: number): Promise<Array<CoreUpdate | FeedUpdate>> {
+    return loadHistory(this.#history, channel, limit);
   }
 
   /** Connects now, skipping the backoff wait; also leaves a terminal `closed` state. */

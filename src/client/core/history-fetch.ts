@@ -101,3 +101,37 @@ export async function backfill<T extends FeedUpdate>(
   const foreign = fetched.epoch !== undefined && epoch !== undefined && fetched.epoch !== epoch;
   return foreign ? ring : mergeBySeq(fetched.updates, ring, wanted);
 }
+
+/** What `loadHistory` reads from the connection core. */
+export interface HistorySource<T extends FeedUpdate> {
+  /** The core's ring of `channel`, its newest `limit` updates, oldest first. */
+  ring(channel: string, limit: number): T[];
+  /** Updates the ring keeps per channel: the default `limit`. */
+  ringSize: number;
+  /** Where to fetch the relay's history; null: nowhere (the ring answers alone). */
+  fetch: typeof fetch | null;
+  /** The feed URL. */
+  url: string;
+  /** The token for the request, if the feed has one. */
+  token(): Promise<string | undefined>;
+  /** The run of the relay's seqs the ring belongs to. */
+  epoch(): string | undefined;
+}
+
+/**
+ * Recent updates of a channel, oldest first, up to `limit` (default: the ring size). When the
+ * local ring holds fewer (the page opened a moment ago), the relay's `GET /v1/history` fills in
+ * the older ones, merged by `seq`; on any error the local ring answers alone.
+ */
+export async function loadHistory<T extends FeedUpdate>(source: HistorySource<T>, channel: string, limit?: number): Promise<Array<T | FeedUpdate>> {
+  const wanted = Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, MAX_HISTORY_REQUEST) : source.ringSize;
+  const ring = () => source.ring(channel, wanted);
+  const local = ring();
+  // Nothing older exists when the ring starts at seq 1; without fetch there is nowhere to ask.
+  if (local.length >= wanted || local[0]?.seq === 1 || !source.fetch) return local;
+  try {
+    return await backfill(source.fetch, source.url, channel, wanted, await source.token(), { ring, epoch: source.epoch });
+  } catch {
+    return ring();
+  }
+}

@@ -10,6 +10,7 @@
  * subscribing again to a channel the relay does serve only resynchronizes it.
  */
 import type { ErrorMessage } from '../../protocol/index.js';
+import type { FeedError } from '../types.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { INTERNAL_ERROR, RATE_LIMITED_ERROR } from './codes.js';
 
@@ -30,11 +31,18 @@ export class SubscribeRequests {
   /** A frame was dropped (`rate_limited`): the requests still unacked at the retry are asked again. */
   #unackedDue = false;
   readonly #resubscribe: (channels: string[]) => void;
+  readonly #refuse: (channel: string, error: FeedError) => void;
   readonly #random: () => number;
 
-  /** @param resubscribe asks again for those of the channels still in use, if the socket is open. */
-  constructor(resubscribe: (channels: string[]) => void, random: () => number = Math.random) {
+  /**
+   * @param resubscribe asks again for those of the channels still in use, if the socket is open.
+   * @param refuse a channel the relay refused for good on this connection (`forbidden`,
+   *   `too_many_subscriptions`, `invalid_channel`): its users are told; asking again would not help
+   *   until the token changes or the socket is replaced.
+   */
+  constructor(resubscribe: (channels: string[]) => void, refuse: (channel: string, error: FeedError) => void, random: () => number = Math.random) {
     this.#resubscribe = resubscribe;
+    this.#refuse = refuse;
     this.#random = random;
   }
 
@@ -61,11 +69,15 @@ export class SubscribeRequests {
     this.#requests.delete(id);
   }
 
-  /** An `error` from the relay: what it left unsubscribed is asked for again after a backoff. */
+  /**
+   * An `error` from the relay: what it left unsubscribed for the moment is asked for again after a
+   * backoff; a channel refused for good is reported.
+   */
   refused(error: ErrorMessage): void {
-    if (error.code === INTERNAL_ERROR && error.channel !== undefined) this.#due.add(error.channel);
-    else if (error.code === RATE_LIMITED_ERROR) this.#unackedDue = true;
-    else return;
+    if (error.code === RATE_LIMITED_ERROR) this.#unackedDue = true;
+    else if (error.channel === undefined) return;
+    else if (error.code === INTERNAL_ERROR) this.#due.add(error.channel);
+    else return this.#refuse(error.channel, { code: error.code, message: error.message });
     this.#timer ??= setTimeout(() => this.#retry(), backoffDelay(++this.#refusals, SUBSCRIBE_RETRY_BACKOFF, this.#random));
   }
 
