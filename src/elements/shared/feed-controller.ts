@@ -5,7 +5,7 @@
  */
 import { ContextConsumer, ContextRoot } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Feed, FeedStatus, FeedUpdate } from '../../client/types.js';
+import type { Feed, FeedError, FeedStatus, FeedUpdate } from '../../client/types.js';
 import { feedContext } from './feed-context.js';
 import { watchDefaultFeed } from './default-feed.js';
 
@@ -21,6 +21,8 @@ export interface FeedControllerOptions {
   onStatus?: (status: FeedStatus) => void;
   /** The host's feed changed (to `undefined` when it has none, e.g. while disconnected). */
   onFeed?: (feed: Feed | undefined) => void;
+  /** The relay refused one of the channels (e.g. `forbidden`); no updates come for it until one does. */
+  onRefused?: (channel: string, error: FeedError) => void;
   /** A channel was subscribed on `feed` (e.g. to backfill history). */
   onSubscribe?: (channel: string, feed: Feed) => void;
 }
@@ -125,11 +127,11 @@ export class FeedController implements ReactiveController {
     if (!feed) return;
     for (const channel of wanted) {
       if (this.#subscriptions.has(channel)) continue;
-      const onUpdate = this.#options.onUpdate;
+      const { onUpdate, onRefused } = this.#options;
       // Before subscribing: the feed may deliver its cached value synchronously.
       this.#options.onSubscribe?.(channel, feed);
       try {
-        this.#subscriptions.set(channel, feed.subscribe(channel, (update) => onUpdate?.(update)));
+        this.#subscriptions.set(channel, feed.subscribe(channel, (update) => onUpdate?.(update), onRefused && ((error) => onRefused(channel, error))));
       } catch (error) {
         console.warn('[market-pulse] cannot subscribe', channel, error);
       }
