@@ -157,6 +157,26 @@ describe('<price-ticker>', () => {
     await until(() => el.state === 'live', 'live again');
   });
 
+  it('books no timer loop for a stale-after longer than a timer can wait', async () => {
+    for (const staleAfter of ['1e309', '3000000']) {
+      const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" stale-after=${staleAfter}></price-ticker>`);
+      feed.push(CHANNEL, tick('BTC-USD', 100));
+      await until(() => el.state === 'live', 'live');
+      const setTimeoutBefore = window.setTimeout;
+      let booked = 0;
+      window.setTimeout = ((handler: TimerHandler, timeout?: number, ...args: unknown[]) => (booked++, setTimeoutBefore(handler, timeout, ...args))) as typeof setTimeout;
+      try {
+        await new Promise((resolve) => setTimeoutBefore(resolve, 200));
+      } finally {
+        window.setTimeout = setTimeoutBefore;
+      }
+      // Past 2^31 ms a timer fires at once: the stale check booked itself again every few ms.
+      expect(booked, `timers booked in 200 ms with stale-after=${staleAfter}`).to.be.at.most(2);
+      expect(el.state).to.equal('live');
+      el.remove();
+    }
+  });
+
   it('shows an error state for a terminal feed error and for a bad symbol', async () => {
     const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD"></price-ticker>`);
     feed.setStatus({ state: 'closed', error: { code: 'forbidden', message: 'Not allowed' } });

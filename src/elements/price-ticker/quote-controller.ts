@@ -10,6 +10,12 @@ import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
 import { toQuote, type Quote } from '../shared/tick.js';
 
+/**
+ * Longest delay a timer keeps (2^31 - 1 ms, about 24.8 days): browsers run a longer one, or an
+ * infinite one, at once, so a stale check for a huge `staleAfter` would book itself again every few ms.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** What the controller reads from its host. */
 export interface QuoteControllerOptions {
   /** The symbol to follow (read before every host update). */
@@ -119,9 +125,9 @@ export class QuoteController implements ReactiveController {
         this.stale = true;
         this.#host.requestUpdate();
       } else {
-        this.#staleTimer = setTimeout(check, current - age + 5);
+        this.#staleTimer = setTimeout(check, Math.min(current - age + 5, MAX_TIMER_MS));
       }
     };
-    this.#staleTimer = setTimeout(check, limit + 5);
+    this.#staleTimer = setTimeout(check, Math.min(limit + 5, MAX_TIMER_MS));
   }
 }
