@@ -15,6 +15,17 @@ if (!executablePath) {
   process.exit(1);
 }
 
+/** GET /__fuzz: FUZZ_RUNS and FUZZ_SEED of the shell, for the property tests that run in the browser. */
+function fuzzSettingsPlugin() {
+  return {
+    name: 'fuzz-settings',
+    serve(context) {
+      if (context.path !== '/__fuzz') return undefined;
+      return { body: JSON.stringify({ runs: process.env.FUZZ_RUNS ?? null, seed: process.env.FUZZ_SEED ?? null }), type: 'json' };
+    },
+  };
+}
+
 export default {
   files: ['test/elements/**/*.test.ts', 'test/browser/**/*.test.ts'],
   // A browser: packages' `browser` export conditions apply (Svelte's client runtime); `development`
@@ -24,6 +35,6 @@ export default {
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 180000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, args: CHROME_ARGS } })],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin(), frameworkPackagesPlugin(), svelteComponentsPlugin()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin(), frameworkPackagesPlugin(), svelteComponentsPlugin(), fuzzSettingsPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
 };

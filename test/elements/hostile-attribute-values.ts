@@ -1,0 +1,121 @@
+/**
+ * fast-check arbitraries for hostile attribute values of the elements, run in the browser: symbols
+ * and symbol lists with markup, quotes, lone surrogates, bidi overrides, separators and prototype
+ * keys; invalid locales, currency codes, durations, types, themes and numbers. Built on the relay
+ * fuzz tests' `hostileString` (plain fast-check, so it runs here too).
+ */
+import fc from 'fast-check';
+import { hostileString } from '../server/hostile-values.js';
+
+/** Valid symbols the tests push ticks for. */
+export const SYMBOL_POOL = ['BTC-USD', 'ETH-USD', 'SAP.DE', 'brk/b', 'X_1', 'A'] as const;
+
+/** Markup that would run script or show up as elements if an attribute were ever parsed as HTML. */
+export const MARKUP = [
+  '<img src=x onerror="window.__xss=1">',
+  '"><img src=x onerror=window.__xss=1>',
+  "'><svg onload=window.__xss=1>",
+  '<script>window.__xss=1</script>',
+  '</span><b>bold</b><span>',
+  '<!--',
+  '&lt;b&gt;&amp;',
+  '${window.__xss=1}',
+  'javascript:window.__xss=1',
+] as const;
+
+/** Characters and words that trip string handling: lone surrogates, bidi controls, NUL, prototype keys. */
+const TRICKY = ['\uD800', '\uDC00BTC', 'BTC\uD83D', '\uD800'.repeat(5_000), '\u202E', '\u202EDSU-CTB', '\u2067BTC', 'BTC\u0000USD', '\uFEFF',
+  '\u00A0', 'BTC\u2028USD', '__proto__', 'constructor', 'toString', 'hasOwnProperty'] as const;
+
+/** Strings that look like data but are not: markup, bidi controls, lone surrogates, prototype keys, 10k chars. */
+export const oddString = fc.oneof(
+  { weight: 2, arbitrary: hostileString },
+  { weight: 2, arbitrary: fc.constantFrom(...MARKUP) },
+  { weight: 3, arbitrary: fc.constantFrom(...TRICKY) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(' BTC-USD', 'BTC-USD ', 'BTC,USD', '"', "'", '`', '\\', '{symbol}', 'A'.repeat(33), '-BTC', '.', '/', 'x'.repeat(10_000)),
+  },
+  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }) },
+);
+
+/** A symbol: mostly one the feed has values for, else anything. */
+export const symbolValue = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...SYMBOL_POOL) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,31}$/) },
+  { weight: 3, arbitrary: oddString },
+);
+
+const separator = fc.constantFrom(',', ' ', ', ', '\t', '\n', ',,', ' , ', '\u00A0', ';', '|', '');
+
+/** A `symbols` list: generated entries and separators, a list longer than the tape's bound, or one odd string. */
+export const symbolListValue = fc.oneof(
+  { weight: 5, arbitrary: fc.array(fc.tuple(symbolValue, separator), { maxLength: 12 }).map((parts) => parts.map(([s, sep]) => s + sep).join('')) },
+  { weight: 1, arbitrary: fc.constant(Array.from({ length: 700 }, (_, i) => `S${i}`).join(',')) },
+  { weight: 1, arbitrary: fc.constant([...SYMBOL_POOL, ...SYMBOL_POOL, ...MARKUP, '\uD800', 'BTC\uD83D', '\u202EDSU-CTB', '__proto__'].join(',')) },
+  { weight: 2, arbitrary: oddString },
+);
+
+/** Locales that work, and BCP 47 tags that do not (or barely do). */
+export const localeValue = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom('en-US', 'de-DE', 'fr-CH', 'ja-JP', 'ar-EG', 'he-IL', 'en-u-nu-thai', 'zz-ZZ', 'i-klingon') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('', ' ', 'no such locale!!', 'en_US', 'x', 'en-', '-', 'en--US', '123', 'en-US-u-nu-', 'en-u-ca-', '__proto__',
+      'toString', 'de-DE\u0000', 'en-'.repeat(3_000), 'x'.repeat(10_000), '\uD800', '<img src=x onerror="window.__xss=1">'),
+  },
+  { weight: 1, arbitrary: hostileString },
+);
+
+/** ISO 4217 codes, codes of the right shape that do not exist, and garbage. */
+export const currencyValue = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom('USD', 'EUR', 'JPY', 'usd', 'CHF', 'ABC', 'XXX') },
+  { weight: 3, arbitrary: fc.constantFrom('', 'US', 'USDD', 'U$D', '€', '123', '__proto__', ' USD', 'USD ', '\uD800SD', 'ÜSD', 'US\u0000', 'x'.repeat(10_000)) },
+  { weight: 1, arbitrary: hostileString },
+);
+
+/** Numbers as attributes: edge values, overflow (past what a timer can wait), non-numbers. */
+export const numberValue = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom('0', '1', '2', '30', '-5', '-0', '0.001', '', ' 5 ', '0x10', '1e-309', '12', '13', '2.5', 'abc', '5m') },
+  { weight: 2, arbitrary: fc.constantFrom('1e309', '-1e309', 'Infinity', 'NaN', '9007199254740993', '1e21', '3000000') },
+  { weight: 1, arbitrary: fc.integer({ min: -10, max: 100 }).map(String) },
+  { weight: 1, arbitrary: fc.double().map(String) },
+  { weight: 1, arbitrary: hostileString },
+);
+
+/** Durations (`window`, `interval`): valid ones, out-of-range ones, garbage. */
+export const durationValue = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom('5m', '30s', '1h', '1d', '500ms', '1ms', '30d', '1', '15M') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('31d', '-5m', '0', '0s', '1e309s', '1e3s', 'Infinity', 'NaN', '5 m', '5mm', 'm', '.5s', '5.s', '0.1ms',
+      '00000000000000000000001s', '99999999999999999999d', '', '__proto__'),
+  },
+  { weight: 1, arbitrary: hostileString },
+);
+
+/** Chart types. */
+export const chartTypeValue = fc.oneof(
+  fc.constantFrom('line', 'area', 'candles'),
+  fc.constantFrom('LINE', 'Candles', 'bar', '', '__proto__', 'constructor', 'line ', 'area\u0000'),
+  hostileString,
+);
+
+/** Themes. */
+export const themeValue = fc.oneof(fc.constantFrom('light', 'dark'), fc.constantFrom('DARK', 'Dark', 'auto', '', ' dark', 'dark ', 'light dark', '__proto__'), hostileString);
+
+/** Link templates of `<ticker-tape href>`. */
+export const hrefValue = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('/quote/{symbol}', '{symbol}', '#{symbol}{symbol}', 'https://example.com/?s={symbol}&x=<b>', '{symbol', '') },
+  { weight: 1, arbitrary: fc.constantFrom(...MARKUP) },
+  { weight: 1, arbitrary: hostileString },
+);
+
+/** Any value for a boolean attribute (only its presence counts). */
+export const booleanValue = fc.constantFrom('', 'false', 'true', '0', 'compact', '<img src=x onerror="window.__xss=1">');
+
+/** Prices pushed by the feed: mostly finite, sometimes malformed (which elements ignore). */
+export const priceValue = fc.oneof(
+  { weight: 6, arbitrary: fc.double({ min: 0.0001, max: 1e7, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(0, -5, NaN, Infinity, -Infinity, '101', null, undefined) },
+);
