@@ -97,7 +97,7 @@ function watchPageErrors() {
 function recordSubscriptions(feed: MemoryFeed): string[] {
   const channels: string[] = [];
   const subscribe = feed.subscribe.bind(feed);
-  feed.subscribe = (channel, listener) => (channels.push(channel), subscribe(channel, listener));
+  feed.subscribe = (channel, ...rest) => (channels.push(channel), subscribe(channel, ...rest));
   return channels;
 }
 
