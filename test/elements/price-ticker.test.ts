@@ -66,6 +66,15 @@ describe('<price-ticker>', () => {
     expect(partText(el, 'price')).to.match(/^10[.,]00$/);
   });
 
+  it('keeps a valid currency when only the locale is invalid', async () => {
+    feed.push(CHANNEL, tick('BTC-USD', 10, 9));
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="no such locale!!" currency="USD"></price-ticker>`);
+    await until(() => el.state === 'live', 'live state');
+    await el.updateComplete;
+    // The browser's locale with the currency asked for, not a bare number that could be any currency.
+    expect(partText(el, 'price')).to.contain('$').and.match(/10[.,]00/);
+  });
+
   it('renders once per frame however many ticks arrive', async () => {
     const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);
     let renders = 0;

@@ -7,7 +7,10 @@
 const cache = new Map<string, Intl.NumberFormat>();
 const MAX_CACHED = 200;
 
-/** A cached `Intl.NumberFormat`; an invalid locale or option falls back to the browser default. */
+/**
+ * A cached `Intl.NumberFormat`. An invalid locale falls back to the browser's, with the same options
+ * (a valid currency stays); options the browser rejects too are dropped down to a plain number.
+ */
 export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   const key = `${locale ?? ''}|${JSON.stringify(options)}`;
   let format = cache.get(key);
@@ -15,8 +18,12 @@ export function numberFormat(locale: string | undefined, options: Intl.NumberFor
     try {
       format = new Intl.NumberFormat(locale || undefined, options);
     } catch {
-      const { currency: _ignored, style, ...rest } = options;
-      format = new Intl.NumberFormat(undefined, style === 'currency' ? rest : options);
+      try {
+        format = new Intl.NumberFormat(undefined, options);
+      } catch {
+        const { currency: _ignored, style, ...rest } = options;
+        format = new Intl.NumberFormat(undefined, style === 'currency' ? rest : options);
+      }
     }
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(key, format);
