@@ -198,6 +198,28 @@ describe('<price-ticker>', () => {
     expect(shadow(bad).textContent).to.contain('Unknown symbol');
   });
 
+  it('says when the relay refuses its channel, the others going on; live again once it is accepted', async () => {
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" locale="en-US"></price-ticker>`);
+    const other = await fixture<PriceTicker>(html`<price-ticker symbol="ETH-USD" locale="en-US"></price-ticker>`);
+    feed.refuse(CHANNEL, { code: 'forbidden', message: 'the token does not allow this channel' });
+    feed.push('price:ETH-USD', tick('ETH-USD', 3000, 3000));
+    await until(() => el.state === 'error', 'error state');
+    expect(partText(el, 'price')).to.equal('—');
+    expect(shadow(el).textContent).to.contain('the token does not allow this channel');
+    await expect(el).to.be.accessible();
+    await until(() => other.state === 'live', 'the other ticker live');
+
+    // A ticker added later learns it at once; one that moves to another symbol forgets it.
+    const late = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD"></price-ticker>`);
+    expect(late.state).to.equal('error');
+    late.symbol = 'ETH-USD';
+    await until(() => late.state === 'live', 'the late ticker on another symbol');
+
+    feed.push(CHANNEL, tick('BTC-USD', 101.5, 100)); // accepted after all (a new token)
+    await until(() => el.state === 'live', 'live again');
+    expect(partText(el, 'price')).to.equal('101.50');
+  });
+
   it('renders hostile symbols and feed data as text', async () => {
     const el = await fixture<PriceTicker>(html`<price-ticker .symbol=${XSS}></price-ticker>`);
     await el.updateComplete;

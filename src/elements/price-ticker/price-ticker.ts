@@ -85,7 +85,7 @@ export class PriceTicker extends LitElement {
 
   /** What the ticker shows now. */
   get state(): PriceTickerState {
-    if (!this.#quotes.validSymbol) return 'error';
+    if (!this.#quotes.validSymbol || this.#quotes.refusal) return 'error';
     const status = this.#quotes.status;
     if (!this.#quotes.quote) return status?.state === 'closed' && status.error ? 'error' : 'loading';
     return this.#quotes.stale ? 'stale' : 'live';
@@ -156,7 +156,7 @@ export class PriceTicker extends LitElement {
 
   #errorMessage(): string {
     if (!this.#quotes.validSymbol) return this.symbol ? 'Unknown symbol' : 'No symbol';
-    return this.#quotes.status?.error?.message || 'Feed unavailable';
+    return this.#quotes.refusal?.message || this.#quotes.status?.error?.message || 'Feed unavailable';
   }
 
   protected override render() {

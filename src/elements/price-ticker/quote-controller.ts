@@ -4,7 +4,7 @@
  * quote turns stale when no update arrived for `staleAfter` seconds.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FeedStatus } from '../../client/types.js';
+import type { FeedError, FeedStatus } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
@@ -34,8 +34,11 @@ export class QuoteController implements ReactiveController {
   stale = false;
   /** The feed's status, if there is a feed. */
   status: FeedStatus | undefined;
+  /** Why the relay refused the symbol's channel (e.g. `forbidden`), until an update of it comes. */
+  refusal: FeedError | undefined;
   /** `Date.now()` when the quote on screen arrived. */
   receivedAt = 0;
+  #refusedChannel = '';
   #pending: Quote | undefined;
   /** Channel of `quote` and `pending`: values of a previous symbol are dropped, not shown. */
   #quoteChannel = '';
@@ -54,6 +57,7 @@ export class QuoteController implements ReactiveController {
     this.#feedController = new FeedController(host as ReactiveControllerHost & HTMLElement, {
       channels: () => (this.validSymbol ? [priceChannel(this.#options.symbol())] : []),
       onUpdate: (update) => {
+        if (update.channel === this.#refusedChannel) this.#refuse('', undefined); // accepted after all
         const quote = toQuote(update.data, update.seq);
         if (!quote) return;
         this.#pending = quote;
@@ -64,12 +68,20 @@ export class QuoteController implements ReactiveController {
         this.status = status;
         this.#host.requestUpdate();
       },
+      onRefused: (channel, error) => this.#refuse(channel, error),
       onFeed: () => {
         // A new feed (or none): what was shown belonged to the old one.
         this.quote = this.#pending = undefined;
         this.stale = false;
+        this.#refuse('', undefined);
       },
     });
+  }
+
+  #refuse(channel: string, error: FeedError | undefined): void {
+    this.#refusedChannel = channel;
+    this.refusal = error;
+    this.#host.requestUpdate();
   }
 
   /** Whether the host has a feed at all. */
@@ -90,6 +102,7 @@ export class QuoteController implements ReactiveController {
       this.quote = undefined;
       this.stale = false;
     }
+    if (this.#refusedChannel !== channel) this.refusal = undefined;
   }
 
   hostDisconnected(): void {
