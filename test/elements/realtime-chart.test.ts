@@ -80,6 +80,17 @@ describe('<realtime-chart>', () => {
     expect(summary(el)).to.equal('Last 64.012,50, high 64.012,50, low 64.012,50.');
   });
 
+  it('says when the relay refuses its channel, and draws again once it is accepted', async () => {
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="SOL-USD" window="1m"></realtime-chart>`);
+    feed.refuse('price:SOL-USD', { code: 'forbidden', message: 'the token does not allow this channel' });
+    await el.updateComplete;
+    expect(summary(el)).to.equal('the token does not allow this channel');
+    expect(shadow(el).querySelector('.empty')?.textContent).to.equal('the token does not allow this channel');
+    await expect(el).to.be.accessible();
+    feed.push('price:SOL-USD', { symbol: 'SOL-USD', price: 150, ts: Date.now() });
+    await until(() => shadow(el).querySelector('.empty') === null, 'the message gone at the first tick');
+  });
+
   it('has an accessible name and a text summary, in every state', async () => {
     const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="ETH-USD"></realtime-chart>`);
     const base = shadow(el).querySelector('[part=base]')!;

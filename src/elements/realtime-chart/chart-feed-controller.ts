@@ -3,7 +3,7 @@
  * after it (each once, in order), and ticks held back while the chart is frozen.
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { Feed, FeedUpdate } from '../../client/types.js';
+import type { Feed, FeedError, FeedUpdate } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import type { ChartModel } from './chart-model.js';
@@ -22,6 +22,8 @@ export interface ChartFeedOptions {
 
 /** Keeps a chart model filled from the feed. */
 export class ChartFeedController {
+  /** Why the relay refused the symbol's channel (e.g. `forbidden`), until a tick of it comes. */
+  refusal: FeedError | undefined;
   #held: FeedUpdate[] = [];
   #generation = 0;
   #backfilling = false;
@@ -36,7 +38,14 @@ export class ChartFeedController {
     this.#feeds = new FeedController(host, {
       channels: () => (isValidSymbol(options.symbol()) ? [priceChannel(options.symbol())] : []),
       onSubscribe: (channel, feed) => this.#backfill(channel, feed),
-      onUpdate: (update) => this.#onTick(update),
+      onUpdate: (update) => {
+        this.refusal = undefined;
+        this.#onTick(update);
+      },
+      onRefused: (_channel, error) => {
+        this.refusal = error;
+        host.requestUpdate();
+      },
       onFeed: () => this.#reset(),
     });
   }
@@ -55,6 +64,7 @@ export class ChartFeedController {
   }
 
   #reset(): void {
+    this.refusal = undefined;
     this.#generation++;
     this.#backfilling = false;
     this.#model.clear();

@@ -275,7 +275,7 @@ export class RealtimeChart extends LitElement {
 
   protected override render() {
     const name = this.label || `${this.symbol || 'Price'} price chart`;
-    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.#feeds.feed ? 'Waiting for feed' : !this.summary ? 'Waiting for data' : '';
+    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.#feeds.feed ? 'Waiting for feed' : this.#feeds.refusal?.message || (!this.summary ? 'Waiting for data' : '');
     return html`<div part="base" class="base" role="img" aria-label=${name} aria-describedby="summary"
         @pointerenter=${this.#onPointerEnter} @pointermove=${this.#onPointerMove} @pointerleave=${this.#onPointerLeave}>
         <canvas class="main" aria-hidden="true" dir="ltr" @contextrestored=${this.#onContextRestored}></canvas>
