@@ -46,6 +46,20 @@ describe('<ticker-tape>', () => {
     expect(items(el).map(itemText)).to.deep.equal(['ETH-USD 95.00 ▼ -5.00%']);
   });
 
+  it('marks a symbol whose channel the relay refused, with its reason, until a tick of it comes', async () => {
+    feed.push('price:BTC-USD', tick('BTC-USD', 101, 100));
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,SECRET" locale="en-US"></ticker-tape>`);
+    feed.refuse('price:SECRET', { code: 'forbidden', message: 'the token does not allow this channel' });
+    await until(() => itemText(items(el)[1]) === 'SECRET — n/a', 'the refused item');
+    expect(items(el)[1]!.getAttribute('title')).to.equal('SECRET: the token does not allow this channel');
+    expect(items(el)[0]!.hasAttribute('title')).to.be.false;
+    await until(() => itemText(items(el)[0]).startsWith('BTC-USD 101.00'), 'the other item live');
+    await expect(el).to.be.accessible();
+    feed.push('price:SECRET', tick('SECRET', 5, 5));
+    await until(() => itemText(items(el)[1]).startsWith('SECRET 5.00'), 'accepted after all');
+    expect(items(el)[1]!.hasAttribute('title')).to.be.false;
+  });
+
   it('formats per locale', async () => {
     feed.push('price:BTC-USD', tick('BTC-USD', 64012.5, 64000));
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD" locale="de-DE"></ticker-tape>`);

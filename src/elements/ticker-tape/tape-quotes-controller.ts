@@ -7,6 +7,7 @@
  * quarters, each quote within about a second, and its visual duplicate when its items come near.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FeedError } from '../../client/types.js';
 import { isValidSymbol, priceChannel, symbolOf } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
@@ -24,6 +25,8 @@ export class TapeQuotesController implements ReactiveController {
   readonly quotes = new Map<string, Quote>();
   /** Quotes shown in the duplicate that completes the loop: those of the list, once near the viewport. */
   readonly echoes = new Map<string, Quote>();
+  /** Symbols whose channel the relay refused (e.g. `forbidden`), until a tick of theirs comes. */
+  readonly refusals = new Map<string, FeedError>();
   readonly #pending = new Map<string, Quote>();
   readonly #frame = new FrameTask((time) => this.#apply(time));
   /** Items (`<li>` around a `[data-symbol]`) within reach of the viewport. */
@@ -48,12 +51,20 @@ export class TapeQuotesController implements ReactiveController {
         const symbol = symbolOf(update.channel);
         const quote = toQuote(update.data, update.seq);
         if (symbol === null || !quote) return;
+        this.refusals.delete(symbol);
         this.#pending.set(symbol, quote);
         this.#frame.request();
+      },
+      onRefused: (channel, error) => {
+        const symbol = symbolOf(channel);
+        if (symbol === null) return;
+        this.refusals.set(symbol, error);
+        host.requestUpdate();
       },
       onFeed: () => {
         this.quotes.clear();
         this.echoes.clear();
+        this.refusals.clear();
         this.#pending.clear();
       },
     });

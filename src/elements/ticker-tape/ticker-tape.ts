@@ -1,4 +1,4 @@
-import { LitElement, html, type PropertyValues, type PropertyDeclarations } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { emit } from '../shared/events.js';
 import { formatPercent, formatPrice } from '../shared/format.js';
 import { directionOf } from '../shared/tick.js';
@@ -150,11 +150,12 @@ export class TickerTape extends LitElement {
   }
 
   #renderItem(symbol: string, copy: boolean) {
-    const quote = (copy ? this.#tape.echoes : this.#tape.quotes).get(symbol);
+    const refusal = this.#tape.refusals.get(symbol);
+    const quote = refusal ? undefined : (copy ? this.#tape.echoes : this.#tape.quotes).get(symbol);
     // The tape shows the percentage with 2 digits: its arrow follows what is shown.
     const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
-    const change = quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
+    const change = refusal ? 'n/a' : quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
     const content = html`<span part="symbol" class="symbol">${symbol}</span>
       <span part="price" class="price">${price}</span>
@@ -162,10 +163,12 @@ export class TickerTape extends LitElement {
     const link = this.#linkFor(symbol);
     // The second copy only completes the loop visually: hidden from assistive tech and the tab order.
     const tabindex = copy ? '-1' : '0';
+    // A symbol the relay refused says why on hover and to assistive tech.
+    const title = refusal ? `${symbol}: ${refusal.message}` : nothing;
     return html`<li data-direction=${direction}>
       ${link
-        ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} @click=${this.#onItemClick}>${content}</a>`
-        : html`<button part="item" class="item" type="button" data-symbol=${symbol} tabindex=${tabindex} @click=${this.#onItemClick}>${content}</button>`}
+        ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} title=${title} @click=${this.#onItemClick}>${content}</a>`
+        : html`<button part="item" class="item" type="button" data-symbol=${symbol} tabindex=${tabindex} title=${title} @click=${this.#onItemClick}>${content}</button>`}
     </li>`;
   }
 
