@@ -2,7 +2,7 @@
 // The three transports end to end in Chromium, against the real relay of the wtr relay plugin.
 import { expect } from '@open-wc/testing';
 import { connectFeed } from '../../src/client/index.js';
-import type { Feed, FeedUpdate } from '../../src/client/index.js';
+import type { Feed, FeedError, FeedUpdate } from '../../src/client/index.js';
 import { publish, relayHealth, relayInfo, tick, until } from './relay.js';
 
 async function roundTrip(feed: Feed, channel: string): Promise<FeedUpdate[]> {
@@ -212,6 +212,32 @@ describe('connectFeed with a token in Chromium', () => {
       feed.close();
     }
   });
+});
+
+describe('refused channels in Chromium', () => {
+  for (const mode of ['shared-worker', 'leader', 'direct'] as const) {
+    it(`${mode} mode: a channel the token does not allow is reported to its subscribers, the allowed one fed`, async function () {
+      this.timeout(20_000);
+      const { wsUrl } = (await (await fetch('/__relay/auth')).json()) as { wsUrl: string };
+      // The plugin's tokens allow `price:*` only.
+      const feed = connectFeed(wsUrl, { mode, token: async () => (await fetch('/__relay/auth/token')).text() });
+      try {
+        const refusals: FeedError[] = [];
+        const seen: FeedUpdate[] = [];
+        feed.subscribe('alerts:SECRET', () => {}, (error) => refusals.push(error));
+        feed.subscribe('price:ALLOWED-1', (u) => seen.push(u));
+        await until(() => refusals.length === 1, 'the refusal');
+        expect(refusals[0]!.code).to.equal('forbidden');
+        await fetch('/__relay/auth/publish', { method: 'POST', body: JSON.stringify({ channel: 'price:ALLOWED-1', data: tick('ALLOWED-1', 5) }) });
+        await until(() => seen.at(-1)?.data.price === 5, 'the allowed channel fed');
+        const late: FeedError[] = [];
+        feed.subscribe('alerts:SECRET', () => {}, (error) => late.push(error));
+        expect(late.map((e) => e.code)).to.deep.equal(['forbidden'], 'a later subscriber is told at once');
+      } finally {
+        feed.close();
+      }
+    });
+  }
 });
 
 describe('fan-out to tabs in Chromium', () => {
