@@ -84,6 +84,20 @@ export const InvalidSymbol: Story = {
   argTypes: { symbol: { control: 'text' } },
 };
 
+/**
+ * A symbol whose channel the relay refuses (`forbidden`: the token's `channels` claim does not
+ * allow it) shows the error state with the relay's reason, while the others stay live.
+ */
+export const Refused: Story = {
+  args: { symbol: 'INSIDER', compact: true },
+  argTypes: { symbol: { control: 'text' } },
+  render: (args) =>
+    withMarket(
+      { ticksPerSecond: 6, refuse: ['INSIDER'] },
+      html`<div style="display:grid;gap:6px;max-width:360px">${ticker(args)}${ticker({ ...args, symbol: 'BTC-USD' })}</div>`,
+    ),
+};
+
 /** Dark scheme, forced with `theme="dark"`. */
 export const Dark: Story = {
   args: { theme: 'dark' },

@@ -40,6 +40,8 @@ export interface SimulatedMarketOptions {
   status?: Partial<FeedStatus>;
   /** Currency to tag ticks with (e.g. `EUR`); default none. */
   currency?: string;
+  /** Symbols (outside `symbols`) whose channels the simulated relay refuses as `forbidden`. */
+  refuse?: string[];
 }
 
 /** A feed plus the controls of its simulation. */
@@ -72,6 +74,7 @@ export function createSimulatedMarket(options: SimulatedMarketOptions = {}): Sim
   const historySeconds = options.historySeconds ?? 300;
   const next = random(symbols.join(',').length * 7919);
   const feed = createMemoryFeed({ historyLimit: Math.max(600, historySeconds + 100), status: options.status });
+  for (const symbol of options.refuse ?? []) feed.refuse(`price:${symbol}`, { code: 'forbidden', message: 'the token does not allow this channel' });
   const prices = new Map<string, { open: number; price: number; volume: number }>();
 
   const publish = (symbol: string, ts: number) => {

@@ -205,7 +205,8 @@ describe('<price-ticker>', () => {
     feed.push('price:ETH-USD', tick('ETH-USD', 3000, 3000));
     await until(() => el.state === 'error', 'error state');
     expect(partText(el, 'price')).to.equal('—');
-    expect(shadow(el).textContent).to.contain('the token does not allow this channel');
+    expect(shadow(el).querySelector('.message')?.textContent).to.equal('Not allowed');
+    expect(shadow(el).querySelector('.message')?.getAttribute('title')).to.equal('the token does not allow this channel');
     await expect(el).to.be.accessible();
     await until(() => other.state === 'live', 'the other ticker live');
 

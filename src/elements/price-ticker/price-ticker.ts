@@ -8,6 +8,9 @@ import { QuoteController } from './quote-controller.js';
 /** What a ticker shows: waiting for a first value, a fresh value, an old value, or a failure. */
 export type PriceTickerState = 'loading' | 'live' | 'stale' | 'error';
 
+/** Short words for the relay's refusals of a channel (its own message goes in the title). */
+const REFUSAL_LABELS: Record<string, string> = { forbidden: 'Not allowed', too_many_subscriptions: 'Too many symbols' };
+
 const ARROWS = { up: '▲', down: '▼', flat: '' } as const;
 const WORDS = { up: 'up', down: 'down', flat: 'unchanged' } as const;
 const BADGES: Record<PriceTickerState, string> = { loading: 'Loading', live: '', stale: 'Stale', error: 'Error' };
@@ -156,7 +159,9 @@ export class PriceTicker extends LitElement {
 
   #errorMessage(): string {
     if (!this.#quotes.validSymbol) return this.symbol ? 'Unknown symbol' : 'No symbol';
-    return this.#quotes.refusal?.message || this.#quotes.status?.error?.message || 'Feed unavailable';
+    const refusal = this.#quotes.refusal;
+    if (refusal) return REFUSAL_LABELS[refusal.code] ?? refusal.message;
+    return this.#quotes.status?.error?.message || 'Feed unavailable';
   }
 
   protected override render() {
@@ -177,7 +182,7 @@ export class PriceTicker extends LitElement {
       <span part="symbol" class="symbol">${this.symbol}</span>
       <span part="badge" class="badge" ?hidden=${state === 'live'}>${BADGES[state]}</span>
       <span part="price" class="price">${price}</span>
-      ${state === 'error' ? html`<span class="message">${this.#errorMessage()}</span>` : this.#renderChange(quote)}
+      ${state === 'error' ? html`<span class="message" title=${this.#quotes.refusal?.message ?? nothing}>${this.#errorMessage()}</span>` : this.#renderChange(quote)}
       <span class="visually-hidden" role="status">${this.announce > 0 ? this.announcement : nothing}</span>
     </div>`;
   }
