@@ -33,7 +33,8 @@ export default {
   nodeResolve: { exportConditions: ['browser', 'development'] },
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
-  testsFinishTimeout: 180000,
+  // A FUZZ_RUNS hunt of the browser property tests may take far longer than a normal run.
+  testsFinishTimeout: process.env.FUZZ_RUNS ? 3_600_000 : 180000,
   browsers: [chromeLauncher({ launchOptions: { executablePath, args: CHROME_ARGS } })],
   plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }), relayPlugin(), frameworkPackagesPlugin(), svelteComponentsPlugin(), fuzzSettingsPlugin()],
   reporters: [defaultReporter(), summaryReporter()],

@@ -426,9 +426,10 @@ describe('hostile attribute values (property test)', () => {
 
   for (const spec of [priceTicker, tickerTape, realtimeChart, connectionStatus] as ElementSpec<LitElement>[]) {
     it(`<${spec.tag}>: no error, no markup from attributes, parts and fallbacks hold, live again once valid`, async function () {
-      this.timeout(120_000);
+      const numRuns = settings.runs ?? spec.runs;
+      this.timeout(Math.max(120_000, numRuns * 3_000)); // a run takes up to ~1.5 s (the chart's summary waits a second)
       await fc.assert(fc.asyncProperty(stepsFor(spec), (steps) => run(spec, steps)), {
-        numRuns: settings.runs ?? spec.runs,
+        numRuns,
         seed: settings.seed,
         includeErrorInReport: true,
       });
