@@ -21,6 +21,7 @@ function timeFormat(locale: string | undefined): Intl.DateTimeFormat {
     } catch {
       format = new Intl.DateTimeFormat(undefined, options);
     }
+    if (timeFormats.size >= 32) timeFormats.clear(); // one per locale in use; bounded whatever `locale` holds
     timeFormats.set(key, format);
   }
   return format;
