@@ -3,10 +3,11 @@
 // so that an element can say so instead of waiting forever; allowed channels are fed as usual.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Connection } from '../../src/client/core/connection.js';
 import { createHub } from '../../src/client/transports/direct.js';
 import { PORT_PROTOCOL_VERSION, type HubMessage } from '../../src/client/port-protocol.js';
 import { signToken } from '../server/helpers.js';
-import { NodeWebSocket, startRelay, waitFor } from './support.js';
+import { health, NodeWebSocket, startRelay, waitFor } from './support.js';
 
 const SECRET = 'refusal-test-secret-long-enough-for-hs256';
 type Refused = Extract<HubMessage, { type: 'refused' }>;
@@ -60,6 +61,32 @@ test('channels beyond the relay\'s subscription cap are reported as too_many_sub
     assert.equal(only.refused()[0]!.channel, 'price:C3');
     only.port.disconnect();
   } finally {
+    await relay.close();
+  }
+});
+
+test('a refused channel is asked for again with the next token, which may allow it', async () => {
+  const relay = await startRelay({ jwtSecret: SECRET });
+  const narrow = await signToken(SECRET, ['price:OK'], 2); // refreshed at ~80 % of its 2 s
+  const wide = await signToken(SECRET, ['price:*'], 60);
+  let calls = 0;
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, fetch: null, token: async () => (++calls === 1 ? narrow : wide) });
+  const refused: string[] = [];
+  const prices: number[] = [];
+  connection.onRefused((channel) => refused.push(channel));
+  connection.onUpdate((update) => update.channel === 'price:LATER' && prices.push(update.data.price as number));
+  try {
+    connection.start();
+    connection.retain('price:OK');
+    connection.retain('price:LATER');
+    await waitFor('refused with the first token', () => refused.includes('price:LATER'));
+    await waitFor('the refreshed token sent', () => calls >= 2, 5_000);
+    await waitFor('subscribed with the new token', async () => (await health(relay)).subscriptions === 2, 5_000);
+    await relay.publish('price:LATER', { symbol: 'LATER', price: 7, ts: 1 });
+    await waitFor('fed once allowed', () => prices.includes(7));
+    assert.equal(connection.status.state, 'open', 'no reconnect was needed');
+  } finally {
+    connection.close();
     await relay.close();
   }
 });

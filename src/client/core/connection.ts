@@ -154,10 +154,9 @@ export class Connection {
 
   /**
    * Notes positions known elsewhere (a tab fed by another hub: the last `seq` per channel, and the
-   * relay `epoch` they belong to), to resume from them (see `ChannelStore.hint`); invalid entries
-   * are skipped. The epoch goes out with their `since`s, so a relay that started over answers with
-   * snapshots, taken as resets (see the `ack` handling). Positions of another epoch than the one
-   * this core already knows mean nothing here and are ignored.
+   * relay `epoch` they belong to), to resume from them (see `ChannelStore.hint`); invalid entries,
+   * and positions of another epoch than this core's, are skipped. The epoch goes out with their
+   * `since`s, so a relay that started over answers with snapshots, taken as resets.
    */
   resume(since: Record<string, unknown>, epoch?: string): void {
     if (epoch && (this.#epoch ??= epoch) !== epoch) return;
@@ -239,6 +238,7 @@ export class Connection {
       if (id !== this.#attempt) return;
       this.#token = token;
       this.#send({ type: 'auth', token });
+      this.#subscribe(this.#requests.takeRefused()); // a new token may allow them
     });
   }
 
@@ -262,7 +262,7 @@ export class Connection {
       case 'error':
         // An expired token: reconnect, which asks the provider for a fresh one.
         if (message.code === TOKEN_EXPIRED_ERROR) return this.#drop(this.#attempt, TOKEN_EXPIRED_CLOSE, message.message);
-        return this.#requests.refused(message); // a channel the relay could not serve now: asked again later
+        return this.#requests.refused(message); // asked again later, or reported (see SubscribeRequests)
       case 'ack':
         this.#requests.acked(message.id);
         return this.#enterEpoch(message.epoch);

@@ -26,6 +26,8 @@ export class SubscribeRequests {
   readonly #due = new Set<string>();
   /** Channels whose gap recovery (a `subscribe` with `since`) is in flight. */
   readonly #recovering = new Set<string>();
+  /** Channels refused for good on this connection, asked again with the next token. */
+  readonly #refused = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #refusals = 0;
   /** A frame was dropped (`rate_limited`): the requests still unacked at the retry are asked again. */
@@ -53,9 +55,17 @@ export class SubscribeRequests {
     return true;
   }
 
-  /** `channel` got an update applied, or nobody uses it any more: no recovery in flight. */
+  /** `channel` got an update applied, or nobody uses it any more: nothing in flight or refused. */
   settled(channel: string): void {
     this.#recovering.delete(channel);
+    this.#refused.delete(channel);
+  }
+
+  /** The channels refused for good so far, forgotten here: a new token may allow them. */
+  takeRefused(): string[] {
+    const channels = [...this.#refused];
+    this.#refused.clear();
+    return channels;
   }
 
   /** A `subscribe` went out. */
@@ -77,7 +87,10 @@ export class SubscribeRequests {
     if (error.code === RATE_LIMITED_ERROR) this.#unackedDue = true;
     else if (error.channel === undefined) return;
     else if (error.code === INTERNAL_ERROR) this.#due.add(error.channel);
-    else return this.#refuse(error.channel, { code: error.code, message: error.message });
+    else {
+      this.#refused.add(error.channel);
+      return this.#refuse(error.channel, { code: error.code, message: error.message });
+    }
     this.#timer ??= setTimeout(() => this.#retry(), backoffDelay(++this.#refusals, SUBSCRIBE_RETRY_BACKOFF, this.#random));
   }
 
@@ -98,6 +111,7 @@ export class SubscribeRequests {
   /** The socket ended or a new one subscribes to everything anyway: forget it all, start the backoff over. */
   clear(): void {
     this.#recovering.clear();
+    this.#refused.clear();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#requests.clear();
