@@ -1,6 +1,7 @@
 /**
  * What the core asked the relay for and has not got yet: gap recoveries in flight (one per
- * channel), and channels the relay refused for the moment, asked for again with backoff.
+ * channel), channels the relay refused for the moment (asked for again with backoff), and
+ * channels it refused for good on this connection (reported; asked for again with a new token).
  *
  * The relay leaves a channel unsubscribed in two cases the client can recover from: `internal`
  * with a `channel` (that channel could not be read, e.g. Redis away; the relay dropped it), and
