@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
+import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` with `what`. */
@@ -21,6 +22,31 @@ export async function publishRound(node: ChannelBackend, channels: string[], pri
   for (let start = 0; start < channels.length; start += 250) {
     await Promise.all(channels.slice(start, start + 250).map((channel) => node.publish(channel, tick(channel, price))));
   }
+}
+
+/**
+ * Two Redis nodes on a fresh key prefix (closed with the server: pushed to `open`): A publishes,
+ * B's messages land in `received`. `count` channels `price:<letter><i>`, each published once (seq 1).
+ */
+export async function twoNodes(url: string, open: Array<{ close(): Promise<void> }>, count: number, letter: string) {
+  const prefix = uniquePrefix();
+  const options = { url, keyPrefix: prefix, logger: quietLogger() };
+  const [a, b] = await Promise.all([createRedisBackend(options), createRedisBackend(options)]);
+  open.push(a, b);
+  const received: Envelope[] = [];
+  b.onMessage((e) => received.push(e));
+  const channels = Array.from({ length: count }, (_, i) => `price:${letter}${i}`);
+  await publishRound(a, channels, 1);
+  return { a, b, received, channels, prefix };
+}
+
+/** Resolves once Redis shows every channel's bus (under `prefix`) subscribed by one connection. */
+export async function busesSubscribed(raw: Redis, prefix: string, channels: string[]): Promise<void> {
+  const buses = channels.map((channel) => `${prefix}bus:${channel}`);
+  await waitFor('every channel subscribed', async () => {
+    const counts = (await raw.pubsub('NUMSUB', ...buses)) as Array<string | number>;
+    return counts.filter((_, i) => i % 2 === 1).every((n) => Number(n) === 1);
+  });
 }
 
 /** A logger that keeps messages instead of printing them. */

@@ -13,7 +13,7 @@ import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
 import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { commandsDuring, isScriptCall, publishRound, quietLogger, scriptKeys, sentByClients, seqsOf, tick, uniquePrefix, waitFor } from './helpers.js';
+import { busesSubscribed, commandsDuring, isScriptCall, publishRound, quietLogger, scriptKeys, sentByClients, seqsOf, tick, twoNodes, uniquePrefix, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis resync tests: ${SKIP_REASON}`);
 
@@ -39,20 +39,9 @@ describe('Redis backend: catching up many watched channels', { skip: SKIP_REASON
 
   /** Node A publishes, node B watches `count` channels (each published once before the watch, once after). */
   async function watchingNode(count: number): Promise<{ a: ChannelBackend; b: ChannelBackend; received: Envelope[]; channels: string[]; prefix: string }> {
-    const prefix = uniquePrefix();
-    const options = { url: redis.url, keyPrefix: prefix, logger: quietLogger() };
-    const [a, b] = await Promise.all([createRedisBackend(options), createRedisBackend(options)]);
-    open.push(a, b);
-    const received: Envelope[] = [];
-    b.onMessage((e) => received.push(e));
-    const channels = Array.from({ length: count }, (_, i) => `price:S${i}`);
-    await publishRound(a, channels, 1);
+    const { a, b, received, channels, prefix } = await twoNodes(redis.url, open, count, 'S');
     for (const channel of channels) b.watch(channel);
-    const buses = channels.map((channel) => `${prefix}bus:${channel}`);
-    await waitFor('B subscribed to every channel', async () => {
-      const counts = (await raw.pubsub('NUMSUB', ...buses)) as Array<string | number>;
-      return counts.filter((_, i) => i % 2 === 1).every((n) => Number(n) === 1);
-    });
+    await busesSubscribed(raw, prefix, channels);
     await publishRound(a, channels, 2);
     await waitFor('seq 2 of every channel on B', () => received.length === count);
     return { a, b, received, channels, prefix };

@@ -9,11 +9,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { createRedisBackend } from '../../src/server/backend/redis-backend.js';
 import { HASH_FIELD_MANY_SCRIPT, PUBLISH_SCRIPT, RECOVER_MANY_SCRIPT } from '../../src/server/backend/redis-scripts.js';
-import type { ChannelBackend, Envelope } from '../../src/server/backend/types.js';
+import type { Envelope } from '../../src/server/backend/types.js';
 import { SKIP_REASON, useRedisServer } from './redis-server.js';
-import { commandsDuring, isScriptCall, publishRound, quietLogger, range, scriptKeys, sentByClients, seqsOf, uniquePrefix, waitFor } from './helpers.js';
+import { busesSubscribed, commandsDuring, isScriptCall, publishRound, range, scriptKeys, sentByClients, seqsOf, twoNodes, waitFor } from './helpers.js';
 
 if (SKIP_REASON) console.log(`# skipping Redis watch tests: ${SKIP_REASON}`);
 
@@ -36,30 +35,11 @@ describe('Redis backend: watching many channels in one turn', { skip: SKIP_REASO
   });
   after(() => raw?.disconnect());
 
-  /** Node A publishes, node B receives; `count` channels, each published once (seq 1). */
-  async function twoNodes(count: number): Promise<{ a: ChannelBackend; b: ChannelBackend; received: Envelope[]; channels: string[]; prefix: string }> {
-    const prefix = uniquePrefix();
-    const options = { url: redis.url, keyPrefix: prefix, logger: quietLogger() };
-    const [a, b] = await Promise.all([createRedisBackend(options), createRedisBackend(options)]);
-    open.push(a, b);
-    const received: Envelope[] = [];
-    b.onMessage((e) => received.push(e));
-    const channels = Array.from({ length: count }, (_, i) => `price:W${i}`);
-    await publishRound(a, channels, 1);
-    return { a, b, received, channels, prefix };
-  }
-
-  /** Resolves once Redis shows every channel's bus subscribed by one connection. */
-  async function subscribed(prefix: string, channels: string[]): Promise<void> {
-    const buses = channels.map((channel) => `${prefix}bus:${channel}`);
-    await waitFor('every channel subscribed', async () => {
-      const counts = (await raw.pubsub('NUMSUB', ...buses)) as Array<string | number>;
-      return counts.filter((_, i) => i % 2 === 1).every((n) => Number(n) === 1);
-    });
-  }
+  const twoWatchNodes = (count: number) => twoNodes(redis.url, open, count, 'W');
+  const subscribed = (prefix: string, channels: string[]) => busesSubscribed(raw, prefix, channels);
 
   test('1,500 channels watched in one turn: at most 2 SUBSCRIBEs and 2 baseline reads, then each channel delivers every publish from another node once, in order', async () => {
-    const { a, b, received, channels, prefix } = await twoNodes(1_500);
+    const { a, b, received, channels, prefix } = await twoWatchNodes(1_500);
     const commands = sentByClients(await commandsDuring(redis.url, async () => {
       for (const channel of channels) b.watch(channel);
       await subscribed(prefix, channels);
@@ -86,7 +66,7 @@ describe('Redis backend: watching many channels in one turn', { skip: SKIP_REASO
   });
 
   test('publishes landing while 1,500 channels are watched in one turn: after the snapshot read right after the watches, every update once, in order, no gap', async () => {
-    const { a, b, received, channels, prefix } = await twoNodes(1_500);
+    const { a, b, received, channels, prefix } = await twoWatchNodes(1_500);
     let snapshots: Array<Envelope | null> = [];
     const commands = sentByClients(await commandsDuring(redis.url, async () => {
       const publishing = (async () => {
@@ -116,7 +96,7 @@ describe('Redis backend: watching many channels in one turn', { skip: SKIP_REASO
   });
 
   test('a channel whose seq Redis cannot read does not fail the baselines of the channels watched with it', async () => {
-    const { a, b, received, channels, prefix } = await twoNodes(50);
+    const { a, b, received, channels, prefix } = await twoWatchNodes(50);
     const foreign = 'price:WFOREIGN';
     await raw.hset(`${prefix}{${foreign}}:meta`, 'seq', 'not a number');
     for (const channel of [...channels.slice(0, 25), foreign, ...channels.slice(25)]) b.watch(channel);
@@ -129,7 +109,7 @@ describe('Redis backend: watching many channels in one turn', { skip: SKIP_REASO
   });
 
   test('a channel watched, unwatched and watched again in one turn stays subscribed and delivers', async () => {
-    const { a, b, received, channels, prefix } = await twoNodes(3);
+    const { a, b, received, channels, prefix } = await twoWatchNodes(3);
     for (const channel of channels) b.watch(channel);
     await subscribed(prefix, channels);
     b.unwatch(channels[0]!); // already subscribed: unwatched and watched again in one turn
