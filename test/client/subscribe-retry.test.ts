@@ -1,10 +1,13 @@
-// Channels the relay leaves unsubscribed for the moment are asked for again: a `subscribe` dropped
-// by the rate limit (real relay), and a channel the relay could not read (`internal`, e.g. Redis
-// away), also when it was a gap recovery. Without the retry they stay silent until a reconnect.
-import { test } from 'node:test';
+// Requests the relay left undone for the moment are made again: a `subscribe` or an `unsubscribe`
+// dropped by the rate limit (real relay), and a channel the relay could not read (`internal`, e.g.
+// Redis away), also when it was a gap recovery. Without the retry such a channel stays silent — or,
+// unsubscribed, keeps coming — until a reconnect. The retry backs off, and starts over after a quiet spell.
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocketServer } from 'ws';
 import { Connection } from '../../src/client/core/connection.js';
+import { SubscribeRequests, SUBSCRIBE_RETRY_QUIET_MS } from '../../src/client/core/subscribe-requests.js';
+import type { ClientMessage } from '../../src/protocol/index.js';
 import type { CoreUpdate } from '../../src/client/core/channel-store.js';
 import { health, metric, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
 
@@ -80,5 +83,59 @@ test('a channel the relay could not read, and a gap recovery it refused, are ask
     connection.close();
     for (const client of server.clients) client.terminate();
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('an unsubscribe dropped by the relay\'s rate limit is sent again: the relay stops the channel', async () => {
+  const relay = await startRelay({ limits: { rateLimitPerSecond: 1, rateLimitBurst: 1 } });
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, fetch: null, random: () => 0 });
+  try {
+    connection.start();
+    await waitFor('open', () => connection.status.state === 'open');
+    await sleep(1_100); // the token bucket is full again after the connect
+    connection.retain('price:U1'); // takes the only token
+    await waitFor('subscribed', async () => (await health(relay)).subscriptions === 1);
+    connection.release('price:U1'); // within the same second: dropped
+    await waitFor('the unsubscribe dropped by the rate limit', async () => (await metric(relay, 'market_pulse_messages_dropped_total{reason="rate_limited"}')) >= 1);
+    await waitFor('the relay no longer serves the channel nobody uses', async () => (await health(relay)).subscriptions === 0, 8_000);
+    assert.equal(connection.status.state, 'open', 'no reconnect was needed');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
+test('the retry backs off while the relay keeps refusing, and starts over after a quiet spell', () => {
+  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  const frames: ClientMessage[] = [];
+  const requests = new SubscribeRequests({
+    send: (frame) => frames.push(frame),
+    open: () => true,
+    inUse: () => true,
+    since: () => ({}),
+    epoch: () => undefined,
+    refuse: () => assert.fail('an internal error is not a refusal for good'),
+    random: () => 0.999, // the longest delay of each step
+  });
+  const internal = { type: 'error', channel: 'price:X', code: 'internal', message: 'retry later' } as const;
+  // Seconds from a refusal to the subscribe that asks again.
+  const delayAfterRefusal = () => {
+    const before = frames.length;
+    requests.refused(internal);
+    for (let s = 1; s <= 60; s++) {
+      mock.timers.tick(1000);
+      if (frames.length > before) return s;
+    }
+    return Infinity;
+  };
+  try {
+    requests.subscribe(['price:X']);
+    // Refused again as soon as each retry goes out: 2, 4, 8, 16, 30, 30 s.
+    assert.deepEqual([1, 2, 3, 4, 5, 6].map(delayAfterRefusal), [2, 4, 8, 16, 30, 30]);
+    mock.timers.tick(SUBSCRIBE_RETRY_QUIET_MS + 1000); // served meanwhile: the next refusal is a new episode
+    assert.equal(delayAfterRefusal(), 2, 'the backoff started over');
+    assert.equal(delayAfterRefusal(), 4);
+  } finally {
+    mock.timers.reset();
   }
 });

@@ -7,7 +7,7 @@
  * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
  */
 import { isTerminalCloseCode, isValidChannel, readServerMessage } from '../../protocol/index.js';
-import type { ChannelMessage, ClientMessage, ServerMessage, SubscribeMessage } from '../../protocol/index.js';
+import type { ChannelMessage, ClientMessage, ServerMessage } from '../../protocol/index.js';
 import type { FeedError, FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { pollingIntervalOf, type ConnectionOptions } from './connection-options.js';
@@ -16,7 +16,6 @@ import { GOING_AWAY, HEARTBEAT_TIMEOUT, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIR
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
 import { loadHistory, type HistorySource } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
-import { subscribeFrames, unsubscribeFrames } from './frames.js';
 import { RefCounter } from './ref-counter.js';
 import { SnapshotPoller } from './snapshot-poller-loop.js';
 import { SocketSession, type WebSocketConstructor } from './socket-session.js';
@@ -40,7 +39,6 @@ export class Connection {
   #everOpened = false;
   #closedByUser = false;
   #token: string | undefined;
-  #nextId = 1;
   /** The relay's run of seqs, from its last `ack` or polled answer (see protocol `epoch`). */
   #epoch: string | undefined;
   #flushQueued = false;
@@ -63,15 +61,17 @@ export class Connection {
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
-    this.#requests = new SubscribeRequests(
-      (channels) => {
-        if (this.#reporter.current === 'open') this.#subscribe(channels.filter((channel) => this.#refs.has(channel)));
-      },
-      (channel, error) => {
+    this.#requests = new SubscribeRequests({
+      send: (frame) => this.#send(frame),
+      open: () => this.#reporter.current === 'open',
+      inUse: (channel) => this.#refs.has(channel),
+      since: (channels) => this.#store.since(channels),
+      epoch: () => this.#epoch,
+      refuse: (channel, error) => {
         if (this.#refs.has(channel)) for (const listener of this.#refusalListeners) listener(channel, error);
       },
-      options.random,
-    );
+      random: options.random,
+    });
     const ringSize = Math.max(1, Math.floor(options.historyLimit ?? DEFAULT_HISTORY_LIMIT));
     this.#store = new ChannelStore(ringSize);
     this.#reporter = new StatusReporter(options.mode ?? 'direct');
@@ -230,7 +230,7 @@ export class Connection {
     this.#requests.clear();
     if (this.#token) this.#send({ type: 'auth', token: this.#token });
     this.#refs.takeChanges(); // the full subscription below covers every pending change
-    this.#subscribe(this.#refs.channels());
+    this.#requests.subscribe(this.#refs.channels());
     this.#reporter.setState('open');
     this.#heartbeat.start();
     this.#stableTimer = setTimeout(() => (this.#failures = 0), this.#options.stableAfterMs ?? 5000);
@@ -238,7 +238,7 @@ export class Connection {
       if (id !== this.#attempt) return;
       this.#token = token;
       this.#send({ type: 'auth', token });
-      this.#subscribe(this.#requests.takeRefused()); // a new token may allow them
+      this.#requests.askRefusedAgain(); // a new token may allow them
     });
   }
 
@@ -296,8 +296,7 @@ export class Connection {
    * later frames are dropped as gaps until the missed ones arrive.
    */
   #recover(channel: string, lastSeq: number): void {
-    if (this.#reporter.current !== 'open' || !this.#requests.recover(channel)) return;
-    this.#sendSubscribe({ type: 'subscribe', id: this.#nextId++, channels: [channel], since: { [channel]: lastSeq }, ...(this.#epoch === undefined ? {} : { epoch: this.#epoch }) });
+    if (this.#reporter.current === 'open') this.#requests.recover(channel, lastSeq);
   }
 
   /** The one disconnect path: every way a socket ends comes through here. */
@@ -357,18 +356,9 @@ export class Connection {
         return;
       }
       const { added, removed } = this.#refs.takeChanges();
-      for (const frame of unsubscribeFrames(removed, () => this.#nextId++)) this.#send(frame);
-      this.#subscribe(added);
+      this.#requests.unsubscribe(removed);
+      this.#requests.subscribe(added);
     });
-  }
-
-  #subscribe(channels: string[]): void {
-    for (const frame of subscribeFrames(channels, (chunk) => this.#store.since(chunk), () => this.#nextId++, this.#epoch)) this.#sendSubscribe(frame);
-  }
-
-  #sendSubscribe(frame: SubscribeMessage): void {
-    this.#requests.sent(frame.id, frame.channels);
-    this.#send(frame);
   }
 
   #send(message: ClientMessage): void {
