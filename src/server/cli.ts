@@ -30,6 +30,10 @@ Options:
 
 Environment:
   MARKET_PULSE_JWT_SECRET       HS256 secret; clients must send a JWT (unset: auth is OFF)
+  MARKET_PULSE_JWKS_URL         instead of a secret: an identity provider's JWKS URL
+                                (RS/PS/ES/EdDSA tokens); clients must send a JWT
+  MARKET_PULSE_JWT_ISSUER       required \`iss\` claim of every token (optional)
+  MARKET_PULSE_JWT_AUDIENCE     comma-separated accepted \`aud\` values (optional)
   MARKET_PULSE_ALLOWED_ORIGINS  comma-separated origins allowed to connect (unset: any)
   MARKET_PULSE_PUBLISH_TOKEN    bearer token for POST /v1/publish (unset: publishing is off)
 `;
@@ -42,6 +46,11 @@ export interface ServeSettings {
   simulate: boolean;
   rate: number | undefined;
   jwtSecret: string | undefined;
+  /** JWKS URL of an identity provider (instead of `jwtSecret`). */
+  jwksUrl: string | undefined;
+  jwtIssuer: string | undefined;
+  /** Accepted `aud` values; empty: not checked. */
+  jwtAudience: string[];
   publishToken: string | undefined;
   allowedOrigins: string[];
   trustProxy: boolean;
@@ -98,13 +107,20 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   const rate = values.rate === undefined ? undefined : Number(values.rate);
   if (rate !== undefined && !(Number.isFinite(rate) && rate > 0 && rate <= 1000)) throw new UsageError('--rate must be a number of ticks per second in (0, 1000]');
   const blankToUndefined = (value: string | undefined) => (value && value.trim() !== '' ? value : undefined);
+  const jwtSecret = blankToUndefined(env.MARKET_PULSE_JWT_SECRET);
+  const jwksUrl = blankToUndefined(env.MARKET_PULSE_JWKS_URL)?.trim();
+  if (jwtSecret && jwksUrl) throw new UsageError('set either MARKET_PULSE_JWT_SECRET (HS256) or MARKET_PULSE_JWKS_URL (an identity provider\'s keys), not both');
+  if (jwksUrl && !/^https?:\/\/[^\s]+$/i.test(jwksUrl)) throw new UsageError(`MARKET_PULSE_JWKS_URL must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
   return {
     port: values.port !== undefined ? parsePort(values.port, '--port') : env.PORT ? parsePort(env.PORT, 'PORT') : 8080,
     host: values.host ?? blankToUndefined(env.HOST) ?? '127.0.0.1',
     redisUrl: values.redis ?? blankToUndefined(env.REDIS_URL),
     simulate: !values['no-simulate'],
     rate,
-    jwtSecret: blankToUndefined(env.MARKET_PULSE_JWT_SECRET),
+    jwtSecret,
+    jwksUrl,
+    jwtIssuer: blankToUndefined(env.MARKET_PULSE_JWT_ISSUER)?.trim(),
+    jwtAudience: (env.MARKET_PULSE_JWT_AUDIENCE ?? '').split(',').map((value) => value.trim()).filter(Boolean),
     publishToken: blankToUndefined(env.MARKET_PULSE_PUBLISH_TOKEN),
     allowedOrigins: parseOrigins(env.MARKET_PULSE_ALLOWED_ORIGINS),
     trustProxy: Boolean(values['trust-proxy']) || ['1', 'true', 'yes'].includes((env.MARKET_PULSE_TRUST_PROXY ?? '').toLowerCase()),
@@ -128,6 +144,9 @@ export async function serve(settings: ServeSettings): Promise<Relay> {
     redisUrl: settings.redisUrl,
     simulate: settings.simulate ? { ticksPerSecond: settings.rate } : false,
     jwtSecret: settings.jwtSecret,
+    jwksUrl: settings.jwksUrl,
+    jwtIssuer: settings.jwtIssuer,
+    jwtAudience: settings.jwtAudience,
     publishToken: settings.publishToken,
     allowedOrigins: settings.allowedOrigins,
     trustProxy: settings.trustProxy,

@@ -80,8 +80,17 @@ export interface RelayOptions {
   port?: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
-  /** HS256 secret; when set every connection must authenticate with a JWT. Unset: auth is off. */
+  /** HS256 secret; when set every connection must authenticate with a JWT. Unset (and no `jwksUrl`): auth is off. */
   jwtSecret?: string;
+  /**
+   * An identity provider's JSON Web Key Set URL: tokens signed with its asymmetric keys (RS/PS/ES,
+   * EdDSA) are accepted, and every connection must authenticate. Exclusive with `jwtSecret`.
+   */
+  jwksUrl?: string;
+  /** Required `iss` claim of every token (either key source). */
+  jwtIssuer?: string;
+  /** Accepted `aud` values; a token must name one of them (either key source). */
+  jwtAudience?: string[];
   /** Bearer token for `POST /v1/publish`; unset: publishing over HTTP is refused. */
   publishToken?: string;
   /** Allowed `Origin` values for WebSocket upgrades and CORS; unset or empty: any origin. */

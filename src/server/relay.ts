@@ -55,6 +55,7 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
   const allowedOrigins = options.allowedOrigins ?? [];
   const staticRoot = options.staticRoot ?? PACKAGE_ROOT;
+  const verifier = createVerifier(options); // before anything opens: bad key settings leave nothing running
   const { backend, owned } = await openBackend(options, limits, log);
 
   let gateway: Gateway | null = null;
@@ -74,7 +75,6 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
     return { channel, seq: envelope.seq };
   };
 
-  const verifier = options.jwtSecret ? new TokenVerifier(options.jwtSecret) : null;
   const api: ApiContext = {
     verifier,
     backend,
@@ -135,7 +135,8 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
-  if (!verifier) log.warn('MARKET_PULSE_JWT_SECRET is not set: authentication is OFF, every client may subscribe to every channel');
+  if (!verifier) log.warn('neither MARKET_PULSE_JWT_SECRET nor MARKET_PULSE_JWKS_URL is set: authentication is OFF, every client may subscribe to every channel');
+  else if (options.jwksUrl && !(await verifier.warmUp())) log.warn(`the key set at ${options.jwksUrl} could not be fetched: tokens cannot be checked until it can (clients are closed 1011 and retry)`);
   if (!api.publishToken) log.info('MARKET_PULSE_PUBLISH_TOKEN is not set: POST /v1/publish is disabled');
 
   let simulator: SimulatorRun | null = null;
@@ -166,4 +167,21 @@ export async function createRelay(options: RelayOptions = {}): Promise<Relay> {
       return closing;
     },
   };
+}
+
+/** The token verifier the options ask for, or null (auth off); throws for conflicting or bad key settings. */
+function createVerifier(options: RelayOptions): TokenVerifier | null {
+  const { jwtSecret, jwksUrl } = options;
+  if (jwtSecret && jwksUrl) throw new TypeError('set either a JWT secret (MARKET_PULSE_JWT_SECRET) or a JWKS URL (MARKET_PULSE_JWKS_URL), not both');
+  if (jwksUrl && !isHttpUrl(jwksUrl)) throw new TypeError(`the JWKS URL must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  if (!jwtSecret && !jwksUrl) return null;
+  return new TokenVerifier({ secret: jwtSecret || undefined, jwksUrl: jwksUrl || undefined, issuer: options.jwtIssuer || undefined, audience: options.jwtAudience });
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

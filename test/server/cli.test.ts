@@ -9,7 +9,7 @@ const CLI = fileURLToPath(new URL('./run-cli.ts', import.meta.url));
 
 /** Starts `market-pulse <args>` from source, with no port, JWT secret or history settings inherited. */
 function spawnCli(args: string[]) {
-  const env = { ...process.env, PORT: '', MARKET_PULSE_JWT_SECRET: '', MARKET_PULSE_HISTORY_SIZE: '', MARKET_PULSE_MAX_CHANNELS: '', MARKET_PULSE_HISTORY_MB: '' };
+  const env = { ...process.env, PORT: '', MARKET_PULSE_JWT_SECRET: '', MARKET_PULSE_JWKS_URL: '', MARKET_PULSE_JWT_ISSUER: '', MARKET_PULSE_JWT_AUDIENCE: '', MARKET_PULSE_HISTORY_SIZE: '', MARKET_PULSE_MAX_CHANNELS: '', MARKET_PULSE_HISTORY_MB: '' };
   return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
 }
 
@@ -17,7 +17,7 @@ describe('market-pulse serve', () => {
   test('flags win over environment variables, which win over defaults', () => {
     assert.deepEqual(parseServeArgs([], {}), {
       port: 8080, host: '127.0.0.1', redisUrl: undefined, simulate: true, rate: undefined,
-      jwtSecret: undefined, publishToken: undefined, allowedOrigins: [], trustProxy: false,
+      jwtSecret: undefined, jwksUrl: undefined, jwtIssuer: undefined, jwtAudience: [], publishToken: undefined, allowedOrigins: [], trustProxy: false,
       historySize: undefined, maxChannels: undefined, historyMb: undefined,
     });
     const proxied = parseServeArgs(['--trust-proxy'], {});
@@ -49,6 +49,14 @@ describe('market-pulse serve', () => {
       assert.throws(() => parseServeArgs([`--history-size=${bad}`], {}), /--history-size must be a whole number/);
     }
     assert.throws(() => parseServeArgs([], { MARKET_PULSE_MAX_CHANNELS: 'ten' }), /MARKET_PULSE_MAX_CHANNELS must be a whole number/);
+  });
+
+  test('an identity provider\'s JWKS URL, issuer and audiences come from the environment; a secret and a JWKS URL together are refused', () => {
+    const idp = parseServeArgs([], { MARKET_PULSE_JWKS_URL: ' https://id.example/.well-known/jwks.json ', MARKET_PULSE_JWT_ISSUER: 'https://id.example/', MARKET_PULSE_JWT_AUDIENCE: 'market-pulse, dashboard' });
+    assert.ok(idp !== 'help');
+    assert.deepEqual([idp.jwksUrl, idp.jwtIssuer, idp.jwtAudience, idp.jwtSecret], ['https://id.example/.well-known/jwks.json', 'https://id.example/', ['market-pulse', 'dashboard'], undefined]);
+    assert.throws(() => parseServeArgs([], { MARKET_PULSE_JWT_SECRET: 's', MARKET_PULSE_JWKS_URL: 'https://id.example/jwks' }), /not both/);
+    assert.throws(() => parseServeArgs([], { MARKET_PULSE_JWKS_URL: 'id.example/jwks' }), /MARKET_PULSE_JWKS_URL must be an http\(s\) URL/);
   });
 
   test('--history-size bounds what GET /v1/history answers', async () => {

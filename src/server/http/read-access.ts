@@ -48,6 +48,10 @@ export async function authorizeRead(
   if (!verifier) return true;
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   const result = token ? await verifier.verify(token) : null;
+  if (result && !result.ok && result.unavailable) {
+    sendError(res, 503, result.reason, { ...cors, 'Retry-After': '5' });
+    return false;
+  }
   if (!result?.ok) {
     sendError(res, 401, result ? result.reason : 'a bearer JWT is required', { ...cors, 'WWW-Authenticate': 'Bearer' });
     return false;

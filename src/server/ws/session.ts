@@ -314,6 +314,12 @@ export class Session implements RateState, OutboxSink, SocketEvents, DeadlineOwn
     const result = await verifier.verify(token);
     if (this.closeCode !== null) return;
     if (!result.ok) {
+      if (result.unavailable) {
+        // Nothing is known about the token: a transient close, so the client comes back later.
+        this.sendError(ErrorCode.Internal, result.reason);
+        this.close(CloseCode.InternalError, result.reason);
+        return;
+      }
       const code = result.expired ? ErrorCode.TokenExpired : ErrorCode.AuthFailed;
       this.sendError(code, result.reason);
       this.close(result.expired ? CloseCode.TokenExpired : CloseCode.AuthFailed, result.reason);
