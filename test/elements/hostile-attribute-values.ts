@@ -104,9 +104,28 @@ export const chartTypeValue = fc.oneof(
 /** Themes. */
 export const themeValue = fc.oneof(fc.constantFrom('light', 'dark'), fc.constantFrom('DARK', 'Dark', 'auto', '', ' dark', 'dark ', 'light dark', '__proto__'), hostileString);
 
+/**
+ * URLs with a scheme that runs script or is not a web page, in the spellings the URL parser
+ * accepts anyway: any case, leading spaces and C0 controls, tabs and newlines inside.
+ */
+export const SCRIPT_URLS = [
+  'javascript:window.__xss=1//{symbol}',
+  'JAVASCRIPT:window.__xss=1',
+  ' java\tscript:window.__xss=1//{symbol}',
+  '\u0000\u001f JaVa\nScRiPt:window.__xss=1',
+  'data:text/html,<script>window.__xss=1</script>{symbol}',
+  'vbscript:msgbox({symbol})',
+  'file:///etc/passwd?{symbol}',
+  'blob:https://example.com/{symbol}',
+] as const;
+
 /** Link templates of `<ticker-tape href>`. */
 export const hrefValue = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('/quote/{symbol}', '{symbol}', '#{symbol}{symbol}', 'https://example.com/?s={symbol}&x=<b>', '{symbol', '') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('/quote/{symbol}', '{symbol}', '#{symbol}{symbol}', 'https://example.com/?s={symbol}&x=<b>', '//example.com/{symbol}', '{symbol', ''),
+  },
+  { weight: 2, arbitrary: fc.constantFrom(...SCRIPT_URLS, '{symbol}t:window.__xss=1', 'mailto:a@example.com?subject={symbol}') },
   { weight: 1, arbitrary: fc.constantFrom(...MARKUP) },
   { weight: 1, arbitrary: hostileString },
 );

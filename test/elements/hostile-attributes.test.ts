@@ -285,6 +285,13 @@ const priceTicker: ElementSpec<PriceTicker> = {
   },
 };
 
+/** Whether a link to `url` (resolved as a link on this page resolves it) would open a web page: http: or https:. */
+function isWebUrl(url: string): boolean {
+  const link = document.createElement('a');
+  link.href = url;
+  return link.protocol === 'http:' || link.protocol === 'https:';
+}
+
 /** The tape's list as documented: comma- or space-separated, duplicates dropped, at most 500. */
 function documentedList(value: string | null): string[] {
   return [...new Set((value ?? '').split(/[\s,]+/).filter(Boolean))].slice(0, 500);
@@ -317,13 +324,15 @@ const tickerTape: ElementSpec<TickerTape> = {
     expect(base.getAttribute('aria-label'), 'accessible name').to.equal(element.getAttribute('label') || 'Market prices');
     expectTheme(element);
     const href = element.getAttribute('href');
+    const linked = !!href && isWebUrl(href.split('{symbol}').join('x'));
     for (const copy of [0, 1] as const) {
       const items = tapeItems(element, copy);
       expect(items.map((item) => item.dataset.symbol), `symbols of copy ${copy}`).to.deep.equal(list);
       expect(items.map((item) => item.querySelector('[part~="symbol"]')?.textContent), 'symbols, as text').to.deep.equal(list);
       for (const [i, item] of items.entries()) {
-        expect(item.localName, 'a link with href, else a button').to.equal(href ? 'a' : 'button');
-        if (href && !/[\uD800-\uDFFF]/.test(list[i])) expect(item.getAttribute('href')).to.equal(href.split('{symbol}').join(encodeURIComponent(list[i])));
+        expect(item.localName, `a link with an http(s) href, else a button: ${JSON.stringify(href?.slice(0, 80))}`).to.equal(linked ? 'a' : 'button');
+        if (item instanceof HTMLAnchorElement) expect(item.protocol, 'the scheme of a link').to.be.oneOf(['http:', 'https:']);
+        if (linked && !/[\uD800-\uDFFF]/.test(list[i])) expect(item.getAttribute('href')).to.equal(href.split('{symbol}').join(encodeURIComponent(list[i])));
       }
     }
   },

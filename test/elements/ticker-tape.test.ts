@@ -198,6 +198,101 @@ describe('<ticker-tape>', () => {
     expect(location.hash).to.equal(before);
   });
 
+  describe('href templates that are not http(s) links', () => {
+    /** console.warn calls while a test runs. */
+    let warnings: string[];
+    let consoleWarn: typeof console.warn;
+    beforeEach(() => {
+      warnings = [];
+      consoleWarn = console.warn;
+      console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    });
+    afterEach(() => {
+      console.warn = consoleWarn;
+    });
+
+    /** Every item of both copies, and every link anywhere in the shadow root. */
+    const allItems = (el: TickerTape) => [...shadow(el).querySelectorAll<HTMLElement>('[part~=item]')];
+    const links = (el: TickerTape) => [...shadow(el).querySelectorAll('a')];
+
+    // What a CMS editor could type: script schemes in any case, with the whitespace and control
+    // characters the URL parser strips or skips (leading C0 and spaces, tabs and newlines anywhere).
+    const scripted = [
+      "javascript:alert('{symbol}')",
+      "JAVASCRIPT:alert('{symbol}')",
+      " java\tscript:alert('{symbol}')",
+      "\u0000 \u001fJaVa\nScRiPt\r:alert('{symbol}')",
+      'data:text/html,<script>alert("{symbol}")</script>',
+      ' DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==#{symbol}',
+      "vbscript:msgbox('{symbol}')",
+      'blob:https://example.com/{symbol}',
+      'file:///etc/{symbol}',
+      'mailto:quotes@example.com?subject={symbol}',
+    ];
+
+    it('renders buttons, not links, for javascript:, data:, vbscript: and other schemes, whatever the case or control characters', async () => {
+      const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD"></ticker-tape>`);
+      for (const href of scripted) {
+        el.setAttribute('href', href);
+        await el.updateComplete;
+        expect(links(el).map((a) => a.getAttribute('href')), `links for href=${JSON.stringify(href)}`).to.deep.equal([]);
+        expect(allItems(el).map((item) => item.localName), `items for href=${JSON.stringify(href)}`).to.deep.equal(['button', 'button', 'button', 'button']);
+      }
+      // Still usable: activating an item tells the page which symbol it was.
+      setTimeout(() => items(el)[1].click());
+      expect((await oneEvent(el, 'mp-symbol-click')).detail).to.deep.equal({ symbol: 'ETH-USD' });
+      expect((window as { __xss?: unknown }).__xss).to.equal(undefined);
+    });
+
+    it('warns once per distinct refused template, not per item or render', async () => {
+      const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,ETH-USD,SOL-USD" href="javascript:void('{symbol}')"></ticker-tape>`);
+      const other = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD" href="javascript:void('{symbol}')"></ticker-tape>`);
+      for (let i = 0; i < 5; i++) feed.push('price:BTC-USD', tick('BTC-USD', 100 + i, 100));
+      await frames(3);
+      el.setAttribute('href', 'vbscript:void({symbol})');
+      await el.updateComplete;
+      el.setAttribute('href', "javascript:void('{symbol}')");
+      await el.updateComplete;
+      await other.updateComplete;
+      expect(warnings, 'one warning for each of the two templates').to.have.length(2);
+      expect(warnings[0]).to.contain("javascript:void('{symbol}')").and.to.contain('http');
+      expect(warnings[1]).to.contain('vbscript:void({symbol})');
+    });
+
+    it('a symbol cannot change the scheme of the link', async () => {
+      // With the letters of a scheme as symbol, a template starting with {symbol} would spell one.
+      const el = await fixture<TickerTape>(html`<ticker-tape symbols="javascrip,BTC-USD" href="{symbol}t:alert(1)"></ticker-tape>`);
+      expect(links(el).map((a) => a.getAttribute('href'))).to.deep.equal([]);
+      // A symbol with a colon stays URL-encoded: a relative link on this page, not a scheme.
+      el.setAttribute('symbols', 'javascript:alert(1),DATA:x');
+      el.setAttribute('href', '{symbol}');
+      await el.updateComplete;
+      expect(links(el).map((a) => a.getAttribute('href'))).to.deep.equal(['javascript%3Aalert(1)', 'DATA%3Ax', 'javascript%3Aalert(1)', 'DATA%3Ax']);
+      expect(links(el).map((a) => a.protocol)).to.deep.equal(['http:', 'http:', 'http:', 'http:']);
+    });
+
+    it('keeps links for http:, https: and relative templates, without a warning', async () => {
+      const el = await fixture<TickerTape>(html`<ticker-tape symbols="BRK/B"></ticker-tape>`);
+      const templates = {
+        'https://example.com/q/{symbol}': 'https://example.com/q/BRK%2FB',
+        'HTTP://example.com/?s={symbol}': 'HTTP://example.com/?s=BRK%2FB',
+        ' https://example.com/{symbol}': ' https://example.com/BRK%2FB',
+        '/quote/{symbol}': '/quote/BRK%2FB',
+        'quote?s={symbol}': 'quote?s=BRK%2FB',
+        '//cdn.example.com/{symbol}': '//cdn.example.com/BRK%2FB',
+        '#{symbol}': '#BRK%2FB',
+        '{symbol}': 'BRK%2FB',
+      };
+      for (const [href, expected] of Object.entries(templates)) {
+        el.setAttribute('href', href);
+        await el.updateComplete;
+        expect(links(el).map((a) => a.getAttribute('href')), `links for href=${JSON.stringify(href)}`).to.deep.equal([expected, expected]);
+        expect(links(el).every((a) => a.protocol === 'http:' || a.protocol === 'https:')).to.equal(true);
+      }
+      expect(warnings).to.deep.equal([]);
+    });
+  });
+
   it('does not fire events when properties are set from script', async () => {
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD"></ticker-tape>`);
     let fired = 0;

@@ -32,6 +32,33 @@ function encodeSymbol(symbol: string): string {
   return encodeURIComponent(symbol.replace(LONE_SURROGATE, '\uFFFD'));
 }
 
+/** Refused link templates already warned about; bounded, as a hostile page may set endless ones. */
+const warnedTemplates = new Set<string>();
+
+/**
+ * The `href` template if its links resolve (against `document.baseURI`) to http: or https: URLs,
+ * else undefined, with one console warning per refused template: a CMS editor's
+ * `javascript:`, `data:` or `vbscript:` template must not make clickable script. Checked once per
+ * template, as a symbol cannot change the scheme: encoded, it holds no `:/?#`, no character the URL
+ * parser strips, only letters, digits, `-_.!~*'()` and `%XX`. So a symbol either ends a would-be
+ * scheme (relative: the page's scheme) or is part of it like the `x` checked in its place, and a
+ * scheme with an `x` in it is never http(s).
+ */
+function httpTemplate(template: string | undefined, tag: string): string | undefined {
+  if (!template) return undefined;
+  try {
+    if (/^https?:$/.test(new URL(template.split('{symbol}').join('x'), document.baseURI).protocol)) return template;
+  } catch {
+    // Not a URL at all: refused like any other scheme.
+  }
+  if (warnedTemplates.size > 31) warnedTemplates.clear();
+  if (!warnedTemplates.has(template)) {
+    warnedTemplates.add(template);
+    console.warn(`[market-pulse] <${tag}> href ${JSON.stringify(template.slice(0, 200))} is not an http(s) URL: items are not links`);
+  }
+  return undefined;
+}
+
 /**
  * A scrolling band of live prices for many symbols.
  *
@@ -39,7 +66,7 @@ function encodeSymbol(symbol: string): string {
  * @summary A continuous marquee of symbols with their price and change.
  *
  * @csspart base - The scrolling viewport.
- * @csspart item - One symbol (a button, or a link when `href` is set).
+ * @csspart item - One symbol (a button, or a link when `href` is set to an http(s) URL).
  * @csspart symbol - The symbol of an item.
  * @csspart price - The price of an item.
  * @csspart change - The percent change of an item.
@@ -70,7 +97,7 @@ export class TickerTape extends LitElement {
 
   /** Symbols to show, comma-separated: `BTC-USD,ETH-USD`. */
   symbols = '';
-  /** Link template for each item, `{symbol}` replaced by the URL-encoded symbol: `/quote/{symbol}`. Unset: items are buttons. */
+  /** Link template for each item, `{symbol}` replaced by the URL-encoded symbol: `/quote/{symbol}`. Unset, or not an http(s) URL once resolved: items are buttons. */
   href?: string;
   /** Scroll speed in pixels per second. */
   speed = 50;
@@ -84,6 +111,8 @@ export class TickerTape extends LitElement {
   theme?: 'light' | 'dark';
 
   #list: string[] = [];
+  /** `href` if its links are http(s) ones. */
+  #linkTemplate?: string;
   readonly #tape = new TapeQuotesController(this, () => this.#list);
   #resizeObserver?: ResizeObserver;
   /** The scroll duration in use, in seconds. */
@@ -112,6 +141,7 @@ export class TickerTape extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('symbols')) this.#list = parseSymbols(this.symbols);
+    if (changed.has('href')) this.#linkTemplate = httpTemplate(this.href, this.localName);
   }
 
   protected override firstUpdated(): void {
@@ -139,7 +169,7 @@ export class TickerTape extends LitElement {
   }
 
   #linkFor(symbol: string): string | undefined {
-    return this.href ? this.href.split('{symbol}').join(encodeSymbol(symbol)) : undefined;
+    return this.#linkTemplate?.split('{symbol}').join(encodeSymbol(symbol));
   }
 
   #onItemClick(event: MouseEvent): void {
