@@ -56,7 +56,7 @@ export class MarketFeed extends LitElement {
   pollingInterval?: number;
   /**
    * A ready `Feed` to provide instead of connecting to `src` (stories, tests, custom transports).
-   * A feed set here is not closed by the element.
+   * A feed set here is not closed by the element; while one is set, the element holds no connection of its own.
    */
   feed?: Feed;
 
@@ -77,24 +77,26 @@ export class MarketFeed extends LitElement {
     super.disconnectedCallback();
     // A move in the DOM disconnects and reconnects in the same task: keep the connection then.
     queueMicrotask(() => {
-      if (this.isConnected) return;
-      this.#ownFeed?.close();
-      this.#ownFeed = undefined;
+      if (!this.isConnected) this.#closeOwnFeed();
     });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const connectionChanged = ['src', 'token', 'worker', 'mode', 'pollingInterval'].some((key) => changed.has(key as keyof MarketFeed));
-    if (connectionChanged && this.#ownFeed) {
-      this.#ownFeed.close();
-      this.#ownFeed = undefined;
-    }
+    if (connectionChanged) this.#closeOwnFeed();
     if (connectionChanged || changed.has('feed')) this.#refresh();
+  }
+
+  #closeOwnFeed(): void {
+    this.#ownFeed?.close();
+    this.#ownFeed = undefined;
   }
 
   #refresh(): void {
     if (this.feed) {
       this.#provide(this.feed);
+      // Provided instead of ours (consumers left it above): our connection would stay open, unused.
+      this.#closeOwnFeed();
       return;
     }
     if (!this.#ownFeed && this.src && this.isConnected) {
