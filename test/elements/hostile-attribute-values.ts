@@ -130,6 +130,55 @@ export const hrefValue = fc.oneof(
   { weight: 1, arbitrary: hostileString },
 );
 
+/** Where the tests' relay listens: its `ws://` URL. */
+export interface RelayUrls {
+  ws: string;
+}
+
+/**
+ * Values of `<market-feed src>`: the running relay's URL in spellings that work (read from `relay`
+ * when a value is generated), URLs that are no feed URL (script and other schemes, unparseable
+ * ones), unreachable ones, and a fixed set of odd strings (relative: they resolve against the page).
+ * No random strings: every distinct feed URL that resolves starts its own SharedWorker, which
+ * lives as long as the page.
+ */
+export function feedSrcValue(relay: RelayUrls): fc.Arbitrary<string> {
+  const spellings: Record<string, (url: string) => string> = {
+    relay: (url) => url,
+    'relay over http': (url) => url.replace(/^ws:/, 'http:'),
+    'relay with spaces and capitals': (url) => ` \t${url.replace(/^ws:/, 'WS:')}\n`,
+    'relay with markup in the query': (url) => `${url}?q=<img src=x onerror="window.__xss=1">`,
+    'relay, wrong path': (url) => url.replace(/\/ws$/, '/no-such-path'),
+  };
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...Object.keys(spellings)).map((name) => spellings[name](relay.ws)) },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(...SCRIPT_URLS, 'ftp://127.0.0.1/ws', 'mailto:feed@example.com', 'about:blank', 'ws://', 'ws://[::1', 'wss://exa mple.com/ws',
+        'http://:80/ws', 'ws://127.0.0.1:99999/ws'),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('ws://127.0.0.1:1/ws', '') },
+    { weight: 1, arbitrary: fc.constantFrom(...MARKUP, '\uD800', '\u202E', '__proto__', 'x'.repeat(10_000)) },
+  );
+}
+
+/** Tokens of `<market-feed token>` (the tests' relay does not check them): JWT-shaped, empty, odd. */
+export const tokenValue = fc.oneof(
+  { weight: 1, arbitrary: fc.constantFrom('eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x', 'eyJhbGciOiJub25lIn0.eyJleHAiOjk5OTk5OTk5OTl9.', 'a.b.c', '', ' ') },
+  { weight: 2, arbitrary: oddString },
+);
+
+/** `<market-feed worker>`: a script that is not there, cross-origin and script URLs, odd strings. */
+export const workerValue = fc.constantFrom('', '/no-such-worker.js', 'https://cdn.example.com/worker.js', 'javascript:window.__xss=1',
+  'data:text/javascript,window.__xss=1', '\uD800', ...MARKUP);
+
+/** `<market-feed mode>`: the four modes, and words that are none. */
+export const feedModeValue = fc.oneof(
+  fc.constantFrom('auto', 'shared-worker', 'leader', 'direct'),
+  fc.constantFrom('Direct', 'DIRECT', '', ' direct', 'worker', 'sharedworker', '__proto__', 'constructor'),
+  hostileString,
+);
+
 /** Any value for a boolean attribute (only its presence counts). */
 export const booleanValue = fc.constantFrom('', 'false', 'true', '0', 'compact', '<img src=x onerror="window.__xss=1">');
 

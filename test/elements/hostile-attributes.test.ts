@@ -8,6 +8,10 @@
 // fallbacks (unknown symbol, plain number without a valid currency, light theme unless `dark`);
 // only valid symbols are subscribed; idle, the element books no timers (no timer loop burning CPU);
 // once the attributes are valid again it shows the live price again; removed, it follows nothing.
+// <market-feed> gets hostile src, token, worker, mode and polling-interval values with consumers
+// inside, against the real relay of test/support/relay-plugin.mjs: a URL that is no feed URL shows
+// as a closed feed with its reason, never an exception; once valid it is live again; removed, it
+// leaves no socket open on the relay.
 // Longer hunts: FUZZ_RUNS=500 FUZZ_SEED=7 node scripts/test.mjs test/elements/hostile-attributes.test.ts
 // (the test runner serves both variables at /__fuzz).
 import { expect } from '@open-wc/testing';
@@ -18,16 +22,18 @@ import '../../src/elements/price-ticker/define.js';
 import '../../src/elements/ticker-tape/define.js';
 import '../../src/elements/realtime-chart/define.js';
 import '../../src/elements/connection-status/define.js';
+import '../../src/elements/market-feed/define.js';
 import type { PriceTicker } from '../../src/elements/price-ticker/price-ticker.js';
 import type { TickerTape } from '../../src/elements/ticker-tape/ticker-tape.js';
 import type { RealtimeChart } from '../../src/elements/realtime-chart/realtime-chart.js';
 import type { ConnectionStatus } from '../../src/elements/connection-status/connection-status.js';
+import type { MarketFeed } from '../../src/elements/market-feed/market-feed.js';
 import type { MemoryFeed } from '../../src/client/memory-feed.js';
 import { isValidChannel, isValidSymbol } from '../../src/protocol/channels.js';
 import { frames, partText, shadow, tick, until, useDefaultMemoryFeed } from './helpers.js';
 import {
-  SYMBOL_POOL, booleanValue, chartTypeValue, currencyValue, durationValue, hrefValue, localeValue, numberValue, oddString,
-  priceValue, symbolListValue, symbolValue, themeValue,
+  SYMBOL_POOL, booleanValue, chartTypeValue, currencyValue, durationValue, feedModeValue, feedSrcValue, hrefValue, localeValue, numberValue,
+  oddString, priceValue, symbolListValue, symbolValue, themeValue, tokenValue, workerValue, type RelayUrls,
 } from './hostile-attribute-values.js';
 
 const DEFAULT_SEED = 20261202;
@@ -51,10 +57,16 @@ interface ElementSpec<E extends LitElement> {
   weights?: Record<string, number>;
   /** Tag names the element's own template renders; anything else in its shadow root came from data. */
   templateTags: string[];
+  /** Light DOM the element gets before it goes on the page (default: none). */
+  children?(element: E): void;
+  /** Whether the element, idle, must book no timers (default true; a live connection has its heartbeat). */
+  idle?: boolean;
   /** What must hold after any sequence of steps. */
   check(element: E, feed: MemoryFeed): void | Promise<void>;
   /** Sets valid attributes and waits until the element shows live data again. */
   restore(element: E, feed: MemoryFeed): Promise<void>;
+  /** Called before the steps; what it returns is awaited once the element is removed (what removal must release). */
+  watchRemoval?(element: E): Promise<(element: E) => Promise<void>>;
 }
 
 /** FUZZ_RUNS / FUZZ_SEED of the shell running the tests, when the test runner serves them. */
@@ -133,13 +145,13 @@ async function settle(element: LitElement): Promise<void> {
   await element.updateComplete;
 }
 
-/** Nothing but the template's own elements, and no event-handler attribute, anywhere in the shadow root. */
-function expectOnlyTemplateElements(element: Element, templateTags: string[]): void {
+/** Nothing but the template's own elements, and no event-handler attribute, anywhere in the shadow root; no new light DOM. */
+function expectOnlyTemplateElements(element: Element, templateTags: string[], lightChildren = 0): void {
   const strangers = [...shadow(element).querySelectorAll('*')]
     .filter((node) => !templateTags.includes(node.localName) || [...node.attributes].some((attr) => attr.name.startsWith('on')))
     .map((node) => node.outerHTML.slice(0, 120));
   expect(strangers, 'elements that came from data').to.deep.equal([]);
-  expect(element.children.length, 'light DOM children').to.equal(0);
+  expect(element.children.length, 'light DOM children').to.equal(lightChildren);
   expect((window as { __xss?: unknown }).__xss, 'script from an attribute ran').to.equal(undefined);
 }
 
@@ -205,21 +217,24 @@ async function run<E extends LitElement>(spec: ElementSpec<E>, steps: Step[]): P
   const host = document.createElement('div');
   document.body.append(host);
   const element = document.createElement(spec.tag) as E;
+  spec.children?.(element);
+  const lightChildren = element.children.length;
+  const removed = await spec.watchRemoval?.(element);
   host.append(element);
   try {
     for (const step of steps) await apply(element, host, feed, step);
     await settle(element);
     expect(page.errors).to.deep.equal([]);
-    expectOnlyTemplateElements(element, spec.templateTags);
+    expectOnlyTemplateElements(element, spec.templateTags, lightChildren);
     await spec.check(element, feed);
     const invalid = subscribed.filter((channel) => !(isValidChannel(channel) && channel.startsWith('price:') && isValidSymbol(channel.slice(6))));
     expect(invalid, 'channels subscribed for invalid symbols').to.deep.equal([]);
 
-    await expectIdle(element);
+    if (spec.idle ?? true) await expectIdle(element);
 
     await spec.restore(element, feed);
     await settle(element);
-    expectOnlyTemplateElements(element, spec.templateTags);
+    expectOnlyTemplateElements(element, spec.templateTags, lightChildren);
     expect(page.errors).to.deep.equal([]);
   } finally {
     host.remove();
@@ -232,6 +247,7 @@ async function run<E extends LitElement>(spec: ElementSpec<E>, steps: Step[]): P
   expect((window as { __xss?: unknown }).__xss, 'script from an attribute ran').to.equal(undefined);
   // Removed from the page, the element follows nothing.
   for (const symbol of SYMBOL_POOL) expect(feed.listenerCount(`price:${symbol}`), `listeners of ${symbol} after removal`).to.equal(0);
+  await removed?.(element);
 }
 
 const priceTicker: ElementSpec<PriceTicker> = {
@@ -426,14 +442,103 @@ const connectionStatus: ElementSpec<ConnectionStatus> = {
   },
 };
 
+/** The tests' relay (test/support/relay-plugin.mjs), known once the suite starts. */
+const relay: RelayUrls = { ws: '' };
+
+/** Sockets open on the relay now. */
+async function relayConnections(): Promise<number> {
+  return ((await (await fetch('/__relay/health')).json()) as { connections: number }).connections;
+}
+
+/** Whether `<market-feed>` can connect to `src` (documented: a ws:, wss:, http: or https: URL, resolved against the page). */
+function isFeedUrl(src: string): boolean {
+  try {
+    return ['ws:', 'wss:', 'http:', 'https:'].includes(new URL(src, location.href).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const FEED_SYMBOL = 'FUZZ-FEED';
+
+const marketFeed: ElementSpec<MarketFeed> = {
+  tag: 'market-feed',
+  runs: 12,
+  attributes: {
+    src: feedSrcValue(relay),
+    token: tokenValue,
+    worker: workerValue,
+    mode: feedModeValue,
+    'polling-interval': numberValue,
+  },
+  weights: { src: 4, mode: 2 },
+  templateTags: ['slot'],
+  idle: false,
+  children(element) {
+    element.innerHTML = `<connection-status locale="en-US"></connection-status><price-ticker symbol="${FEED_SYMBOL}" locale="en-US"></price-ticker>`;
+  },
+  async check(element) {
+    const status = element.querySelector<ConnectionStatus>('connection-status')!;
+    const ticker = element.querySelector<PriceTicker>('price-ticker')!;
+    await status.updateComplete;
+    const src = element.getAttribute('src');
+    if (!src) {
+      expect(element.activeFeed, 'no feed without src').to.equal(undefined);
+      expect(status.state).to.equal('no-feed');
+      return;
+    }
+    const feed = element.activeFeed;
+    if (!isFeedUrl(src)) {
+      // A clear error, for the page's own status element and for the prices.
+      expect(feed?.status.state, `state of src=${JSON.stringify(src.slice(0, 80))}`).to.equal('closed');
+      expect(feed?.status.error?.code).to.equal('bad_url');
+      expect(status.state).to.equal('closed');
+      expect(partText(status, 'detail')).to.contain('The feed URL must be a ws:, wss:, http: or https: URL');
+      expect(ticker.state).to.equal('error');
+      return;
+    }
+    expect(feed?.url, `the feed of src=${JSON.stringify(src.slice(0, 80))}`).to.match(/^wss?:\/\//);
+    expect(status.state).not.to.equal('no-feed');
+  },
+  async restore(element) {
+    element.setAttribute('src', relay.ws);
+    element.setAttribute('mode', 'direct');
+    for (const name of ['token', 'worker', 'polling-interval']) element.removeAttribute(name);
+    const status = element.querySelector<ConnectionStatus>('connection-status')!;
+    const ticker = element.querySelector<PriceTicker>('price-ticker')!;
+    await until(() => status.state === 'live', 'the status live once the attributes are valid', 10_000);
+    await status.updateComplete;
+    expect(partText(status, 'detail')).to.match(/^direct/);
+    // The subscription may not be on the relay yet when the first price is published.
+    const price = 100 + Math.round(Math.random() * 1000);
+    for (let attempt = 0; attempt < 40 && ticker.quote?.price !== price; attempt++) {
+      await fetch('/__relay/publish', { method: 'POST', body: JSON.stringify({ channel: `price:${FEED_SYMBOL}`, data: tick(FEED_SYMBOL, price, 100) }) });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await until(() => ticker.state === 'live' && ticker.quote?.price === price, 'the live price once the attributes are valid', 5000);
+  },
+  async watchRemoval() {
+    const before = await relayConnections();
+    return async (element) => {
+      await until(() => element.activeFeed === undefined || element.activeFeed.status.state === 'closed', 'the feed closed on removal', 2000);
+      // Every socket of the run is closed: none piles up on the relay (nor in a SharedWorker's hub).
+      let open = Infinity;
+      const deadline = performance.now() + 5000;
+      while ((open = await relayConnections()) > before && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(open, 'sockets on the relay after removal').to.be.at.most(before);
+    };
+  },
+};
+
 describe('hostile attribute values (property test)', () => {
   let settings: { runs: number | undefined; seed: number };
   before(async () => {
     settings = await fuzzSettings();
+    relay.ws = ((await (await fetch('/__relay')).json()) as { wsUrl: string }).wsUrl;
     await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
   });
 
-  for (const spec of [priceTicker, tickerTape, realtimeChart, connectionStatus] as ElementSpec<LitElement>[]) {
+  for (const spec of [priceTicker, tickerTape, realtimeChart, connectionStatus, marketFeed] as ElementSpec<LitElement>[]) {
     it(`<${spec.tag}>: no error, no markup from attributes, parts and fallbacks hold, live again once valid`, async function () {
       const numRuns = settings.runs ?? spec.runs;
       this.timeout(Math.max(120_000, numRuns * 3_000)); // a run takes up to ~1.5 s (the chart's summary waits a second)
