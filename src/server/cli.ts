@@ -10,7 +10,8 @@ import { createRelay, type Relay } from './relay.js';
 export const USAGE = `Usage: market-pulse serve [options]
 
 Starts the relay: WebSocket feed on /ws, demo page on /, /healthz, /metrics,
-/v1/snapshot and /v1/publish. A simulated market runs unless --no-simulate.
+/v1/snapshot, /v1/history and /v1/publish. A simulated market runs unless
+--no-simulate.
 
 Options:
   --port <n>         TCP port (env PORT, default 8080; 0 picks a free port)

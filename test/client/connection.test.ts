@@ -144,6 +144,25 @@ test('a rejected token is terminal: state closed with the close code, and no ret
   }
 });
 
+test('a page of an origin the relay does not allow is told so: closed with 4503 and the origin, no retry, no polling', async () => {
+  const relay = await startRelay({ allowedOrigins: ['https://shop.example'] });
+  const control = instrumentedWebSocket();
+  control.origin = 'https://blog.example';
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, ...FAST, fetch: globalThis.fetch });
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('closed', () => connection.status.state === 'closed');
+    assert.deepEqual(connection.status.error, { code: 'close:4503', message: 'origin not allowed: https://blog.example' });
+    await sleep(600); // many backoff periods of 50–200 ms: before, each refused upgrade was retried, then polled
+    assert.equal(control.attempts, 1, 'no reconnect after a terminal code');
+    assert.equal(connection.status.state, 'closed', 'no polling fallback either');
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('a token provider is asked again before expiry, and after an expired token', async () => {
   const secret = 'test-secret-test-secret-test-secret';
   const relay = await startRelay({ jwtSecret: secret });

@@ -44,6 +44,8 @@ export interface SocketControl {
   attemptTimes: number[];
   /** While true, sockets go to a path the relay refuses (as a proxy that blocks WebSockets would). */
   blocked: boolean;
+  /** The `Origin` the sockets send, as a page of that origin would (none by default, as Node). */
+  origin?: string;
   /** Return true to drop an incoming frame before the core sees it (a lost frame). */
   dropFrame: (raw: string) => boolean;
   /** The constructor to pass as `WebSocket`. */
@@ -66,7 +68,7 @@ export function instrumentedWebSocket(): SocketControl {
       constructor(url: string) {
         control.attempts++;
         control.attemptTimes.push(Date.now());
-        this.inner = new WebSocket(control.blocked ? url.replace(/\/ws$/, '/blocked-by-proxy') : url);
+        this.inner = new WebSocket(control.blocked ? url.replace(/\/ws$/, '/blocked-by-proxy') : url, control.origin === undefined ? {} : { origin: control.origin });
       }
       get readyState() {
         return this.inner.readyState;

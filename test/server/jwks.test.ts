@@ -24,7 +24,7 @@ interface IdentityProvider {
 }
 
 async function startIdentityProvider(keys: JWK[]): Promise<IdentityProvider> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     provider.fetches++;
     if (provider.keys === null) return res.writeHead(503).end('down for maintenance');
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: provider.keys }));

@@ -83,10 +83,19 @@ describe('limits', () => {
     }
   });
 
-  test('the Origin allow-list refuses other origins at the upgrade with HTTP 403', async () => {
+  test('the Origin allow-list tells other origins so: close 4503 naming the origin, and nothing else', async () => {
     const relay = await startRelay({ allowedOrigins: ['https://good.example'] });
     try {
-      await assert.rejects(connect(relay.wsUrl, { origin: 'https://evil.example' }), /HTTP 403/);
+      const evil = await connect(relay.wsUrl, { origin: 'https://evil.example' });
+      evil.send({ type: 'subscribe', id: 1, channels: ['price:BTC-USD'] });
+      const closed = await waitForClose(evil);
+      assert.equal(closed.code, 4503);
+      assert.equal(closed.reason, 'origin not allowed: https://evil.example');
+      assert.deepEqual(evil.received, [], 'no frame reaches a page of another origin');
+      const long = await connect(relay.wsUrl, { origin: `https://${'a'.repeat(300)}.example` });
+      const cut = await waitForClose(long);
+      assert.equal(cut.code, 4503);
+      assert.ok(Buffer.byteLength(cut.reason) <= 123, 'a close reason fits its frame');
       const good = await connect(relay.wsUrl, { origin: 'https://good.example' });
       const noOrigin = await connect(relay.wsUrl); // not a browser: no Origin header
       await Promise.all([good.close(), noOrigin.close()]);

@@ -133,22 +133,31 @@ export class Gateway {
     const path = (request.url ?? '').split('?')[0];
     if (this.closing) return reject(socket, 503, 'Service Unavailable');
     if (path !== WS_PATH) return reject(socket, 404, 'Not Found');
-    if (!isOriginAllowed(request.headers.origin, this.options.allowedOrigins)) return reject(socket, 403, 'Forbidden');
+    // A page of another origin is let in only to be told so (close 4503, terminal): refused before the
+    // upgrade, its browser would see a bare 1006 and retry forever. Nothing else is sent to it.
+    const origin = request.headers.origin;
+    const originAllowed = isOriginAllowed(origin, this.options.allowedOrigins);
     const address = clientAddress(request, this.options.trustProxy);
     forgetPeerName(socket);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       // From here ws handles the socket's errors (it destroys the socket): the upgrade's listener
       // would only turn the socket's one-listener slot into an array for the connection's lifetime.
       socket.removeListener('error', destroySocket);
-      this.accept(ws as SessionSocket, address);
+      this.accept(ws as SessionSocket, address, originAllowed ? null : origin ?? '');
     });
   }
 
-  private accept(ws: SessionSocket, address: string): void {
+  /** A new socket: a session, or a close when its address is over the cap or its page's `deniedOrigin` is not allowed. */
+  private accept(ws: SessionSocket, address: string, deniedOrigin: string | null): void {
     let peer = this.perIp.get(address);
     if (!peer) this.perIp.set(address, (peer = { address, open: 0 }));
     peer.open += 1;
     if (peer.open > this.shared.limits.maxConnectionsPerIp) return this.refuse(ws, peer);
+    if (deniedOrigin !== null) {
+      // A close reason has at most 123 bytes: the origin is cut to fit (it is the page's own, for its console).
+      const reason = `origin not allowed: ${Buffer.from(deniedOrigin).subarray(0, 80).toString().replace(/\uFFFD+$/, '')}`;
+      return this.refuse(ws, peer, CloseCode.OriginNotAllowed, reason);
+    }
     try {
       this.sessions.add(new Session(ws, this.shared, peer));
     } catch (error) {
@@ -157,7 +166,7 @@ export class Gateway {
     }
   }
 
-  /** Closes a connection that gets no session (over the per-IP cap, or its session failed to start). */
+  /** Closes a connection that gets no session (over the per-IP cap, a denied origin, or its session failed to start). */
   private refuse(ws: WebSocket, peer: PeerCount, code: number = CloseCode.TooManyConnections, reason = 'too many connections from this address'): void {
     this.refused.add(ws);
     ws.once('close', (closeCode: number) => {
