@@ -29,6 +29,9 @@ test('backoff stays within [min, max] and its ceiling doubles per failure (full 
   const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(6, bounds)));
   assert.ok(spread.size > 10, 'delays are jittered, not in lockstep');
   assert.equal(backoffDelay(3, bounds, () => Number.NaN), 100, 'a broken random source cannot produce NaN');
+  // Bounds past a timer's 2³¹−1 ms would make setTimeout fire at once: a tight retry loop.
+  assert.equal(backoffDelay(40, { minMs: 1e10, maxMs: 1e12 }, () => 0), 2 ** 31 - 1);
+  assert.equal(backoffDelay(40, { minMs: 100, maxMs: Infinity }, () => 0.999999), Math.round(100 + 0.999999 * (2 ** 31 - 1 - 100)));
 });
 
 test('the channel store applies the next seq, drops duplicates and reports gaps', () => {

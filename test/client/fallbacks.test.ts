@@ -80,6 +80,31 @@ test('when WebSockets are blocked, values arrive by HTTP polling; when unblocked
   }
 });
 
+test('a polling interval too long for a timer polls once, not in a tight loop', async () => {
+  const relay = await startRelay();
+  const control = instrumentedWebSocket();
+  control.blocked = true;
+  let polls = 0;
+  const connection = new Connection({
+    url: relay.wsUrl, WebSocket: control.WebSocket, pollAfterFailures: 1, pollingInterval: 3e9, backoff: { minMs: 5000, maxMs: 5000 },
+    fetch: (input, init) => {
+      if (String(input).includes('/v1/snapshot')) polls++;
+      return fetch(input, init);
+    },
+  });
+  try {
+    await relay.publish('price:A', tick(1));
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('polling', () => connection.status.state === 'polling');
+    await sleep(1000);
+    assert.ok(polls <= 2, `${polls} polls in a second (an overflowing timer fires at once)`);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('when WebSockets are blocked and the relay restarts with a new run of seqs, the polled values of the new run replace the old run\'s, at an equal seq as at a higher one', async () => {
   let relay = await startRelay();
   const port = relay.port;

@@ -11,6 +11,9 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
+/** The longest delay a timer can wait. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Defaults: from 0.5 s up to 20 s. */
 export const DEFAULT_BACKOFF: BackoffOptions = { minMs: 500, maxMs: 20_000 };
 
@@ -20,8 +23,9 @@ export const DEFAULT_BACKOFF: BackoffOptions = { minMs: 500, maxMs: 20_000 };
  * @param random a source in [0, 1), injectable for tests.
  */
 export function backoffDelay(failures: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
-  const minMs = Math.max(0, options.minMs);
-  const maxMs = Math.max(minMs, options.maxMs);
+  // A timer longer than 2³¹−1 ms fires at once: past it a huge bound would retry in a tight loop.
+  const minMs = Math.min(Math.max(0, options.minMs), MAX_TIMER_MS);
+  const maxMs = Math.min(Math.max(minMs, options.maxMs), MAX_TIMER_MS);
   // Cap the exponent: 2 ** 1024 is Infinity, and Math.min handles that, but keep it readable.
   const ceiling = Math.min(maxMs, minMs * 2 ** Math.min(Math.max(failures, 1), 30));
   const value = random();

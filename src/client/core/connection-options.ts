@@ -36,7 +36,10 @@ export interface ConnectionOptions {
   random?: () => number;
 }
 
-/** The polling interval in ms: 2 s by default, never under 250 ms whatever a caller passes. */
+/**
+ * The polling interval in ms: 2 s by default, never under 250 ms nor over a timer's 2³¹−1 ms
+ * (a longer `setTimeout` fires at once: `polling-interval="3000000000"` would poll in a tight loop).
+ */
 export function pollingIntervalOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.max(250, value) : 2000;
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(Math.max(250, value), 2 ** 31 - 1) : 2000;
 }
