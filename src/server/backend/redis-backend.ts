@@ -12,19 +12,26 @@
  *   `BackendUnavailableError`, `health()` is `degraded`, ioredis reconnects with backoff, and on
  *   return the node restores values Redis lost, re-subscribes and catches up from history
  *   (redis-resync.ts); the watched channels' history reads are batched (redis-strict-reads.ts).
+ * - A channel Redis's ACL refuses the relay's user (its bus or its keys) fails alone: a batched
+ *   SUBSCRIBE or script Redis refuses is sent again per channel (redis-acl.ts), the reads that
+ *   answer a subscribing client wait for its channels' SUBSCRIBE (redis-bus-subscriptions.ts), and
+ *   a refused channel's client gets its own error while the others are served.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChannelData } from '../../protocol/messages.js';
 import { BackendUnavailableError, type ChannelBackend, type Envelope, type Leadership, type RecoverRequest, type Recovery } from './types.js';
+import { AclRefusals, readAllowed } from './redis-acl.js';
+import { BusSubscriptions } from './redis-bus-subscriptions.js';
+import { createClientReads } from './redis-client-reads.js';
 import { KnownEnvelopes, parseEnvelope } from './redis-envelopes.js';
 import { createConnections, waitReady } from './redis-connection.js';
 import { createRedisLeadership } from './redis-leadership.js';
 import { keepInSync, type RedisLogger } from './redis-resync.js';
 import { createRedisScripts, UNREADABLE } from './redis-script-commands.js';
 import { channelKeys, channelOfBus } from './redis-scripts.js';
-import { CHANNELS_PER_SCRIPT, createStrictReads, inBatches } from './redis-strict-reads.js';
+import { CHANNELS_PER_SCRIPT, createStrictReads } from './redis-strict-reads.js';
 import { WatchBatcher } from './redis-watch-batcher.js';
 import { WatchedChannel } from './redis-watched-channel.js';
 
@@ -75,23 +82,32 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   let closed = false;
 
   const isReady = (client: Redis): boolean => client.status === 'ready';
-  const sync = keepInSync({ command, subscriber, scripts, known, watched, prefix, log });
+  /** What Redis's ACL refused this node's user: those channels fail alone (redis-acl.ts). */
+  const refusals = new AclRefusals(log, Math.max(1, options.maxKnownChannels ?? 10_000));
+  const buses = new BusSubscriptions(subscriber, prefix, refusals, (channel) => watched.has(channel));
+  const sync = keepInSync({ command, subscriber, scripts, known, watched, prefix, log, buses, refusals });
   /** History reads that reject while Redis is away; the watched channels' go in batches. */
-  const strict = createStrictReads(command, scripts, known, prefix);
+  const strict = createStrictReads(command, scripts, known, prefix, refusals);
   const busesOf = (channels: string[]): string[] => channels.map((channel) => channelKeys(prefix, channel).bus);
+  const metaOf = (channel: string): string => channelKeys(prefix, channel).meta;
   /** The Redis side of `watch`/`unwatch`, batched per event-loop turn. */
   const watches = new WatchBatcher({
     maxBatch: CHANNELS_PER_SCRIPT,
     readSeqs: (channels) => {
       if (closed || !isReady(command)) return Promise.reject(new BackendUnavailableError('Redis is unavailable'));
-      return scripts.seqMany(channels.map((channel) => channelKeys(prefix, channel).meta));
+      // A channel whose keys Redis's ACL refuses gets its own rejection. The batch is not sent again
+      // per channel when Redis refuses it as a whole: a baseline read after the snapshot could skip
+      // updates; its channels start from what this node knew and are caught up (redis-watched-channel.ts).
+      return readAllowed<string, number | typeof UNREADABLE | Error>(channels, (batch) => scripts.seqMany(batch.map(metaOf)), {
+        refusals, permission: 'keys', channelOf: (channel) => channel, refusedAnswer: (error) => error, split: false,
+      });
     },
     subscribe: (channels) => {
-      if (closed || !isReady(subscriber)) return; // resync() subscribes every watched channel when the connection is back
-      subscriber.subscribe(...busesOf(channels)).then(
+      if (closed || !isReady(subscriber)) return buses.settleAll(channels); // resync() subscribes every watched channel when the connection is back
+      buses.subscribe(channels).then(
         // Catches what was published before SUBSCRIBE took effect; when that fails, the channel
-        // owes it and the retry timer reads it again.
-        () => channels.forEach((channel) => watched.get(channel)?.sync().catch(() => undefined)),
+        // owes it and the retry timer reads it again. A channel Redis refused is not caught up.
+        (subscribed) => subscribed.forEach((channel) => watched.get(channel)?.sync().catch(() => undefined)),
         () => sync.markUnsynced(), // the retry timer resyncs
       );
     },
@@ -133,56 +149,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
   if (sync.health() !== 'ok') log.warn('redis: not reachable yet; starting degraded and retrying');
 
   // Reads a watch baseline must precede: the backend methods run them through watches.afterBaselines.
-  const latest = async (channel: string): Promise<Envelope | null> => {
-    if (!isReady(command)) return known.get(channel);
-    try {
-      return known.readLast(channel, await command.hget(channelKeys(prefix, channel).meta, 'last'));
-    } catch {
-      return known.get(channel);
-    }
-  };
-
-  const latestMany = async (channels: readonly string[]): Promise<Array<Envelope | null>> => {
-    const fromKnown = (): Array<Envelope | null> => channels.map((channel) => known.get(channel));
-    if (channels.length === 0) return [];
-    if (!isReady(command)) return fromKnown();
-    let texts: Array<string | null | typeof UNREADABLE>;
-    try {
-      // Issued before the first await: after the watch baselines (the caller waits until they are sent).
-      texts = await inBatches(channels.map((channel) => channelKeys(prefix, channel).meta), (keys) => scripts.latestMany(keys));
-    } catch {
-      return fromKnown(); // as `latest` does when its read fails
-    }
-    return channels.map((channel, index) => {
-      const text = texts[index];
-      return text === UNREADABLE ? known.get(channel) : known.readLast(channel, text);
-    });
-  };
-
-  const recover = async (channel: string, since: number): Promise<Recovery> => {
-    try {
-      return await strict.recover(channel, since);
-    } catch {
-      return known.recovery(channel, since); // degraded: answer from what this node saw
-    }
-  };
-
-  const recoverMany = async (requests: readonly RecoverRequest[]): Promise<Recovery[]> => {
-    const fromKnown = (): Recovery[] => requests.map(({ channel, since }) => known.recovery(channel, since));
-    if (requests.length === 0) return [];
-    if (!isReady(command)) return fromKnown();
-    let answers: Array<Recovery | Error>;
-    try {
-      // Issued before the first await: after the watch baselines (the caller waits until they are sent).
-      answers = await inBatches(requests, strict.recoverMany);
-    } catch {
-      return fromKnown(); // as `recover` does when its read fails
-    }
-    return answers.map((answer, index) => {
-      const { channel, since } = requests[index]!;
-      return answer instanceof Error ? known.recovery(channel, since) : answer;
-    });
-  };
+  const reads = createClientReads({ command, scripts, known, strict, refusals, buses, prefix });
 
   return {
     kind: 'redis',
@@ -202,19 +169,19 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
     },
 
     latest(channel: string): Promise<Envelope | null> {
-      return watches.afterBaselines(() => latest(channel));
+      return watches.afterBaselines(() => reads.latest(channel));
     },
 
     latestMany(channels: readonly string[]): Promise<Array<Envelope | null>> {
-      return watches.afterBaselines(() => latestMany(channels));
+      return watches.afterBaselines(() => reads.latestMany(channels));
     },
 
     recover(channel: string, since: number): Promise<Recovery> {
-      return watches.afterBaselines(() => recover(channel, since));
+      return watches.afterBaselines(() => reads.recover(channel, since));
     },
 
     recoverMany(requests: readonly RecoverRequest[]): Promise<Recovery[]> {
-      return watches.afterBaselines(() => recoverMany(requests));
+      return watches.afterBaselines(() => reads.recoverMany(requests));
     },
 
     async history(channel: string, limit: number): Promise<Envelope[]> {
@@ -239,6 +206,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       if (closed || watched.has(channel)) return;
       const watchedChannel = new WatchedChannel(channel, strict.watchedReader, deliver, log.warn);
       watched.set(channel, watchedChannel);
+      buses.expect(channel); // the reads answering its subscriber wait for its SUBSCRIBE's answer
       // The baseline is read, and the channel SUBSCRIBEd, with the other watches of this turn; the
       // relay's snapshot read waits until that baseline read has been sent on the same connection,
       // so nothing published after the snapshot can fall between the two. Caught up once subscribed.
@@ -251,6 +219,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
       watched.delete(channel);
       watchedChannel.close();
       sync.forget(channel);
+      buses.forget(channel);
       watches.unwatch(channel);
     },
 
@@ -260,7 +229,7 @@ export async function createRedisBackend(options: RedisBackendOptions): Promise<
 
     health: sync.health,
 
-    unreadableChannels: sync.unreadableCount,
+    unreadableChannels: () => sync.unreadableCount() + refusals.count(),
 
     leadership(name: string): Leadership {
       const lease = createRedisLeadership(command, name, { ttlMs: options.leaseMs ?? 10_000, keyPrefix: prefix, nodeId, warn: log.warn });

@@ -11,11 +11,18 @@
  * node degraded: it is reported once, its watchers get no catch-up, and it is read again with a
  * growing delay (up to a minute) until its keys hold the relay's data again, or until it is
  * unwatched (then forgotten: no record outlives the node's watched channels).
+ *
+ * Redis's ACL may refuse the relay's user some channels (redis-acl.ts): the re-SUBSCRIBE and the
+ * restore go one channel per command when Redis refuses them as a whole, a channel refused stays
+ * out (no catch-up; its SUBSCRIBE is tried again, alone, when its retry is due) and the node is in
+ * sync with the rest, not degraded.
  */
 import type { Redis } from 'ioredis';
-import type { BackendHealth } from './types.js';
+import type { BackendHealth, Envelope } from './types.js';
+import { ChannelRefusedError, readAllowed, type AclRefusals } from './redis-acl.js';
+import type { BusSubscriptions } from './redis-bus-subscriptions.js';
 import type { KnownEnvelopes } from './redis-envelopes.js';
-import type { RedisScripts } from './redis-script-commands.js';
+import type { RedisScripts, UnusableKeys } from './redis-script-commands.js';
 import { channelKeys } from './redis-scripts.js';
 import type { WatchedChannel } from './redis-watched-channel.js';
 import { ChannelUnreadableError, inBatches } from './redis-strict-reads.js';
@@ -37,6 +44,10 @@ export interface RedisSyncOptions {
   watched: ReadonlyMap<string, WatchedChannel>;
   prefix: string;
   log: RedisLogger;
+  /** The node's SUBSCRIBEs, which keep to what Redis's ACL allows. */
+  buses: BusSubscriptions;
+  /** What Redis's ACL refused the node's user. */
+  refusals: AclRefusals;
 }
 
 /** A node's sync state with Redis. */
@@ -66,7 +77,7 @@ const UNREADABLE_RETRY_MAX_MS = 60_000;
  * Wires the connection events of `command` and `subscriber` (before they connect) and starts the
  * retry timer. The first resync is the caller's, once the connections had their chance to come up.
  */
-export function keepInSync({ command, subscriber, scripts, known, watched, prefix, log }: RedisSyncOptions): RedisSync {
+export function keepInSync({ command, subscriber, scripts, known, watched, prefix, log, buses, refusals }: RedisSyncOptions): RedisSync {
   let closed = false;
   let synced = false;
   let restoreOwed = true;
@@ -95,7 +106,8 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
 
   /**
    * Syncs `channels` together (their reads go out as one batch). Rejects with the first failure
-   * other than a channel Redis cannot read; those are reported and retried later.
+   * other than a channel Redis cannot read, or whose keys its ACL refuses; those are reported
+   * (redis-acl.ts reports the latter) and retried later.
    */
   const syncAll = async (channels: WatchedChannel[]): Promise<void> => {
     const outcomes = await Promise.allSettled(channels.map((w) => w.sync()));
@@ -105,6 +117,8 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
       if (watched.get(channel) !== channels[index]) return; // unwatched meanwhile: nothing to remember
       if (outcome.status === 'fulfilled') {
         if (unreadable.delete(channel)) log.info(`redis: ${channel} is readable again`);
+      } else if (outcome.reason instanceof ChannelRefusedError) {
+        // Owes its catch-up: asked again every check, answered without Redis until its retry is due.
       } else if (outcome.reason instanceof ChannelUnreadableError) {
         const previous = unreadable.get(channel);
         if (!previous) log.warn(`redis: ${outcome.reason.message}; its watchers on this node get no catch-up until its keys hold relay data again`);
@@ -117,13 +131,27 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
     if (failure) throw failure;
   };
 
-  /** The watched channels whose catch-up failed since, each when its retry is due. */
+  /** The SUBSCRIBEs of `channels` that Redis allowed, each caught up. */
+  const subscribeAndSync = async (channels: string[]): Promise<void> => {
+    const subscribed = await inBatches(channels, (batch) => buses.subscribe(batch).then((allowed) => {
+      const isAllowed = new Set(allowed);
+      return batch.map((channel) => isAllowed.has(channel));
+    }));
+    await syncAll(channels.filter((_, index) => subscribed[index]).map((channel) => watched.get(channel)!).filter(Boolean));
+  };
+
+  /**
+   * The watched channels whose catch-up failed since, each when its retry is due; and the watched
+   * channels whose SUBSCRIBE Redis's ACL refused, when their retry is due.
+   */
   const catchUpOwed = async (): Promise<void> => {
     const now = Date.now();
     const owed = [...watched.values()].filter((w) => w.owesSync && (unreadable.get(w.channel)?.at ?? 0) <= now);
-    if (owed.length === 0 || catchingUp || resyncing) return;
+    const refused = [...watched.keys()].filter((channel) => refusals.has(channel, 'bus') && !refusals.current(channel, 'bus', now));
+    if ((owed.length === 0 && refused.length === 0) || catchingUp || resyncing) return;
     catchingUp = true;
     try {
+      if (refused.length > 0) await subscribeAndSync(refused);
       await syncAll(owed);
     } catch (error) {
       log.warn(`redis: catching up ${owed.length} channel(s) failed, will retry: ${String(error)}`);
@@ -141,14 +169,18 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
   /** Puts back what Redis lost: one restore-many script per 1,000 known channels, all issued now. */
   const restoreKnown = async (): Promise<void> => {
     const envelopes = known.all();
-    const results = await inBatches(envelopes, (batch) =>
-      scripts.restoreMany(batch.map((envelope) => ({ keys: channelKeys(prefix, envelope.channel), envelope }))));
+    // A script Redis's ACL refuses as a whole goes again per channel; a refused channel is skipped (and reported by redis-acl.ts).
+    const results = await inBatches(envelopes, (batch) => readAllowed<Envelope, boolean | UnusableKeys | ChannelRefusedError>(batch,
+      (entries) => scripts.restoreMany(entries.map((envelope) => ({ keys: channelKeys(prefix, envelope.channel), envelope }))),
+      { refusals, permission: 'keys', channelOf: ({ channel }) => channel, refusedAnswer: (error) => error, split: true }));
     let restored = 0;
     const stillUnrestorable = new Set<string>();
     results.forEach((result, index) => {
       const { channel } = envelopes[index]!;
       if (result === true || result === false) {
         restored += Number(result);
+      } else if (result instanceof ChannelRefusedError) {
+        stillUnrestorable.add(channel);
       } else {
         stillUnrestorable.add(channel);
         if (!unrestorable.has(channel)) log.warn(`redis: Redis cannot read ${channel}'s keys: ${result.unusable}; its last value was not restored`);
@@ -174,10 +206,9 @@ export function keepInSync({ command, subscriber, scripts, known, watched, prefi
           await restoreKnown();
           restoreOwed = false;
         }
-        const channels = [...watched.values()];
-        if (channels.length > 0) await subscriber.subscribe(...channels.map((w) => channelKeys(prefix, w.channel).bus));
-        // Every channel's catch-up read is issued in this turn, so their reader sends them as one batch.
-        await syncAll(channels);
+        // Every channel's catch-up read is issued in one turn, so their reader sends them as one batch.
+        // A channel Redis's ACL refuses is left out (logged once); the others are in sync.
+        await subscribeAndSync([...watched.keys()]);
         synced = true;
       } while (resyncInvalidated && !closed);
     } catch (error) {

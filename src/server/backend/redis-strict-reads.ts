@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import { BackendUnavailableError, type RecoverRequest, type Recovery } from './types.js';
 import type { KnownEnvelopes } from './redis-envelopes.js';
+import { readAllowed, type AclRefusals, type ChannelRefusedError } from './redis-acl.js';
 import { RecoverBatcher } from './redis-recover-batcher.js';
 import type { RedisScripts } from './redis-script-commands.js';
 import { channelKeys } from './redis-scripts.js';
@@ -38,27 +39,37 @@ export class ChannelUnreadableError extends Error {
 
 /** Reads that reject with `BackendUnavailableError` when the command connection is not ready. */
 export interface StrictReads {
-  /** One channel's recovery (the recover-many script with one channel); `ChannelUnreadableError` when Redis cannot read its keys. */
+  /**
+   * One channel's recovery (the recover-many script with one channel); `ChannelUnreadableError` when
+   * Redis cannot read its keys, `ChannelRefusedError` when its ACL refuses them to the relay.
+   */
   recover(channel: string, since: number): Promise<Recovery>;
   /**
    * The recover-many script for up to CHANNELS_PER_SCRIPT channels, in order: a
-   * `ChannelUnreadableError` for a channel whose keys Redis could not read. Rejects as a whole.
-   * Issued before it first awaits.
+   * `ChannelUnreadableError` for a channel whose keys Redis could not read, a `ChannelRefusedError`
+   * for one whose keys Redis's ACL refuses the relay (a script Redis refuses as a whole is sent
+   * again per channel; a channel refused lately is not asked, see redis-acl.ts). Rejects as a whole
+   * on other failures. Issued before it first awaits.
    */
-  recoverMany(requests: readonly RecoverRequest[]): Promise<Array<Recovery | ChannelUnreadableError>>;
+  recoverMany(requests: readonly RecoverRequest[]): Promise<Array<Recovery | ChannelUnreadableError | ChannelRefusedError>>;
   /** What the watched channels read history through: `recover`, batched per event-loop turn. */
   watchedReader: ChannelReader;
 }
 
-/** The strict reads of the node whose command connection is `command`. */
-export function createStrictReads(command: Redis, scripts: RedisScripts, known: KnownEnvelopes, prefix: string): StrictReads {
-  const recoverMany = async (requests: readonly RecoverRequest[]): Promise<Array<Recovery | ChannelUnreadableError>> => {
-    if (command.status !== 'ready') throw new BackendUnavailableError('Redis is unavailable');
+/** The strict reads of the node whose command connection is `command`; `refusals`: what Redis's ACL refused it. */
+export function createStrictReads(command: Redis, scripts: RedisScripts, known: KnownEnvelopes, prefix: string, refusals: AclRefusals): StrictReads {
+  const readScript = async (requests: RecoverRequest[]): Promise<Array<Recovery | ChannelUnreadableError>> => {
     const answers = await scripts.recoverMany(requests.map(({ channel, since }) => ({ channel, since, keys: channelKeys(prefix, channel) })));
     return answers.map((answer, index) => {
       if ('unusable' in answer) return new ChannelUnreadableError(requests[index]!.channel, answer.unusable);
       known.note(answer.latest);
       return answer;
+    });
+  };
+  const recoverMany = (requests: readonly RecoverRequest[]): Promise<Array<Recovery | ChannelUnreadableError | ChannelRefusedError>> => {
+    if (command.status !== 'ready') return Promise.reject(new BackendUnavailableError('Redis is unavailable'));
+    return readAllowed<RecoverRequest, Recovery | ChannelUnreadableError | ChannelRefusedError>(requests, readScript, {
+      refusals, permission: 'keys', channelOf: ({ channel }) => channel, refusedAnswer: (error) => error, split: true,
     });
   };
   const recover = async (channel: string, since: number): Promise<Recovery> => {

@@ -11,10 +11,11 @@
  * a read that must follow the watches of its turn waits, through {@link WatchBatcher.afterBaselines},
  * until their baseline reads have been sent: at most one turn, and only while a baseline is pending.
  *
- * Failures stay with their channel: a channel whose seq Redis cannot read gets its own rejection
- * (its watcher then starts from what this node knew and owes a catch-up); the rest of its batch
- * reads on. A read that fails as a whole rejects each of its channels' baselines alike (Redis away
- * or too slow: each falls back as a single failed read did). The batch is flushed on the next
+ * Failures stay with their channel: a channel whose seq Redis cannot read, or whose keys Redis's
+ * ACL refuses the relay's user, gets its own rejection (its watcher then starts from what this node
+ * knew and owes a catch-up); the rest of its batch reads on. A read that fails as a whole rejects
+ * each of its channels' baselines alike (Redis away or too slow, or its ACL refusing one channel of
+ * the batch: each falls back as a single failed read did). The batch is flushed on the next
  * macrotask (`setImmediate`), as the recover batcher's (redis-recover-batcher.ts): the watches of
  * one poll phase's frames, from many connections, go together.
  */
@@ -25,9 +26,10 @@ import { ChannelUnreadableError } from './redis-strict-reads.js';
 export interface WatchBatcherOptions {
   /**
    * The `seq` of each channel (0 for a new one), in order, in one command issued before it first
-   * awaits: `UNREADABLE` for a channel whose keys Redis cannot read. At most `maxBatch` channels.
+   * awaits: `UNREADABLE` for a channel whose keys Redis cannot read, an error for a channel Redis
+   * refuses on its own (its ACL). At most `maxBatch` channels.
    */
-  readSeqs(channels: string[]): Promise<Array<number | typeof UNREADABLE>>;
+  readSeqs(channels: string[]): Promise<Array<number | typeof UNREADABLE | Error>>;
   /** SUBSCRIBEs the channels' buses (and catches each up once subscribed). At most `maxBatch` channels. */
   subscribe(channels: string[]): void;
   /** UNSUBSCRIBEs the channels' buses. At most `maxBatch` channels. */
@@ -108,7 +110,7 @@ export class WatchBatcher {
   };
 
   private async readBaselines(batch: PendingBaseline[]): Promise<void> {
-    let seqs: Array<number | typeof UNREADABLE>;
+    let seqs: Array<number | typeof UNREADABLE | Error>;
     try {
       seqs = await this.options.readSeqs(batch.map(({ channel }) => channel));
       if (seqs.length !== batch.length) throw new Error('Redis returned a malformed seq reply');
@@ -118,7 +120,8 @@ export class WatchBatcher {
     }
     batch.forEach((pending, index) => {
       const seq = seqs[index]!;
-      if (seq === UNREADABLE) pending.reject(new ChannelUnreadableError(pending.channel, 'no hash under its meta key, or a seq that is not a whole number'));
+      if (seq instanceof Error) pending.reject(seq);
+      else if (seq === UNREADABLE) pending.reject(new ChannelUnreadableError(pending.channel, 'no hash under its meta key, or a seq that is not a whole number'));
       else pending.resolve(seq);
     });
   }
