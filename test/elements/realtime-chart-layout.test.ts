@@ -11,7 +11,7 @@ const LOCALES = ['en-US', 'de-DE', 'ja-JP', 'ar-EG', 'hi-IN'];
 const WINDOWS = [10_000, 30_000, 60_000, 5 * 60_000, 15 * 60_000, 3_600_000, 86_400_000];
 const THEME: ChartTheme = {
   line: '#ff00ff', area: '#ff00ff', up: '#00aa00', down: '#aa0000', grid: '#dddddd', text: '#555555',
-  crosshair: '#555555', background: '#ffffff', font: 'system-ui, sans-serif',
+  crosshair: '#555555', background: '#ffffff', markerText: '#ffffff', font: 'system-ui, sans-serif',
 };
 
 function measurer(): (text: string) => number {

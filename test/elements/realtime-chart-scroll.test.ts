@@ -9,7 +9,7 @@ import { frames, shadow, until, useDefaultMemoryFeed } from './helpers.js';
 
 const THEME: ChartTheme = {
   line: '#1f5fbf', area: '#1f5fbf', up: '#00aa00', down: '#aa0000', grid: '#dddddd', text: '#555555',
-  crosshair: '#555555', background: '#ffffff', font: 'system-ui, sans-serif',
+  crosshair: '#555555', background: '#ffffff', markerText: '#ffffff', font: 'system-ui, sans-serif',
 };
 const FORMAT: ChartFormatters = { time: (t) => new Date(t).toISOString().slice(11, 19), price: (v) => v.toFixed(2) };
 const WINDOW = 6_000;

@@ -286,6 +286,33 @@ describe('<realtime-chart>', () => {
     expect(magenta).to.be.greaterThan(20);
   });
 
+  it('keeps the last-price label readable over a see-through background', async () => {
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 1, ts: Date.now() - 1000 });
+    feed.push(CHANNEL, { symbol: 'BTC-USD', price: 2, ts: Date.now() });
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD" style="--mp-chart-line: rgb(255, 0, 255); --mp-color-bg: transparent"></realtime-chart>`);
+    await until(() => el.drawCount > 0, 'drawn');
+    await frames(2);
+    const canvas = mainCanvas(el);
+    const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const at = (x: number, y: number) => Array.from(data.subarray((y * width + x) * 4, (y * width + x) * 4 + 4));
+    const isMagenta = ([r, g, b, a]: number[]) => r === 255 && g === 0 && b === 255 && a === 255;
+    // The marker: the magenta box from the plot's right edge to the canvas's.
+    const rows = Array.from({ length: height }, (_, y) => y).filter((y) => isMagenta(at(width - 1, y)));
+    expect(rows.length, 'a marker box').to.be.greaterThan(5);
+    const [top, bottom] = [rows[0], rows.at(-1)!];
+    let left = width - 1;
+    while (left > 0 && isMagenta(at(left - 1, top))) left--;
+    expect(width - left, 'a marker box').to.be.greaterThan(20);
+    let light = 0;
+    for (let y = top; y <= bottom; y++) {
+      for (let x = left; x < width; x++) {
+        const [r, g, b, a] = at(x, y);
+        if (a === 255 && r > 200 && g > 200 && b > 200) light++;
+      }
+    }
+    expect(light, 'white label text on the magenta box').to.be.greaterThan(20);
+  });
+
   it('fires no event when properties are set from script', async () => {
     const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTC-USD"></realtime-chart>`);
     setTimeout(() => {

@@ -244,7 +244,7 @@ function drawCandles(ctx: CanvasRenderingContext2D, model: ChartModel, scale: Ch
 function drawMarker(ctx: CanvasRenderingContext2D, marker: LabelBox, scale: ChartScale, theme: ChartTheme): void {
   ctx.fillStyle = theme.line;
   ctx.fillRect(marker.left, marker.top, marker.right - marker.left, marker.bottom - marker.top);
-  ctx.fillStyle = theme.background;
+  ctx.fillStyle = theme.markerText;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   ctx.fillText(marker.text, scale.right + Math.round(6 * scale.ratio), (marker.top + marker.bottom) / 2);
