@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChannelData } from '../protocol/index.js';
+import type { RedisBackendOptions } from './backend/redis-backend.js';
 import type { ChannelBackend } from './backend/types.js';
 import { handleApi, type ApiContext } from './http/api.js';
 import { sendError } from './http/respond.js';
@@ -27,6 +28,21 @@ import { Hub } from './ws/hub.js';
 
 export type { RelayLimits, RelayOptions } from './options.js';
 export { DEFAULT_LIMITS } from './options.js';
+export type { ChannelBackend } from './backend/types.js';
+export type { RedisBackendOptions } from './backend/redis-backend.js';
+export { createMemoryBackend, type MemoryBackendOptions } from './backend/memory-backend.js';
+
+/**
+ * A Redis backend with every setting (`keyPrefix` to share one Redis between deployments,
+ * `historyTtlMs`, timeouts…), for `createRelay({ backend })`; the Redis client loads on first call.
+ * A backend passed in is yours to close (`await backend.close()`) after the relay.
+ * @example
+ * const backend = await createRedisBackend({ url: 'redis://127.0.0.1:6379', keyPrefix: 'staging:' });
+ * const relay = await createRelay({ backend, port: 8080 });
+ */
+export async function createRedisBackend(options: RedisBackendOptions): Promise<ChannelBackend> {
+  return (await import('./backend/redis-backend.js')).createRedisBackend(options);
+}
 
 /** A running relay. */
 export interface Relay {
