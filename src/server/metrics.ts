@@ -66,7 +66,7 @@ export function createMetrics(source: RelayGaugeSource): RelayMetrics {
     gauge('market_pulse_history_bytes', 'History kept by the in-process backend (data as JSON), over all channels.', () => source.historyBytes() ?? 0);
   }
   if (source.unreadableChannels() !== undefined) {
-    gauge('market_pulse_unreadable_channels', 'Watched channels whose Redis keys hold data the relay cannot read; their local subscribers get no updates.', () => source.unreadableChannels() ?? 0);
+    gauge('market_pulse_unreadable_channels', 'Channels the relay cannot serve from Redis: keys holding data it cannot read, or channels Redis\'s ACL refuses its user; their local subscribers get no updates.', () => source.unreadableChannels() ?? 0);
   }
   gauge('market_pulse_resident_memory_bytes', 'Resident set size of the process.', () => process.memoryUsage().rss);
   gauge('market_pulse_event_loop_lag_seconds', 'Event-loop delay, p99 over the last scrape interval.', () => {

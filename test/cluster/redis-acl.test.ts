@@ -132,6 +132,14 @@ describe('Redis ACL: one refused channel does not fail the others', { skip: SKIP
   test('key permission: a read naming one forbidden channel\'s keys serves the others', async () => {
     const setup = await setUp('relay-keys', (prefix) => ['resetkeys', `~${prefix}{price:[^S]*`, `~${prefix}epoch`, `~${prefix}lease:*`, 'allchannels']);
     await checkServed(setup, /ACL|read/i);
+    // Over HTTP (the polling fallback) too: the refused channel answers 503 "ask again later", not 500.
+    const get = (path: string) => fetch(`${setup.relay.httpUrl}${path}`);
+    for (const path of [`/v1/snapshot?channels=${FORBIDDEN}`, `/v1/snapshot?channels=${ALLOWED[0]},${FORBIDDEN}`, `/v1/history?channel=${FORBIDDEN}`]) {
+      const answer = await get(path);
+      assert.equal(answer.status, 503, path);
+      assert.match(((await answer.json()) as { error: string }).error, /unavailable right now/, path);
+    }
+    assert.equal((await get(`/v1/snapshot?channels=${ALLOWED.join(',')}`)).status, 200);
   });
 
   test('many refused channels in one frame: each gets its error, the rest are served, one log line', async () => {

@@ -13,7 +13,8 @@ import type { RelayLimits } from '../options.js';
 import type { TokenVerifier } from '../ws/auth.js';
 import { handleHistory } from './history.js';
 import { parsePublishBody, type PublishItem } from './publish-validation.js';
-import { acceptRead, authorizeRead, corsHeaders, readInEpoch } from './read-access.js';
+import { ChannelRefusedError } from '../backend/redis-acl.js';
+import { acceptRead, authorizeRead, corsHeaders, readInEpoch, sendReadFailure } from './read-access.js';
 import { snapshotAnswer } from './read-answers.js';
 import { BodyTooLargeError, readBody, sendError, sendJson, sendJsonText } from './respond.js';
 
@@ -86,7 +87,11 @@ async function snapshot(req: IncomingMessage, res: ServerResponse, ctx: ApiConte
   if (!channels.every(isValidChannel)) return sendError(res, 400, 'invalid channel name', cors);
   if (!(await authorizeRead(req, res, ctx.verifier, channels, cors))) return;
   // One read for every channel (with Redis: one round trip, not one per channel).
-  const read = await readInEpoch(ctx.backend, () => readLatest(ctx.backend, channels));
+  const read = await readInEpoch(ctx.backend, () => readLatest(ctx.backend, channels)).catch((error: unknown) => {
+    sendReadFailure(res, ctx.log, 'snapshot', error, cors);
+    return undefined;
+  });
+  if (read === undefined) return; // answered
   if (!read) return sendError(res, 503, 'the relay\'s seqs started over during the read; ask again', cors);
   // `epoch` names the run these seqs belong to, as `ack` does on the socket (absent without one).
   // Each value's stored JSON is spliced in as is (read-answers.ts): no parse and re-serialize per poll.
@@ -116,7 +121,8 @@ async function publish(req: IncomingMessage, res: ServerResponse, ctx: ApiContex
   try {
     sendJson(res, 200, { published: await ctx.publish(parsed.items, 'http') });
   } catch (error) {
-    ctx.log.warn(`publish failed: ${String(error)}`);
+    // A channel Redis's ACL refuses is logged by the backend, once per burst: not once per request.
+    if (!(error instanceof ChannelRefusedError)) ctx.log.warn(`publish failed: ${String(error)}`);
     sendError(res, 503, error instanceof Error ? error.message : 'publish failed');
   }
 }

@@ -9,7 +9,7 @@ import { isValidChannel } from '../../protocol/index.js';
 import type { ChannelBackend, Envelope } from '../backend/types.js';
 import type { Logger } from '../log.js';
 import type { TokenVerifier } from '../ws/auth.js';
-import { acceptRead, authorizeRead, corsHeaders, readInEpoch } from './read-access.js';
+import { acceptRead, authorizeRead, corsHeaders, readInEpoch, sendReadFailure } from './read-access.js';
 import { historyAnswer } from './read-answers.js';
 import { sendError, sendJsonText } from './respond.js';
 
@@ -63,8 +63,7 @@ export async function handleHistory(req: IncomingMessage, res: ServerResponse, c
   try {
     read = await readInEpoch(ctx.backend, () => readHistory(ctx.backend, channel, limit));
   } catch (error) {
-    ctx.log.warn(`history read failed: ${String(error)}`);
-    return sendError(res, 503, 'history is unavailable right now', cors);
+    return sendReadFailure(res, ctx.log, 'history', error, cors);
   }
   if (!read) return sendError(res, 503, 'the relay\'s seqs started over during the read; ask again', cors);
   // Each update's stored JSON is spliced in as is (read-answers.ts), not parsed and serialized again.

@@ -1,11 +1,13 @@
 /**
  * What the public read endpoints (`/v1/snapshot`, `/v1/history`) share: CORS headers for browser
  * pages on other origins; when JWT auth is on, the bearer check that the token allows every
- * channel asked for (the same rule as a WebSocket `subscribe`); and the relay epoch that the seqs
- * they answer belong to.
+ * channel asked for (the same rule as a WebSocket `subscribe`); the relay epoch that the seqs
+ * they answer belong to; and the answer when the backend cannot be read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ChannelRefusedError } from '../backend/redis-acl.js';
 import type { ChannelBackend } from '../backend/types.js';
+import type { Logger } from '../log.js';
 import { grantAllows, type TokenVerifier } from '../ws/auth.js';
 import { isOriginAllowed } from './origins.js';
 import { sendError } from './respond.js';
@@ -71,4 +73,13 @@ export async function readInEpoch<T>(backend: ChannelBackend, read: () => Promis
   const epoch = backend.epoch;
   const value = await read();
   return backend.epoch === epoch ? { epoch, value } : null;
+}
+
+/**
+ * A backend read failed (Redis away, or its ACL refuses the relay a channel): 503, ask again later.
+ * Logged, except an ACL refusal, which the backend reports once per burst, not once per poll.
+ */
+export function sendReadFailure(res: ServerResponse, log: Logger, what: 'snapshot' | 'history', error: unknown, cors: Record<string, string>): void {
+  if (!(error instanceof ChannelRefusedError)) log.warn(`${what} read failed: ${String(error)}`);
+  sendError(res, 503, `${what} is unavailable right now`, cors);
 }
