@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { generateKeyPair, SignJWT } from 'jose';
 import { Connection } from '../../src/client/core/connection.js';
 import type { CoreUpdate } from '../../src/client/core/channel-store.js';
 import { createMemoryBackend } from '../../src/server/backend/memory-backend.js';
@@ -80,7 +81,7 @@ test('when WebSockets are blocked, values arrive by HTTP polling; when unblocked
   }
 });
 
-test('a polling interval too long for a timer polls once, not in a tight loop', async () => {
+test('a polling interval too long for a timer polls once, not in a tight loop, and that poll is not aborted at once', async () => {
   const relay = await startRelay();
   const control = instrumentedWebSocket();
   control.blocked = true;
@@ -96,9 +97,12 @@ test('a polling interval too long for a timer polls once, not in a tight loop', 
     await relay.publish('price:A', tick(1));
     connection.start();
     connection.retain('price:A');
+    const seen: CoreUpdate[] = [];
+    connection.onUpdate((update) => seen.push(update));
     await waitFor('polling', () => connection.status.state === 'polling');
     await sleep(1000);
     assert.ok(polls <= 2, `${polls} polls in a second (an overflowing timer fires at once)`);
+    assert.equal(seen.at(-1)?.data.price, 1, 'the value by that poll (its timeout overflowed too, aborting it at once)');
   } finally {
     connection.close();
     await relay.close();
@@ -216,6 +220,33 @@ test('retries against a dead port are spaced by the backoff, never a tight loop'
   const attempts = control.attempts;
   await sleep(500);
   assert.equal(control.attempts, attempts, 'close() stops retrying');
+});
+
+test('a relay that closes an opened socket with a reason (1011: its key set is unreachable) is not a blocked WebSocket: the core retries, shows the reason and does not poll', async () => {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve)); // the identity provider is down
+  const relay = await startRelay({ jwksUrl: `http://127.0.0.1:${port}/jwks.json` });
+  const { privateKey } = await generateKeyPair('ES256');
+  const token = await new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setExpirationTime('10m').sign(privateKey);
+  const control = instrumentedWebSocket();
+  const connection = new Connection({
+    url: relay.wsUrl, WebSocket: control.WebSocket, token, pollAfterFailures: 2, pollingInterval: 100, backoff: { minMs: 50, maxMs: 100 },
+  });
+  const seen = states(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('four refused sockets, then a wait', () => control.attempts >= 4 && connection.status.state === 'reconnecting');
+    assert.equal(connection.status.error?.code, 'close:1011', 'the relay\'s reason, not "websocket_unavailable"');
+    assert.match(connection.status.error?.message ?? '', /key set .* unavailable/);
+    assert.ok(!seen.includes('polling'), `no polling fallback into the same relay (states: ${seen.join(' → ')})`);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
 });
 
 test('malformed frames from the server are dropped without a crash; valid ones still arrive', async () => {

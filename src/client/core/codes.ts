@@ -7,6 +7,10 @@ import type { CloseCode, ErrorCode } from '../../protocol/index.js';
 
 export const NORMAL = 1000 satisfies typeof CloseCode.Normal;
 export const GOING_AWAY = 1001 satisfies typeof CloseCode.GoingAway;
+/** RFC 6455: no close frame came (the connection dropped); never sent by a peer. */
+export const ABNORMAL = 1006;
+/** RFC 6455: a close frame without a code. */
+export const NO_STATUS = 1005;
 export const HEARTBEAT_TIMEOUT = 4000 satisfies typeof CloseCode.HeartbeatTimeout;
 export const TOKEN_EXPIRED_CLOSE = 4004 satisfies typeof CloseCode.TokenExpired;
 export const TOKEN_EXPIRED_ERROR = 'token_expired' satisfies typeof ErrorCode.TokenExpired;

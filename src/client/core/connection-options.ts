@@ -24,7 +24,7 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** Open this long before the backoff resets. Default 5 s. */
   stableAfterMs?: number;
-  /** Failed connects in a row before falling back to HTTP polling. Default 3. */
+  /** Failed connects in a row before falling back to HTTP polling (a socket the relay opened and closed with a reason does not count). Default 3. */
   pollAfterFailures?: number;
   /** Time between two snapshot polls. Default 2 s. */
   pollingInterval?: number;

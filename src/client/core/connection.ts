@@ -12,7 +12,7 @@ import type { FeedError, FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { pollingIntervalOf, type ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
-import { GOING_AWAY, HEARTBEAT_TIMEOUT, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIRED_ERROR } from './codes.js';
+import { ABNORMAL, GOING_AWAY, HEARTBEAT_TIMEOUT, NO_STATUS, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIRED_ERROR } from './codes.js';
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
 import { loadHistory, type HistorySource } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
@@ -37,6 +37,8 @@ export class Connection {
   #session: SocketSession | null = null;
   #failures = 0;
   #everOpened = false;
+  /** Whether the current attempt's socket opened (a relay that then closes it said why). */
+  #opened = false;
   #closedByUser = false;
   #token: string | undefined;
   /** The relay's run of seqs, from its last `ack` or polled answer (see protocol `epoch`). */
@@ -209,6 +211,7 @@ export class Connection {
     if (this.#closedByUser) return;
     if (!this.#network.onLine) return this.#reporter.setState('offline');
     const id = ++this.#attempt;
+    this.#opened = false;
     this.#session?.dispose(NORMAL, 'replaced');
     this.#session = null;
     if (!this.#poller.running) this.#reporter.setState(this.#everOpened || this.#failures > 0 ? 'reconnecting' : 'connecting');
@@ -224,7 +227,7 @@ export class Connection {
   }
 
   #onOpen(id: number): void {
-    this.#everOpened = true;
+    this.#everOpened = this.#opened = true;
     this.#reporter.setError(null);
     this.#poller.stop();
     this.#requests.clear();
@@ -317,8 +320,14 @@ export class Connection {
     }
     this.#failures++;
     if (!this.#network.onLine) return this.#reporter.setState('offline');
+    // A relay that closed an open socket with a code (1011: it cannot check tokens just now; 4001:
+    // we fell behind) proved the WebSocket works: say why while retrying, and do not poll, which
+    // would meet the same relay. Only sockets that never open, or die without a word, count.
+    const saidWhy = this.#opened && code !== undefined && code !== ABNORMAL && code !== NO_STATUS && code !== HEARTBEAT_TIMEOUT;
+    this.#opened = false;
+    if (saidWhy && code !== NORMAL && code !== GOING_AWAY && code !== TOKEN_EXPIRED_CLOSE) this.#reporter.setError({ code: `close:${code}`, message: reason });
     const pollAfter = this.#options.pollAfterFailures ?? 3;
-    if (!this.#poller.running && this.#failures >= pollAfter && this.#poller.available) {
+    if (!saidWhy && !this.#poller.running && this.#failures >= pollAfter && this.#poller.available) {
       // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,
       // and keep probing the socket with backoff; the first probe that opens switches back.
       this.#reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.#failures} times in a row; polling /v1/snapshot` });

@@ -63,7 +63,7 @@ export class SnapshotPoller {
     if (channels.length > 0 && this.#options.fetch) {
       this.#inFlight = true;
       try {
-        const answers = await fetchSnapshots(this.#options.fetch, this.#options.url, channels, Math.max(1000, this.#options.intervalMs * 2), this.#options.token?.());
+        const answers = await fetchSnapshots(this.#options.fetch, this.#options.url, channels, Math.min(Math.max(1000, this.#options.intervalMs * 2), 30_000), this.#options.token?.());
         if (run !== this.#run) return;
         for (const answer of answers) this.#options.onSnapshots(answer);
       } catch {
