@@ -76,7 +76,7 @@ export class SubscribeRequests {
 
   /** Subscribes to `channels`, from their last applied `seq` where there is one. */
   subscribe(channels: string[]): void {
-    for (const frame of subscribeFrames(channels, this.#host.since, () => this.#nextId++, this.#host.epoch())) {
+    for (const frame of subscribeFrames(channels, (chunk) => this.#host.since(chunk), () => this.#nextId++, this.#host.epoch())) {
       this.#sent(frame.id, frame.channels);
       this.#host.send(frame);
     }
@@ -111,7 +111,7 @@ export class SubscribeRequests {
 
   /** Asks again for the channels refused for good so far (a new token may allow them). */
   askRefusedAgain(): void {
-    const channels = [...this.#refused].filter(this.#host.inUse);
+    const channels = [...this.#refused].filter((channel) => this.#host.inUse(channel));
     this.#refused.clear();
     this.subscribe(channels);
   }
