@@ -191,6 +191,33 @@ test('a token provider is asked again before expiry, and after an expired token'
   }
 });
 
+test('a token that lives longer than a timer can wait (30 days) is not refreshed in a loop', async () => {
+  const secret = 'test-secret-test-secret-test-secret';
+  const relay = await startRelay({ jwtSecret: secret });
+  let calls = 0;
+  const token = () => {
+    calls++;
+    return new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('30d').sign(new TextEncoder().encode(secret));
+  };
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, token, ...FAST });
+  const seen = collect(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('open and subscribed', async () => connection.status.state === 'open' && (await health(relay)).subscriptions === 1);
+    await sleep(500);
+    // Before, the refresh timer (30 days less 30 s, past setTimeout's 2^31−1 ms) fired at once,
+    // again and again: thousands of provider calls and auth frames, until the rate limit closed us.
+    assert.equal(calls, 1, 'the provider was asked once, at connect');
+    assert.equal(connection.status.state, 'open');
+    await relay.publish('price:A', tick(1));
+    await waitFor('still receiving', () => seen.length === 1);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('the backoff resets once a connection has been stable, not on every open', async () => {
   const { createServer } = await import('node:net');
   const probe = createServer();

@@ -11,8 +11,8 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-/** The longest delay a timer can wait. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest delay a timer can wait: a longer `setTimeout` fires at once. */
+export const MAX_TIMER_MS = 2147483647;
 
 /** Defaults: from 0.5 s up to 20 s. */
 export const DEFAULT_BACKOFF: BackoffOptions = { minMs: 500, maxMs: 20_000 };

@@ -3,6 +3,7 @@
  * the connection core needs this (in the worker or the in-tab transports); the tab side of a feed
  * only resolves tokens (token.ts), so it stays out of the page's bundle.
  */
+import { MAX_TIMER_MS } from './backoff.js';
 import { resolveToken, type TokenSource } from './token.js';
 
 /** The `exp` claim of a JWT in ms since the epoch, or null when the token is not a readable JWT. */
@@ -37,12 +38,19 @@ export function scheduleTokenRefresh(source: TokenSource | undefined, token: str
   if (expiresAt === null) return () => {};
   let cancelNext: () => void = () => {};
   let cancelled = false;
-  const timer = setTimeout(async () => {
-    const fresh = await resolveToken(source);
-    if (cancelled || !fresh) return;
-    use(fresh);
-    cancelNext = scheduleTokenRefresh(source, fresh, use);
-  }, refreshDelay(expiresAt));
+  const delay = refreshDelay(expiresAt);
+  // A token that lives longer than a timer can wait (~24.8 days): wait the longest a timer can,
+  // then look again. A longer setTimeout fires at once, which asked the provider in a tight loop.
+  const timer = delay > MAX_TIMER_MS
+    ? setTimeout(() => {
+      if (!cancelled) cancelNext = scheduleTokenRefresh(source, token, use);
+    }, MAX_TIMER_MS)
+    : setTimeout(async () => {
+      const fresh = await resolveToken(source);
+      if (cancelled || !fresh) return;
+      use(fresh);
+      cancelNext = scheduleTokenRefresh(source, fresh, use);
+    }, delay);
   return () => {
     cancelled = true;
     clearTimeout(timer);
