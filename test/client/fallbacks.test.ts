@@ -249,6 +249,36 @@ test('a relay that closes an opened socket with a reason (1011: its key set is u
   }
 });
 
+test('refusals with a reason do not add up with a later dropped socket to a polling fallback: only failures in a row count', async () => {
+  // A raw `ws` server: the first two sockets are closed with 1011 (a relay that cannot check
+  // tokens just now), the third is cut without a word, the rest are served.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  let accepted = 0;
+  server.on('connection', (socket) => {
+    accepted++;
+    if (accepted <= 2) return socket.close(1011, 'key set temporarily unavailable');
+    if (accepted === 3) return socket.terminate();
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string; t?: number };
+      if (frame.type === 'ping') socket.send(JSON.stringify({ type: 'pong', t: frame.t }));
+    });
+  });
+  const url = `ws://127.0.0.1:${(server.address() as { port: number }).port}/ws`;
+  const connection = new Connection({ url, WebSocket: NodeWebSocket, pollAfterFailures: 2, pollingInterval: 100, backoff: { minMs: 30, maxMs: 60 } });
+  const seen = states(connection);
+  try {
+    connection.start();
+    await waitFor('the fourth socket to open', () => accepted >= 4 && connection.status.state === 'open');
+    assert.ok(!seen.includes('polling'), `one dropped socket after two refusals is not a blocked WebSocket (states: ${seen.join(' → ')})`);
+    assert.equal(connection.status.error, null);
+  } finally {
+    connection.close();
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 test('malformed frames from the server are dropped without a crash; valid ones still arrive', async () => {
   // A raw `ws` server, because the real relay never sends malformed frames.
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

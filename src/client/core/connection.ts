@@ -36,6 +36,8 @@ export class Connection {
   #attempt = 0;
   #session: SocketSession | null = null;
   #failures = 0;
+  /** Sockets in a row that never opened or died without a word: what decides the polling fallback (`#failures` paces the backoff). */
+  #transportFailures = 0;
   #everOpened = false;
   /** Whether the current attempt's socket opened (a relay that then closes it said why). */
   #opened = false;
@@ -191,7 +193,7 @@ export class Connection {
   reconnect(): void {
     if (this.#closedByUser || this.#reporter.current === 'open' || this.#session?.connecting) return;
     this.#reporter.setError(null);
-    this.#failures = 0;
+    this.#failures = this.#transportFailures = 0;
     void this.#connect();
   }
 
@@ -236,7 +238,7 @@ export class Connection {
     this.#requests.subscribe(this.#refs.channels());
     this.#reporter.setState('open');
     this.#heartbeat.start();
-    this.#stableTimer = setTimeout(() => (this.#failures = 0), this.#options.stableAfterMs ?? 5000);
+    this.#stableTimer = setTimeout(() => (this.#failures = this.#transportFailures = 0), this.#options.stableAfterMs ?? 5000);
     this.#stopTokenRefresh = scheduleTokenRefresh(this.#options.token, this.#token, (token) => {
       if (id !== this.#attempt) return;
       this.#token = token;
@@ -325,12 +327,13 @@ export class Connection {
     // would meet the same relay. Only sockets that never open, or die without a word, count.
     const saidWhy = this.#opened && code !== undefined && code !== ABNORMAL && code !== NO_STATUS && code !== HEARTBEAT_TIMEOUT;
     this.#opened = false;
+    this.#transportFailures = saidWhy ? 0 : this.#transportFailures + 1;
     if (saidWhy && code !== NORMAL && code !== GOING_AWAY && code !== TOKEN_EXPIRED_CLOSE) this.#reporter.setError({ code: `close:${code}`, message: reason });
     const pollAfter = this.#options.pollAfterFailures ?? 3;
-    if (!saidWhy && !this.#poller.running && this.#failures >= pollAfter && this.#poller.available) {
+    if (!saidWhy && !this.#poller.running && this.#transportFailures >= pollAfter && this.#poller.available) {
       // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,
       // and keep probing the socket with backoff; the first probe that opens switches back.
-      this.#reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.#failures} times in a row; polling /v1/snapshot` });
+      this.#reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.#transportFailures} times in a row; polling /v1/snapshot` });
       this.#poller.start();
       this.#reporter.setState('polling');
     }
@@ -349,7 +352,7 @@ export class Connection {
       clearTimeout(this.#retryTimer);
       this.#reporter.setState('offline');
     } else if (this.#reporter.current === 'offline') {
-      this.#failures = 0;
+      this.#failures = this.#transportFailures = 0;
       void this.#connect();
     }
   }
