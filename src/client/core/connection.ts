@@ -12,12 +12,13 @@ import type { FeedError, FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 import { pollingIntervalOf, type ConnectionOptions } from './connection-options.js';
 import { ChannelStore, type CoreUpdate } from './channel-store.js';
-import { ABNORMAL, GOING_AWAY, HEARTBEAT_TIMEOUT, NO_STATUS, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIRED_ERROR } from './codes.js';
+import { GOING_AWAY, HEARTBEAT_TIMEOUT, NORMAL, TOKEN_EXPIRED_CLOSE, TOKEN_EXPIRED_ERROR } from './codes.js';
 import { DEFAULT_HEARTBEAT, Heartbeat } from './heartbeat.js';
 import { loadHistory, type HistorySource } from './history-fetch.js';
 import { globalNetwork, type NetworkMonitor } from './network.js';
 import { RefCounter } from './ref-counter.js';
 import { SnapshotPoller } from './snapshot-poller-loop.js';
+import { SocketFailures } from './socket-failures.js';
 import { SocketSession, type WebSocketConstructor } from './socket-session.js';
 import { StatusReporter } from './status-reporter.js';
 import { SubscribeRequests } from './subscribe-requests.js';
@@ -35,19 +36,14 @@ export const DEFAULT_HISTORY_LIMIT = 1200;
 export class Connection {
   #attempt = 0;
   #session: SocketSession | null = null;
-  #failures = 0;
-  /** Sockets in a row that never opened or died without a word: what decides the polling fallback (`#failures` paces the backoff). */
-  #transportFailures = 0;
+  readonly #failures = new SocketFailures();
   #everOpened = false;
-  /** Whether the current attempt's socket opened (a relay that then closes it said why). */
-  #opened = false;
   #closedByUser = false;
   #token: string | undefined;
   /** The relay's run of seqs, from its last `ack` or polled answer (see protocol `epoch`). */
   #epoch: string | undefined;
   #flushQueued = false;
   #retryTimer: Timer | undefined;
-  #stableTimer: Timer | undefined;
   #stopTokenRefresh: () => void = () => {};
   #stopNetwork: () => void = () => {};
   readonly #refs = new RefCounter();
@@ -193,7 +189,7 @@ export class Connection {
   reconnect(): void {
     if (this.#closedByUser || this.#reporter.current === 'open' || this.#session?.connecting) return;
     this.#reporter.setError(null);
-    this.#failures = this.#transportFailures = 0;
+    this.#failures.reset();
     void this.#connect();
   }
 
@@ -213,10 +209,10 @@ export class Connection {
     if (this.#closedByUser) return;
     if (!this.#network.onLine) return this.#reporter.setState('offline');
     const id = ++this.#attempt;
-    this.#opened = false;
+    this.#failures.attempting();
     this.#session?.dispose(NORMAL, 'replaced');
     this.#session = null;
-    if (!this.#poller.running) this.#reporter.setState(this.#everOpened || this.#failures > 0 ? 'reconnecting' : 'connecting');
+    if (!this.#poller.running) this.#reporter.setState(this.#everOpened || this.#failures.inRow > 0 ? 'reconnecting' : 'connecting');
     this.#token = await resolveToken(this.#options.token);
     if (id !== this.#attempt || this.#closedByUser) return;
     const WebSocketImpl = this.#options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
@@ -229,7 +225,7 @@ export class Connection {
   }
 
   #onOpen(id: number): void {
-    this.#everOpened = this.#opened = true;
+    this.#everOpened = true;
     this.#reporter.setError(null);
     this.#poller.stop();
     this.#requests.clear();
@@ -238,7 +234,7 @@ export class Connection {
     this.#requests.subscribe(this.#refs.channels());
     this.#reporter.setState('open');
     this.#heartbeat.start();
-    this.#stableTimer = setTimeout(() => (this.#failures = this.#transportFailures = 0), this.#options.stableAfterMs ?? 5000);
+    this.#failures.opened(this.#options.stableAfterMs ?? 5000);
     this.#stopTokenRefresh = scheduleTokenRefresh(this.#options.token, this.#token, (token) => {
       if (id !== this.#attempt) return;
       this.#token = token;
@@ -312,7 +308,7 @@ export class Connection {
     this.#session = null;
     this.#heartbeat.stop();
     this.#requests.clear();
-    clearTimeout(this.#stableTimer);
+    this.#failures.stop();
     this.#stopTokenRefresh();
     if (this.#closedByUser) return;
     if (code !== undefined && isTerminalCloseCode(code)) {
@@ -320,25 +316,21 @@ export class Connection {
       this.#reporter.setError({ code: `close:${code}`, message: reason || `closed with code ${code}` });
       return this.#reporter.setState('closed');
     }
-    this.#failures++;
+    // A relay that closed an open socket with a code proved the WebSocket works: say why while
+    // retrying, and do not poll, which would meet the same relay (see SocketFailures).
+    const saidWhy = this.#failures.ended(code);
     if (!this.#network.onLine) return this.#reporter.setState('offline');
-    // A relay that closed an open socket with a code (1011: it cannot check tokens just now; 4001:
-    // we fell behind) proved the WebSocket works: say why while retrying, and do not poll, which
-    // would meet the same relay. Only sockets that never open, or die without a word, count.
-    const saidWhy = this.#opened && code !== undefined && code !== ABNORMAL && code !== NO_STATUS && code !== HEARTBEAT_TIMEOUT;
-    this.#opened = false;
-    this.#transportFailures = saidWhy ? 0 : this.#transportFailures + 1;
     if (saidWhy && code !== NORMAL && code !== GOING_AWAY && code !== TOKEN_EXPIRED_CLOSE) this.#reporter.setError({ code: `close:${code}`, message: reason });
     const pollAfter = this.#options.pollAfterFailures ?? 3;
-    if (!saidWhy && !this.#poller.running && this.#transportFailures >= pollAfter && this.#poller.available) {
+    if (!saidWhy && !this.#poller.running && this.#failures.transportInRow >= pollAfter && this.#poller.available) {
       // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,
       // and keep probing the socket with backoff; the first probe that opens switches back.
-      this.#reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.#transportFailures} times in a row; polling /v1/snapshot` });
+      this.#reporter.setError({ code: 'websocket_unavailable', message: `WebSocket failed ${this.#failures.transportInRow} times in a row; polling /v1/snapshot` });
       this.#poller.start();
       this.#reporter.setState('polling');
     }
     if (!this.#poller.running) this.#reporter.setState('reconnecting');
-    const delay = backoffDelay(this.#failures, { ...DEFAULT_BACKOFF, ...this.#options.backoff }, this.#options.random);
+    const delay = backoffDelay(this.#failures.inRow, { ...DEFAULT_BACKOFF, ...this.#options.backoff }, this.#options.random);
     this.#retryTimer = setTimeout(() => void this.#connect(), delay);
   }
 
@@ -352,7 +344,7 @@ export class Connection {
       clearTimeout(this.#retryTimer);
       this.#reporter.setState('offline');
     } else if (this.#reporter.current === 'offline') {
-      this.#failures = this.#transportFailures = 0;
+      this.#failures.reset();
       void this.#connect();
     }
   }
