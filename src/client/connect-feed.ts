@@ -104,7 +104,11 @@ function chooseMode(options: ConnectOptions): 'shared-worker' | 'leader' | 'dire
   if (typeof globalThis.SharedWorker !== 'function') return 'leader';
   // A SharedWorker script must be same-origin with the page: a kit served from a CDN cannot start
   // its own worker, only one the site hosts (`options.worker`). Otherwise leader mode works anyway.
-  if (options.worker !== undefined) return sameOrigin(options.worker) ? 'shared-worker' : 'leader';
+  if (options.worker !== undefined) {
+    if (sameOrigin(options.worker)) return 'shared-worker';
+    warnLeaderMode(options.worker, 'is on another origin than the page, and browsers start SharedWorkers only from their own origin');
+    return 'leader';
+  }
   return wanted === 'shared-worker' || sameOrigin(import.meta.url) ? 'shared-worker' : 'leader';
 }
 
@@ -124,8 +128,9 @@ async function trySharedWorker(feed: TabFeed, options: ConnectOptions): Promise<
     worker = options.worker !== undefined
       ? new SharedWorker(new URL(String(options.worker), globalThis.location?.href), { type: 'module', name })
       : new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), { type: 'module', name });
-  } catch {
-    return false; // SecurityError (cross-origin script), or workers disabled
+  } catch (error) {
+    warnLeaderMode(options.worker, `could not be started (${String(error)})`); // workers disabled, a bad URL
+    return false;
   }
   const failed = new Promise<boolean>((resolve) => worker.addEventListener('error', () => resolve(false), { once: true }));
   const link: LinkFactory = (receive) => {
@@ -135,7 +140,20 @@ async function trySharedWorker(feed: TabFeed, options: ConnectOptions): Promise<
       close: () => worker.port.close(),
     };
   };
-  return Promise.race([feed.attach(link, 'shared-worker', 5000), failed]);
+  const started = await Promise.race([feed.attach(link, 'shared-worker', 5000), failed]);
+  if (!started && !feed.isClosed) warnLeaderMode(options.worker, 'did not start or answer (missing, not served as JavaScript, or an import in it failed)');
+  return started;
+}
+
+const warnedWorkers = new Set<string>();
+
+/** Says once per script why a page that could share one socket through a SharedWorker does not. */
+function warnLeaderMode(worker: string | URL | undefined, why: string): void {
+  const script = worker === undefined ? "the kit's worker script" : `the worker script ${String(worker)}`;
+  if (warnedWorkers.has(script)) return;
+  warnedWorkers.add(script);
+  console.warn(`[market-pulse] ${script} ${why}: using leader mode (one tab holds the socket for the others). ` +
+    'See "Kit on a CDN" in docs/connection.md.');
 }
 
 function brokenFeed(url: string): TabFeed {

@@ -5,6 +5,19 @@ import { connectFeed } from '../../src/client/index.js';
 import type { Feed, FeedError, FeedUpdate } from '../../src/client/index.js';
 import { publish, relayHealth, relayInfo, tick, until } from './relay.js';
 
+/** Runs `body` and returns what it printed with console.warn. */
+async function warningsOf(body: () => Promise<void>): Promise<string[]> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  try {
+    await body();
+  } finally {
+    console.warn = warn;
+  }
+  return warnings;
+}
+
 async function roundTrip(feed: Feed, channel: string): Promise<FeedUpdate[]> {
   const seen: FeedUpdate[] = [];
   const stop = feed.subscribe(channel, (update) => seen.push(update));
@@ -75,9 +88,13 @@ describe('connectFeed in Chromium', () => {
   it('a worker URL on another origin falls back to leader mode by itself', async () => {
     const { wsUrl, httpUrl } = await relayInfo();
     // The relay's origin differs from the test page's: a SharedWorker from there is refused.
-    feed = connectFeed(wsUrl, { worker: `${httpUrl}/market-pulse-worker.js` });
-    await roundTrip(feed, 'price:CDN-1');
-    expect(feed.status.mode).to.equal('leader');
+    const warnings = await warningsOf(async () => {
+      feed = connectFeed(wsUrl, { worker: `${httpUrl}/market-pulse-worker.js` });
+      await roundTrip(feed, 'price:CDN-1');
+    });
+    expect(feed!.status.mode).to.equal('leader');
+    expect(warnings, 'the site owner is told why there is no shared worker').to.have.length(1);
+    expect(warnings[0]).to.contain(`${httpUrl}/market-pulse-worker.js`).and.to.contain('another origin').and.to.contain('leader mode');
   });
 
   it('history() returns recent updates from the hub, oldest first', async () => {
@@ -98,12 +115,17 @@ describe('connectFeed in Chromium', () => {
 describe('connectFeed fallbacks in Chromium', () => {
   it('a same-origin worker script that fails to load falls back to leader mode', async () => {
     const { wsUrl } = await relayInfo();
-    const feed = connectFeed(wsUrl, { worker: '/no-such-worker.js' });
+    let feed: Feed | undefined;
     try {
-      await roundTrip(feed, 'price:BADW-1');
-      expect(feed.status.mode).to.equal('leader');
+      const warnings = await warningsOf(async () => {
+        feed = connectFeed(wsUrl, { worker: '/no-such-worker.js' });
+        await roundTrip(feed, 'price:BADW-1');
+      });
+      expect(feed!.status.mode).to.equal('leader');
+      expect(warnings, 'the site owner is told why there is no shared worker').to.have.length(1);
+      expect(warnings[0]).to.contain('/no-such-worker.js').and.to.contain('did not start').and.to.contain('leader mode');
     } finally {
-      feed.close();
+      feed?.close();
     }
   });
 
