@@ -166,6 +166,30 @@ describe('<price-ticker>', () => {
     await until(() => el.state === 'live', 'live again');
   });
 
+  it('says "No data" when the feed has been open stale-after seconds without a value of its symbol (a misspelt symbol)', async () => {
+    feed.setStatus({ state: 'reconnecting' });
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USDX" stale-after="0.2"></price-ticker>`);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(el.state, 'no clock while the feed is not open: the value may still come').to.equal('loading');
+    feed.setStatus({ state: 'open' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(el.state, 'open for less than stale-after').to.equal('loading');
+    await until(() => el.state === 'stale', 'no data');
+    await el.updateComplete;
+    expect(partText(el, 'badge')).to.equal('No data');
+    expect(shadow(el).querySelector('[part=badge]')!.getAttribute('title')).to.contain('BTC-USDX');
+    expect(shadow(el).querySelector('[part=base]')!.getAttribute('aria-busy'), 'no longer busy').to.equal('false');
+    await expect(el).to.be.accessible();
+
+    el.symbol = 'BTC-USD'; // corrected: loading again, then its value
+    await el.updateComplete;
+    expect(el.state).to.equal('loading');
+    expect(partText(el, 'badge')).to.equal('Loading');
+    feed.push(CHANNEL, tick('BTC-USD', 100));
+    await until(() => el.state === 'live', 'live');
+    expect(partText(el, 'price')).to.equal('100.00');
+  });
+
   it('books no timer loop for a stale-after longer than a timer can wait', async () => {
     for (const staleAfter of ['1e309', '3000000']) {
       const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" stale-after=${staleAfter}></price-ticker>`);

@@ -25,7 +25,7 @@ const BADGES: Record<PriceTickerState, string> = { loading: 'Loading', live: '',
  * @csspart symbol - The symbol label.
  * @csspart price - The price.
  * @csspart change - The absolute and percent change with its arrow.
- * @csspart badge - The state badge (stale, error), when shown.
+ * @csspart badge - The state badge (loading, stale, "No data", error), when shown.
  * @csspart flash - The overlay that flashes on a price change.
  *
  * @cssproperty [--mp-color-up=#0a7a35] - Colour of a rise (dark theme: #3ddc84).
@@ -74,7 +74,7 @@ export class PriceTicker extends LitElement {
   precision?: number;
   /** One-line variant: symbol, price and percent change. */
   compact = false;
-  /** Seconds without an update after which the price is marked stale; 0 never. */
+  /** Seconds without an update after which the price is marked stale (and, with no price at all while the feed is open, "No data"); 0 never. */
   staleAfter = 30;
   /** Seconds between screen-reader announcements of the price; 0 turns them off. */
   announce = 30;
@@ -90,7 +90,7 @@ export class PriceTicker extends LitElement {
   get state(): PriceTickerState {
     if (!this.#quotes.validSymbol || this.#quotes.refusal) return 'error';
     const status = this.#quotes.status;
-    if (!this.#quotes.quote) return status?.state === 'closed' && status.error ? 'error' : 'loading';
+    if (!this.#quotes.quote) return status?.state === 'closed' && status.error ? 'error' : this.#quotes.noData ? 'stale' : 'loading';
     return this.#quotes.stale ? 'stale' : 'live';
   }
 
@@ -169,6 +169,7 @@ export class PriceTicker extends LitElement {
     const quote = this.#quotes.quote;
     const direction = directionOf(quote?.change ?? quote?.changePct);
     const price = quote ? formatPrice(quote.price, { ...this.#formatOptions(), compact: false }) : '—';
+    const noData = state === 'stale' && !quote;
     return html`<div
       part="base"
       class="ticker"
@@ -180,7 +181,9 @@ export class PriceTicker extends LitElement {
     >
       <span part="flash" class="flash" aria-hidden="true"></span>
       <span part="symbol" class="symbol">${this.symbol}</span>
-      <span part="badge" class="badge" ?hidden=${state === 'live'}>${BADGES[state]}</span>
+      <span part="badge" class="badge" ?hidden=${state === 'live'} title=${noData ? `No price of ${this.symbol} has arrived: is the symbol right?` : nothing}
+        >${noData ? 'No data' : BADGES[state]}</span
+      >
       <span part="price" class="price">${price}</span>
       ${state === 'error' ? html`<span class="message" title=${this.#quotes.refusal?.message ?? nothing}>${this.#errorMessage()}</span>` : this.#renderChange(quote)}
       <span class="visually-hidden" role="status">${this.announce > 0 ? this.announcement : nothing}</span>

@@ -1,7 +1,8 @@
 /**
  * Follows the quote of one symbol for a host element. Ticks land in a plain field; the host is
  * asked to render at most once per animation frame with the latest one. Tracks freshness: the
- * quote turns stale when no update arrived for `staleAfter` seconds.
+ * quote turns stale when no update arrived for `staleAfter` seconds, and a symbol without any value
+ * is marked `noData` once the feed has been open that long.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FeedError, FeedStatus } from '../../client/types.js';
@@ -32,6 +33,11 @@ export class QuoteController implements ReactiveController {
   quote: Quote | undefined;
   /** Whether the quote is older than `staleAfter`. */
   stale = false;
+  /**
+   * Whether the feed has been open for `staleAfter` seconds without a value of the symbol (a
+   * misspelt symbol, a channel nobody publishes): the relay would have sent its last value at once.
+   */
+  noData = false;
   /** The feed's status, if there is a feed. */
   status: FeedStatus | undefined;
   /** Why the relay refused the symbol's channel (e.g. `forbidden`), until an update of it comes. */
@@ -44,6 +50,9 @@ export class QuoteController implements ReactiveController {
   #quoteChannel = '';
   #pendingChannel = '';
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The channel the no-data clock runs (or ran out) for; '' when it is not running. */
+  #noDataChannel = '';
+  #noDataTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #frame = new FrameTask(() => this.#applyPending());
   readonly #feedController: FeedController;
 
@@ -103,12 +112,31 @@ export class QuoteController implements ReactiveController {
       this.stale = false;
     }
     if (this.#refusedChannel !== channel) this.refusal = undefined;
+    this.#watchForNoData(channel);
   }
 
   hostDisconnected(): void {
     this.#frame.cancel();
     clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
+    this.#watchForNoData('');
+  }
+
+  /** Runs the no-data clock while the feed is open and the symbol has no value; stops it otherwise. */
+  #watchForNoData(channel: string): void {
+    const limit = this.#options.staleAfter() * 1000;
+    const waiting = channel !== '' && !this.quote && !this.refusal && this.status?.state === 'open' && limit > 0;
+    if (waiting && this.#noDataChannel === channel) return; // running, or ran out already
+    clearTimeout(this.#noDataTimer);
+    this.#noDataTimer = undefined;
+    this.#noDataChannel = waiting ? channel : '';
+    this.noData = false;
+    if (!waiting) return;
+    this.#noDataTimer = setTimeout(() => {
+      this.#noDataTimer = undefined;
+      this.noData = true;
+      this.#host.requestUpdate();
+    }, Math.min(limit, MAX_TIMER_MS));
   }
 
   #applyPending(): void {
