@@ -71,11 +71,20 @@ export const Stale: Story = {
   render: (args) => withMarket({ ticksPerSecond: 0, lastTickAgeMs: 10 * 60_000 }, ticker(args)),
 };
 
-/** Waiting for a first value: the feed has nothing for this symbol yet. */
+/** Waiting for a first value: the feed has nothing for this symbol yet (for `stale-after` seconds; then "No data"). */
 export const Loading: Story = {
   args: { symbol: 'NEW-LISTING' },
   argTypes: { symbol: { control: 'text' } },
   render: (args) => withMarket({ ticksPerSecond: 0, symbols: ['BTC-USD'] }, ticker(args)),
+};
+
+/**
+ * A misspelt symbol (`BTCUSD` for `BTC-USD`): once the feed has been open `stale-after` seconds
+ * without a value of it, the ticker says "No data" instead of loading forever.
+ */
+export const NoData: Story = {
+  args: { symbol: 'BTCUSD', 'stale-after': 2 },
+  argTypes: { symbol: { control: 'text' } },
 };
 
 /** A symbol that breaks the channel grammar shows an error, as text (no markup is ever rendered). */
