@@ -77,6 +77,12 @@ const FRAME_GRID_TTL_MS = 5000;
  */
 const epochNow = () => performance.timeOrigin + performance.now();
 
+/** A token request of the hub's connection: the tab asked (none yet), and how to answer it. */
+interface TokenRequest {
+  asked?: Client;
+  answer(token: string): void;
+}
+
 /** One connection shared by many tabs. */
 export class Hub {
   #connection: Connection | null = null;
@@ -84,7 +90,8 @@ export class Hub {
   readonly #byChannel = new Map<string, Set<Client>>();
   /** Channels the relay refused (e.g. `forbidden`), told to every tab that uses them until an update comes. */
   readonly #refusals = new Map<string, FeedError>();
-  readonly #tokenRequests = new Map<number, (token: string) => void>();
+  /** Token requests waiting for an answer, with the tab asked. */
+  readonly #tokenRequests = new Map<number, TokenRequest>();
   #nextTokenRequest = 1;
   /** The relay epoch of the updates fanned out (the core's, as of the last update). */
   #epoch: string | undefined;
@@ -145,8 +152,7 @@ export class Hub {
       case 'history':
         return this.#answerHistory(client, core, message);
       case 'token':
-        this.#tokenRequests.get(message.id)?.(message.token ?? '');
-        this.#tokenRequests.delete(message.id);
+        this.#tokenRequests.get(message.id)?.answer(message.token ?? '');
         return;
       case 'reconnect':
         return core.reconnect();
@@ -228,6 +234,8 @@ export class Hub {
     client.stopWatch();
     this.#cancelFlush(client);
     for (const channel of [...client.channels]) this.#drop(client, channel);
+    // A tab that leaves while asked for a token (closed, or it was the leader's): ask another now.
+    for (const [id, request] of this.#tokenRequests) if (request.asked === client) this.#askForToken(id, request);
     if (this.#clients.size === 0 && this.#connection) {
       // Nobody is left to feed: hang up rather than keep a socket for a worker about to end.
       this.#connection.close();
@@ -318,19 +326,23 @@ export class Hub {
 
   /** Asks a tab that has a token source for a fresh token; '' when none answers in time. */
   #requestToken(): Promise<string> {
-    const client = [...this.#clients].find((c) => c.greeted && c.hasToken);
-    if (!client) return Promise.resolve('');
     const id = this.#nextTokenRequest++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#tokenRequests.delete(id);
-        resolve('');
-      }, this.#options.tokenTimeoutMs ?? 5000);
-      this.#tokenRequests.set(id, (token) => {
+      const timer = setTimeout(() => answer(''), this.#options.tokenTimeoutMs ?? 5000);
+      const answer = (token: string) => {
         clearTimeout(timer);
+        this.#tokenRequests.delete(id);
         resolve(token);
-      });
-      this.#post(client, { type: 'token-request', id });
+      };
+      this.#askForToken(id, { answer });
     });
+  }
+
+  /** Sends token request `id` to a tab with a token source other than the one asked before; '' at once when there is none. */
+  #askForToken(id: number, request: TokenRequest): void {
+    const client = [...this.#clients].find((c) => c !== request.asked && c.greeted && c.hasToken);
+    if (!client) return request.answer('');
+    this.#tokenRequests.set(id, { asked: client, answer: request.answer });
+    this.#post(client, { type: 'token-request', id });
   }
 }

@@ -126,6 +126,25 @@ test('the hub asks a tab for the token, and status carries latency and message s
   }
 });
 
+test('a tab that leaves while asked for a token is not waited for: another tab with a token source is asked at once', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket, tokenTimeoutMs: 5000 });
+  try {
+    const a = tab(hub, relay.wsUrl, ['price:L'], { hasToken: true });
+    const b = tab(hub, relay.wsUrl, ['price:L'], { hasToken: true });
+    await waitFor('a token request to the first tab', () => a.inbox.some((m) => m.type === 'token-request'));
+    assert.ok(!b.inbox.some((m) => m.type === 'token-request'), 'one tab is asked at a time');
+    const leftAt = Date.now();
+    a.port.disconnect(); // closed before it answered
+    const request = await waitFor('a token request to the other tab', () => b.inbox.find((m) => m.type === 'token-request'), 1000);
+    assert.ok(Date.now() - leftAt < 1000, 'asked at once, not after the 5 s timeout');
+    b.port.receive({ type: 'token', id: (request as { id: number }).id, token: 'from-b' });
+    await waitFor('open', () => hub.core?.status.state === 'open', 1000);
+  } finally {
+    await relay.close();
+  }
+});
+
 test('a hidden tab that is shown again gets its pending values at once', async () => {
   const relay = await startRelay();
   const hub = createHub('direct', { WebSocket: NodeWebSocket });
