@@ -80,7 +80,8 @@ const epochNow = () => performance.timeOrigin + performance.now();
 /** A token request of the hub's connection: the tab asked (none yet), and how to answer it. */
 interface TokenRequest {
   asked?: Client;
-  answer(token: string): void;
+  /** The tab's answer: a token ('' for none), or why its provider failed. */
+  answer(token: string, error?: string): void;
 }
 
 /** One connection shared by many tabs. */
@@ -152,7 +153,7 @@ export class Hub {
       case 'history':
         return this.#answerHistory(client, core, message);
       case 'token':
-        this.#tokenRequests.get(message.id)?.answer(message.token ?? '');
+        this.#tokenRequests.get(message.id)?.answer(message.token ?? '', message.error);
         return;
       case 'reconnect':
         return core.reconnect();
@@ -324,15 +325,20 @@ export class Hub {
     }
   }
 
-  /** Asks a tab that has a token source for a fresh token; '' when none answers in time. */
+  /**
+   * Asks a tab that has a token source for a fresh token; '' when no tab has one. Rejects when the
+   * tab's provider failed or no tab answered in time: the core then waits and asks again.
+   */
   #requestToken(): Promise<string> {
     const id = this.#nextTokenRequest++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => answer(''), this.#options.tokenTimeoutMs ?? 5000);
-      const answer = (token: string) => {
+    const timeoutMs = this.#options.tokenTimeoutMs ?? 5000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => answer('', `no answer from the page within ${timeoutMs / 1000} s`), timeoutMs);
+      const answer = (token: string, error?: string) => {
         clearTimeout(timer);
         this.#tokenRequests.delete(id);
-        resolve(token);
+        if (error === undefined) resolve(token);
+        else reject(new Error(error));
       };
       this.#askForToken(id, { answer });
     });

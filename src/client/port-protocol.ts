@@ -54,7 +54,8 @@ export type TabMessage =
    */
   | { type: 'frames'; at: number; interval: number }
   | { type: 'history'; id: number; channel: string; limit?: number }
-  | { type: 'token'; id: number; token: string | null }
+  /** Answer to `token-request`: the token (null: none), or why the tab's provider failed. */
+  | { type: 'token'; id: number; token: string | null; error?: string }
   | { type: 'reconnect' }
   /** The tab is leaving (pagehide, `close()`); the Web Lock covers tabs that cannot say so. */
   | { type: 'bye' };

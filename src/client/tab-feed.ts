@@ -5,7 +5,7 @@
  * the new hub gets a `hello` with every channel and the last `seq` seen, so nothing is lost.
  */
 import { isValidChannel } from '../protocol/channels.js';
-import { resolveToken, type TokenSource } from './core/token.js';
+import { providerFailure, requireToken, type TokenSource } from './core/token.js';
 import { frameClock } from './frame-clock.js';
 import { holdTabLock, tabLockName } from './tab-lock.js';
 import { isHubMessage, PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
@@ -178,9 +178,13 @@ export class TabFeed implements Feed {
     };
   }
 
-  /** A token from this feed's source, for a hub that asks (`token-request`); null without one. */
-  async token(): Promise<string | null> {
-    return (await resolveToken(this.#options.token)) ?? null;
+  /** The answer to a hub's `token-request`: a token from this feed's source (null without one), or why the source failed. */
+  async tokenAnswer(id: number): Promise<Extract<TabMessage, { type: 'token' }>> {
+    try {
+      return { type: 'token', id, token: (await requireToken(this.#options.token)) ?? null };
+    } catch (error) {
+      return { type: 'token', id, token: null, error: providerFailure(error) };
+    }
   }
 
   subscribe(channel: string, listener: FeedListener, onRefused?: RefusalListener): () => void {
@@ -304,7 +308,7 @@ export class TabFeed implements Feed {
         this.#historyRequests.get(message.id)?.answer(message.updates);
         return;
       case 'token-request':
-        void this.token().then((token) => this.#link?.send({ type: 'token', id: message.id, token }));
+        void this.tokenAnswer(message.id).then((answer) => this.#link?.send(answer));
         return;
       case 'refused':
         if (!this.#listeners.has(message.channel)) return;

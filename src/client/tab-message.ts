@@ -34,7 +34,7 @@ export function isTabMessage(value: unknown): value is TabMessage {
     case 'history':
       return Number.isSafeInteger(value.id) && isValidChannel(value.channel);
     case 'token':
-      return Number.isSafeInteger(value.id) && (value.token === null || typeof value.token === 'string');
+      return Number.isSafeInteger(value.id) && (value.token === null || typeof value.token === 'string') && (value.error === undefined || typeof value.error === 'string');
     case 'reconnect':
     case 'bye':
       return true;

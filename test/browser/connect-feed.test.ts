@@ -236,6 +236,36 @@ describe('connectFeed with a token in Chromium', () => {
   });
 });
 
+describe('a failing token provider in Chromium', () => {
+  for (const mode of ['shared-worker', 'leader', 'direct'] as const) {
+    it(`${mode} mode: a provider that throws for a while is asked again with backoff, the reason shown; the feed is never closed`, async function () {
+      this.timeout(20_000);
+      const { wsUrl } = (await (await fetch('/__relay/auth')).json()) as { wsUrl: string };
+      let calls = 0;
+      const token = async () => {
+        if (++calls <= 2) throw new Error('token endpoint answered 500');
+        return (await fetch('/__relay/auth/token')).text();
+      };
+      const feed = connectFeed(wsUrl, { mode, token });
+      const errors: string[] = [];
+      feed.onStatus(({ state, error }) => error && errors.push(`${state} ${error.code}: ${error.message}`));
+      try {
+        const seen: FeedUpdate[] = [];
+        feed.subscribe(`price:TOKFAIL-${mode}`, (u) => seen.push(u));
+        await until(() => feed.status.state === 'open', 'open once the provider works', 15_000);
+        expect(calls).to.equal(3);
+        expect(errors.some((e) => /^reconnecting token_unavailable: token provider failed: .*token endpoint answered 500/.test(e)), errors.join('; ')).to.equal(true);
+        expect(errors.some((e) => e.startsWith('closed')), errors.join('; ')).to.equal(false);
+        expect(feed.status.error).to.equal(null);
+        await fetch('/__relay/auth/publish', { method: 'POST', body: JSON.stringify({ channel: `price:TOKFAIL-${mode}`, data: tick('TOKFAIL', 5) }) });
+        await until(() => seen.at(-1)?.data.price === 5, 'an update on the authenticated socket');
+      } finally {
+        feed.close();
+      }
+    });
+  }
+});
+
 describe('refused channels in Chromium', () => {
   for (const mode of ['shared-worker', 'leader', 'direct'] as const) {
     it(`${mode} mode: a channel the token does not allow is reported to its subscribers, the allowed one fed`, async function () {

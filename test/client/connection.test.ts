@@ -218,6 +218,36 @@ test('a token that lives longer than a timer can wait (30 days) is not refreshed
   }
 });
 
+test('a token provider that fails for a while (its endpoint answers 500) is retried with backoff; the feed is not closed for good', async () => {
+  const secret = 'test-secret-test-secret-test-secret';
+  // A short auth deadline: before, a failed provider meant connecting without a token, and the
+  // relay's 4500 at the deadline is terminal, so the feed stayed closed until a reload.
+  const relay = await startRelay({ jwtSecret: secret, limits: { authDeadlineMs: 300 } });
+  let calls = 0;
+  const token = async () => {
+    if (++calls <= 2) throw new Error('token endpoint answered 500');
+    return new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(secret));
+  };
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, token, ...FAST });
+  const errors: string[] = [];
+  connection.onStatus((status) => status.error && errors.push(`${status.state} ${status.error.code}: ${status.error.message}`));
+  const seen = collect(connection);
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('open and subscribed once the provider works', async () => connection.status.state === 'open' && (await health(relay)).subscriptions === 1, 5000);
+    assert.equal(calls, 3);
+    assert.ok(errors.some((e) => /^reconnecting token_unavailable: .*token endpoint answered 500/.test(e)), `the reason is shown while retrying (${errors.join('; ')})`);
+    assert.ok(!errors.some((e) => e.startsWith('closed')), 'never closed');
+    assert.equal(connection.status.error, null, 'cleared once open');
+    await relay.publish('price:A', tick(1));
+    await waitFor('receiving', () => seen.length === 1);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('the backoff resets once a connection has been stable, not on every open', async () => {
   const { createServer } = await import('node:net');
   const probe = createServer();

@@ -33,7 +33,7 @@ function tabMessage(url: string) {
     fc.record({ type: fc.constant('visibility'), hidden: maybe(fc.boolean()) }),
     fc.record({ type: fc.constant('frames'), at: maybe(fc.double()), interval: maybe(fc.double({ min: -10, max: 200 })) }),
     fc.record({ type: fc.constant('history'), id: maybe(fc.nat()), channel: maybe(fc.oneof(pool, channelName)), limit: maybe(fc.integer({ min: -5, max: 5000 })) }),
-    fc.record({ type: fc.constant('token'), id: maybe(fc.nat()), token: maybe(fc.oneof(fc.constant(null), hostileString)) }),
+    fc.record({ type: fc.constant('token'), id: maybe(fc.nat()), token: maybe(fc.oneof(fc.constant(null), hostileString)), error: maybe(hostileString) }),
     fc.record({ type: fc.constantFrom('bye', '__proto__', 'welcome', 'updates') }),
     fieldValue,
   );

@@ -128,7 +128,7 @@ test('the hub asks a tab for the token, and status carries latency and message s
 
 test('a tab that leaves while asked for a token is not waited for: another tab with a token source is asked at once', async () => {
   const relay = await startRelay();
-  const hub = createHub('direct', { WebSocket: NodeWebSocket, tokenTimeoutMs: 5000 });
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
   try {
     const a = tab(hub, relay.wsUrl, ['price:L'], { hasToken: true });
     const b = tab(hub, relay.wsUrl, ['price:L'], { hasToken: true });

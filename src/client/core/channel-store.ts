@@ -3,7 +3,7 @@
  * It decides, for every frame, whether the frame is the next update, a duplicate, or reveals a gap,
  * so that updates are never applied twice or out of order.
  */
-import type { ChannelMessage } from '../../protocol/index.js';
+import { isValidChannel, type ChannelMessage } from '../../protocol/index.js';
 import type { FeedUpdate } from '../types.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -32,9 +32,10 @@ interface ChannelState {
   resetPending: boolean;
 }
 
-/** Last values and history of every channel in use. */
+/** Last values and history of every channel in use, and the relay run (epoch) their seqs belong to. */
 export class ChannelStore {
   readonly #channels = new Map<string, ChannelState>();
+  #epoch: string | undefined;
 
   /** @param historyLimit updates kept per channel for `history()`. */
   readonly #historyLimit: number;
@@ -123,6 +124,36 @@ export class ChannelStore {
       state.last = undefined;
       state.history.clear();
       state.resetPending = true;
+    }
+  }
+
+  /** The relay's run of seqs these positions belong to (its last `ack` or polled answer, or `resume`'s). */
+  get epoch(): string | undefined {
+    return this.#epoch;
+  }
+
+  /**
+   * The relay named its run of seqs (an `ack`, or a polled snapshot answer): our `since`s refer to
+   * it from now on (sent back on resubscribe), and tabs are told it with the next updates. A new
+   * run (a relay that started over): the old run's seqs and history mean nothing any more. None
+   * named (an older relay): seqs alone decide, as before.
+   */
+  enterEpoch(epoch: string | undefined): void {
+    if (epoch === undefined) return;
+    if (this.#epoch !== undefined && epoch !== this.#epoch) this.startOver();
+    this.#epoch = epoch;
+  }
+
+  /**
+   * Notes positions known elsewhere (a tab fed by another hub: the last `seq` per channel, and the
+   * relay `epoch` they belong to), to resume from them (see `hint`); invalid entries, and positions
+   * of another epoch than this store's, are skipped. The epoch goes out with their `since`s, so a
+   * relay that started over answers with snapshots, taken as resets.
+   */
+  resume(since: Record<string, unknown>, epoch?: string): void {
+    if (epoch && (this.#epoch ??= epoch) !== epoch) return;
+    for (const [channel, seq] of Object.entries(since)) {
+      if (isValidChannel(channel) && Number.isSafeInteger(seq) && (seq as number) >= 0) this.hint(channel, seq as number);
     }
   }
 

@@ -6,7 +6,7 @@
  * Structure (after centrifuge-js): one `setState` that emits only on change, one `drop()` for
  * every way a socket can end, and an attempt id that makes callbacks of stale sockets no-ops.
  */
-import { isTerminalCloseCode, isValidChannel, readServerMessage } from '../../protocol/index.js';
+import { isTerminalCloseCode, readServerMessage } from '../../protocol/index.js';
 import type { ChannelMessage, ClientMessage, ServerMessage } from '../../protocol/index.js';
 import type { FeedError, FeedStatus, FeedUpdate } from '../types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
@@ -22,7 +22,7 @@ import { SocketFailures } from './socket-failures.js';
 import { SocketSession, type WebSocketConstructor } from './socket-session.js';
 import { StatusReporter } from './status-reporter.js';
 import { SubscribeRequests } from './subscribe-requests.js';
-import { resolveToken } from './token.js';
+import { providerFailure, requireToken, resolveToken } from './token.js';
 import { scheduleTokenRefresh } from './token-refresh.js';
 
 export type { ConnectionOptions } from './connection-options.js';
@@ -40,8 +40,6 @@ export class Connection {
   #everOpened = false;
   #closedByUser = false;
   #token: string | undefined;
-  /** The relay's run of seqs, from its last `ack` or polled answer (see protocol `epoch`). */
-  #epoch: string | undefined;
   #flushQueued = false;
   #retryTimer: Timer | undefined;
   #stopTokenRefresh: () => void = () => {};
@@ -66,7 +64,7 @@ export class Connection {
       open: () => this.#reporter.current === 'open',
       inUse: (channel) => this.#refs.has(channel),
       since: (channels) => this.#store.since(channels),
-      epoch: () => this.#epoch,
+      epoch: () => this.#store.epoch,
       refuse: (channel, error) => {
         if (this.#refs.has(channel)) for (const listener of this.#refusalListeners) listener(channel, error);
       },
@@ -88,7 +86,7 @@ export class Connection {
       fetch: fetchImpl,
       url: options.url,
       token: async () => this.#token ?? (await resolveToken(options.token)),
-      epoch: () => this.#epoch,
+      epoch: () => this.#store.epoch,
     };
     this.#poller = new SnapshotPoller({
       url: options.url,
@@ -98,7 +96,7 @@ export class Connection {
       channels: () => this.#refs.channels(),
       onSnapshots: ({ epoch, snapshots }) => {
         // As on an `ack`: a new run first drops the old one, so its seqs cannot hide the new values.
-        this.#enterEpoch(epoch);
+        this.#store.enterEpoch(epoch);
         for (const snapshot of snapshots) this.#applyFrame(snapshot);
       },
     });
@@ -152,22 +150,14 @@ export class Connection {
     return this.#refs.count(channel);
   }
 
-  /**
-   * Notes positions known elsewhere (a tab fed by another hub: the last `seq` per channel, and the
-   * relay `epoch` they belong to), to resume from them (see `ChannelStore.hint`); invalid entries,
-   * and positions of another epoch than this core's, are skipped. The epoch goes out with their
-   * `since`s, so a relay that started over answers with snapshots, taken as resets.
-   */
+  /** Notes positions known elsewhere (the last `seq` per channel of a tab fed by another hub, and their relay `epoch`): see `ChannelStore.resume`. */
   resume(since: Record<string, unknown>, epoch?: string): void {
-    if (epoch && (this.#epoch ??= epoch) !== epoch) return;
-    for (const [channel, seq] of Object.entries(since)) {
-      if (isValidChannel(channel) && Number.isSafeInteger(seq) && (seq as number) >= 0) this.#store.hint(channel, seq as number);
-    }
+    this.#store.resume(since, epoch);
   }
 
   /** The relay's run of seqs this core's positions belong to (its last `ack` or polled answer, or `resume`'s). */
   get epoch(): string | undefined {
-    return this.#epoch;
+    return this.#store.epoch;
   }
 
   /** The last value of a channel. */
@@ -213,8 +203,17 @@ export class Connection {
     this.#session?.dispose(NORMAL, 'replaced');
     this.#session = null;
     if (!this.#poller.running) this.#reporter.setState(this.#everOpened || this.#failures.inRow > 0 ? 'reconnecting' : 'connecting');
-    this.#token = await resolveToken(this.#options.token);
+    let token: string | undefined;
+    try {
+      token = await requireToken(this.#options.token);
+    } catch (error) {
+      // No token now (the provider's endpoint is down?): wait and ask again, saying why. Without
+      // one, a relay that checks tokens would close the socket for good at its auth deadline.
+      const cause = { code: 'token_unavailable', message: `token provider failed: ${providerFailure(error)}` };
+      return this.#drop(id, undefined, cause.message, cause);
+    }
     if (id !== this.#attempt || this.#closedByUser) return;
+    this.#token = token;
     const WebSocketImpl = this.#options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
     if (!WebSocketImpl) return this.#drop(id, undefined, 'no WebSocket implementation');
     this.#session = new SocketSession(WebSocketImpl, this.#options.url, this.#options.connectTimeoutMs ?? 10_000, {
@@ -266,20 +265,8 @@ export class Connection {
         return this.#requests.refused(message); // asked again later, or reported (see SubscribeRequests)
       case 'ack':
         this.#requests.acked(message.id);
-        return this.#enterEpoch(message.epoch);
+        return this.#store.enterEpoch(message.epoch);
     }
-  }
-
-  /**
-   * The relay named its run of seqs (an `ack`, or a polled snapshot answer): our `since`s refer to
-   * it from now on (sent back on resubscribe), and tabs are told it with the next updates. A new
-   * run (a relay that started over): the old run's seqs and history mean nothing any more. None
-   * named (an older relay): seqs alone decide, as before.
-   */
-  #enterEpoch(epoch: string | undefined): void {
-    if (epoch === undefined) return;
-    if (this.#epoch !== undefined && epoch !== this.#epoch) this.#store.startOver();
-    this.#epoch = epoch;
   }
 
   #applyFrame(message: ChannelMessage): void {
@@ -300,8 +287,8 @@ export class Connection {
     if (this.#reporter.current === 'open') this.#requests.recover(channel, lastSeq);
   }
 
-  /** The one disconnect path: every way a socket ends comes through here. */
-  #drop(id: number, code: number | undefined, reason: string): void {
+  /** The one disconnect path: every way a socket (or an attempt at one) ends comes through here; `cause`: why, when known before any socket. */
+  #drop(id: number, code: number | undefined, reason: string, cause?: FeedError): void {
     if (id !== this.#attempt) return;
     this.#attempt++;
     this.#session?.dispose(code === HEARTBEAT_TIMEOUT ? code : NORMAL, reason);
@@ -318,9 +305,10 @@ export class Connection {
     }
     // A relay that closed an open socket with a code proved the WebSocket works: say why while
     // retrying, and do not poll, which would meet the same relay (see SocketFailures).
-    const saidWhy = this.#failures.ended(code);
+    const saidWhy = this.#failures.ended(code, cause !== undefined);
     if (!this.#network.onLine) return this.#reporter.setState('offline');
-    if (saidWhy && code !== NORMAL && code !== GOING_AWAY && code !== TOKEN_EXPIRED_CLOSE) this.#reporter.setError({ code: `close:${code}`, message: reason });
+    if (cause) this.#reporter.setError(cause);
+    else if (saidWhy && code !== NORMAL && code !== GOING_AWAY && code !== TOKEN_EXPIRED_CLOSE) this.#reporter.setError({ code: `close:${code}`, message: reason });
     const pollAfter = this.#options.pollAfterFailures ?? 3;
     if (!saidWhy && !this.#poller.running && this.#failures.transportInRow >= pollAfter && this.#poller.available) {
       // The socket keeps failing (a proxy that blocks upgrades?): serve values over HTTP meanwhile,

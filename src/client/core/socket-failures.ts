@@ -26,10 +26,13 @@ export class SocketFailures {
     this.#stableTimer = setTimeout(() => this.reset(), stableAfterMs);
   }
 
-  /** Counts the attempt's end; returns whether the relay said why (an opened socket closed with a code). */
-  ended(code: number | undefined): boolean {
+  /**
+   * Counts the attempt's end; returns whether the cause is known: the relay said why (an opened
+   * socket closed with a code), or `explained` (the attempt failed before any socket: no token).
+   */
+  ended(code: number | undefined, explained = false): boolean {
     clearTimeout(this.#stableTimer);
-    const saidWhy = this.#opened && code !== undefined && code !== ABNORMAL && code !== NO_STATUS && code !== HEARTBEAT_TIMEOUT;
+    const saidWhy = explained || (this.#opened && code !== undefined && code !== ABNORMAL && code !== NO_STATUS && code !== HEARTBEAT_TIMEOUT);
     this.#opened = false;
     this.inRow++;
     this.transportInRow = saidWhy ? 0 : this.transportInRow + 1;

@@ -3,14 +3,30 @@
 /** A token, or a function that returns a fresh one. */
 export type TokenSource = string | (() => string | Promise<string>);
 
-/** Resolves a token source; a throwing provider yields `undefined` (connect without a token). */
-export async function resolveToken(source: TokenSource | undefined): Promise<string | undefined> {
+/**
+ * Resolves a token source: the token, or undefined when there is none (no source, or a provider
+ * that returns no token: connect without one). Throws when the provider throws or rejects (its
+ * endpoint is down?): the caller waits and asks again rather than connecting without a token,
+ * which a relay that checks tokens would close for good (4500).
+ */
+export async function requireToken(source: TokenSource | undefined): Promise<string | undefined> {
   if (source === undefined) return undefined;
   if (typeof source === 'string') return source;
+  const token = await source();
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
+}
+
+/** Resolves a token source where going on without a token is fine (a refresh, a history backfill): a failing provider yields undefined. */
+export async function resolveToken(source: TokenSource | undefined): Promise<string | undefined> {
   try {
-    const token = await source();
-    return typeof token === 'string' && token.length > 0 ? token : undefined;
+    return await requireToken(source);
   } catch {
     return undefined;
   }
+}
+
+/** A short description of why a token provider failed, for `status.error` (at most 200 characters). */
+export function providerFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.slice(0, 200);
 }

@@ -68,7 +68,7 @@ export class WarmUp {
     };
     const port: HubPort = (this.#port = hub.connect((message) => {
       if (message.type === 'token-request') {
-        void feed.token().then((token) => port.receive({ type: 'token', id: message.id, token }));
+        void feed.tokenAnswer(message.id).then((answer) => port.receive(answer));
       } else if (message.type === 'updates' || (message.type === 'status' && message.status.stats.latencyMs !== null)) {
         live();
       }
