@@ -106,7 +106,7 @@ function chooseMode(options: ConnectOptions): 'shared-worker' | 'leader' | 'dire
   // its own worker, only one the site hosts (`options.worker`). Otherwise leader mode works anyway.
   if (options.worker !== undefined) {
     if (sameOrigin(options.worker)) return 'shared-worker';
-    warnLeaderMode(options.worker, 'is on another origin than the page, and browsers start SharedWorkers only from their own origin');
+    warnLeaderMode(options.worker, 'is cross-origin');
     return 'leader';
   }
   return wanted === 'shared-worker' || sameOrigin(import.meta.url) ? 'shared-worker' : 'leader';
@@ -129,7 +129,7 @@ async function trySharedWorker(feed: TabFeed, options: ConnectOptions): Promise<
       ? new SharedWorker(new URL(String(options.worker), globalThis.location?.href), { type: 'module', name })
       : new SharedWorker(new URL('../worker/shared-worker.ts', import.meta.url), { type: 'module', name });
   } catch (error) {
-    warnLeaderMode(options.worker, `could not be started (${String(error)})`); // workers disabled, a bad URL
+    warnLeaderMode(options.worker, `did not start (${error})`); // workers disabled, a bad URL
     return false;
   }
   const failed = new Promise<boolean>((resolve) => worker.addEventListener('error', () => resolve(false), { once: true }));
@@ -141,19 +141,18 @@ async function trySharedWorker(feed: TabFeed, options: ConnectOptions): Promise<
     };
   };
   const started = await Promise.race([feed.attach(link, 'shared-worker', 5000), failed]);
-  if (!started && !feed.isClosed) warnLeaderMode(options.worker, 'did not start or answer (missing, not served as JavaScript, or an import in it failed)');
+  if (!started && !feed.isClosed) warnLeaderMode(options.worker, 'did not start'); // a 404, not JavaScript, a failed import, no answer in 5 s
   return started;
 }
 
 const warnedWorkers = new Set<string>();
 
-/** Says once per script why a page that could share one socket through a SharedWorker does not. */
+/** Says once per script why the page does not share one socket through a SharedWorker (short: it ships in every page). */
 function warnLeaderMode(worker: string | URL | undefined, why: string): void {
-  const script = worker === undefined ? "the kit's worker script" : `the worker script ${String(worker)}`;
+  const script = String(worker ?? 'of the kit');
   if (warnedWorkers.has(script)) return;
   warnedWorkers.add(script);
-  console.warn(`[market-pulse] ${script} ${why}: using leader mode (one tab holds the socket for the others). ` +
-    'See "Kit on a CDN" in docs/connection.md.');
+  console.warn(`[market-pulse] worker ${script} ${why}: leader mode (see docs/connection.md)`);
 }
 
 function brokenFeed(url: string): TabFeed {

@@ -94,7 +94,7 @@ describe('connectFeed in Chromium', () => {
     });
     expect(feed!.status.mode).to.equal('leader');
     expect(warnings, 'the site owner is told why there is no shared worker').to.have.length(1);
-    expect(warnings[0]).to.contain(`${httpUrl}/market-pulse-worker.js`).and.to.contain('another origin').and.to.contain('leader mode');
+    expect(warnings[0]).to.contain(`${httpUrl}/market-pulse-worker.js`).and.to.contain('cross-origin').and.to.contain('leader mode');
   });
 
   it('history() returns recent updates from the hub, oldest first', async () => {
