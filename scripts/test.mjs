@@ -1,5 +1,5 @@
-// `npm test`: every suite (node:test for server/client/e2e code, web-test-runner in Chromium for
-// browser code), then ONE closing line `N passed, N failed[, N skipped]` for the whole run.
+// `npm test`: a type check (whole runs only), every suite (node:test for server/client/e2e code,
+// web-test-runner in Chromium for browser code), then ONE closing line `N passed, N failed[, N skipped]` for the whole run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,14 @@ const nodeFiles = testDirs.filter((d) => !BROWSER_DIRS.has(d)).flatMap((d) => wa
 const browserFiles = testDirs.filter((d) => BROWSER_DIRS.has(d)).flatMap((d) => walk(join('test', d))).filter(matches);
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+if (only.length === 0) {
+  // The whole run type-checks too (tests run through tsx, which strips types without checking them).
+  console.log('typecheck: tsc --noEmit');
+  const code = await run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit']);
+  console.log(code === 0 ? 'typecheck: ok' : 'typecheck: FAILED');
+  totals[code === 0 ? 'passed' : 'failed'] += 1;
+}
 
 if (nodeFiles.length > 0) {
   const tap = join(tmp, 'node.tap');
