@@ -181,6 +181,11 @@ describe('<price-ticker>', () => {
     expect(shadow(el).querySelector('[part=base]')!.getAttribute('aria-busy'), 'no longer busy').to.equal('false');
     await expect(el).to.be.accessible();
 
+    const polled = await fixture<PriceTicker>(html`<price-ticker symbol="ETH-USDX" stale-after="0.2"></price-ticker>`);
+    feed.setStatus({ state: 'polling' }); // values by HTTP: the relay answers with last values just the same
+    await until(() => polled.state === 'stale', 'no data while polling too');
+    feed.setStatus({ state: 'open' });
+
     el.symbol = 'BTC-USD'; // corrected: loading again, then its value
     await el.updateComplete;
     expect(el.state).to.equal('loading');

@@ -34,8 +34,8 @@ export class QuoteController implements ReactiveController {
   /** Whether the quote is older than `staleAfter`. */
   stale = false;
   /**
-   * Whether the feed has been open for `staleAfter` seconds without a value of the symbol (a
-   * misspelt symbol, a channel nobody publishes): the relay would have sent its last value at once.
+   * Whether the feed has been open (or polling) for `staleAfter` seconds without a value of the
+   * symbol (a misspelt symbol, a channel nobody publishes): the relay would have sent its last value at once.
    */
   noData = false;
   /** The feed's status, if there is a feed. */
@@ -125,7 +125,9 @@ export class QuoteController implements ReactiveController {
   /** Runs the no-data clock while the feed is open and the symbol has no value; stops it otherwise. */
   #watchForNoData(channel: string): void {
     const limit = this.#options.staleAfter() * 1000;
-    const waiting = channel !== '' && !this.quote && !this.refusal && this.status?.state === 'open' && limit > 0;
+    const state = this.status?.state;
+    // Open or polling: either way the relay answers with the channel's last value at once.
+    const waiting = channel !== '' && !this.quote && !this.refusal && (state === 'open' || state === 'polling') && limit > 0;
     if (waiting && this.#noDataChannel === channel) return; // running, or ran out already
     clearTimeout(this.#noDataTimer);
     this.#noDataTimer = undefined;
