@@ -266,6 +266,27 @@ describe('a failing token provider in Chromium', () => {
   }
 });
 
+describe('an expired fixed token in Chromium', () => {
+  for (const mode of ['shared-worker', 'direct'] as const) {
+    it(`${mode} mode: the feed says the token expired instead of reconnecting with it in silence`, async function () {
+      this.timeout(15_000);
+      const { wsUrl } = (await (await fetch('/__relay/auth')).json()) as { wsUrl: string };
+      const expired = await (await fetch('/__relay/auth/token?ttl=-60')).text();
+      const feed = connectFeed(wsUrl, { mode, token: expired });
+      try {
+        const seen: string[] = [];
+        feed.onStatus((s) => seen.push(`${s.state}/${s.error?.code}`));
+        feed.subscribe('price:EXPIRED-1', () => {});
+        await until(() => feed.status.error?.code === 'token_expired', 'error token_expired', 8000).catch((e) => { throw new Error(`${e} ${seen.join(' ')}`); });
+        expect(feed.status.state).to.equal('reconnecting');
+        expect(feed.status.error!.message).to.contain('expired');
+      } finally {
+        feed.close();
+      }
+    });
+  }
+});
+
 describe('refused channels in Chromium', () => {
   for (const mode of ['shared-worker', 'leader', 'direct'] as const) {
     it(`${mode} mode: a channel the token does not allow is reported to its subscribers, the allowed one fed`, async function () {

@@ -248,6 +248,30 @@ test('a token provider that fails for a while (its endpoint answers 500) is retr
   }
 });
 
+test('a fixed token that has expired is not sent again and again: the core says so and stops opening sockets with it', async () => {
+  const secret = 'test-secret-test-secret-test-secret';
+  const relay = await startRelay({ jwtSecret: secret });
+  const expired = await new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(secret));
+  const control = instrumentedWebSocket();
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token: expired, ...FAST });
+  try {
+    const published: string[] = [];
+    connection.onStatus((status) => published.push(`${status.state} ${status.error?.code}`));
+    connection.start();
+    connection.retain('price:A');
+    // Published to listeners (the elements), not only readable: the state stays `reconnecting`.
+    await waitFor('the expiry to be published', () => published.includes('reconnecting token_expired'));
+    await sleep(1000); // the backoff is 50–200 ms: before, a socket every few hundred ms, each refused
+    assert.equal(control.attempts, 1, 'one socket: the same expired token is not offered again');
+    assert.equal(connection.status.state, 'reconnecting');
+    assert.match(connection.status.error!.message, /expired/);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('the backoff resets once a connection has been stable, not on every open', async () => {
   const { createServer } = await import('node:net');
   const probe = createServer();

@@ -40,6 +40,8 @@ export class Connection {
   #everOpened = false;
   #closedByUser = false;
   #token: string | undefined;
+  /** The token the relay last refused as expired: never offered again (a fixed token that ran out). */
+  #expiredToken: string | undefined;
   #flushQueued = false;
   #retryTimer: Timer | undefined;
   #stopTokenRefresh: () => void = () => {};
@@ -213,6 +215,10 @@ export class Connection {
       return this.#drop(id, undefined, cause.message, cause);
     }
     if (id !== this.#attempt || this.#closedByUser) return;
+    if (token !== undefined && token === this.#expiredToken) {
+      const cause = { code: TOKEN_EXPIRED_ERROR, message: 'the token has expired and no fresh one came (give a token function to refresh it)' };
+      return this.#drop(id, undefined, cause.message, cause);
+    }
     this.#token = token;
     const WebSocketImpl = this.#options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
     if (!WebSocketImpl) return this.#drop(id, undefined, 'no WebSocket implementation');
@@ -297,6 +303,7 @@ export class Connection {
     this.#requests.clear();
     this.#failures.stop();
     this.#stopTokenRefresh();
+    if (code === TOKEN_EXPIRED_CLOSE) this.#expiredToken = this.#token;
     if (this.#closedByUser) return;
     if (code !== undefined && isTerminalCloseCode(code)) {
       this.#poller.stop();

@@ -9,6 +9,8 @@ import { RateMeter } from './rate-meter.js';
 export class StatusReporter {
   #state: ConnectionState = 'idle';
   #currentError: FeedError | null = null;
+  /** The error of the last emission: a new one is news even when the state stays. */
+  #emittedError: FeedError | null = null;
   #latencyMs: number | null = null;
   #lastMessageAt: number | null = null;
   #lastStatsKey = '';
@@ -43,14 +45,17 @@ export class StatusReporter {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The one place the state changes; emits only when it does. */
+  /**
+   * The one place the state changes; emits only when it does, or when the error changed since the
+   * last emission (a retry that fails for another reason while the state stays `reconnecting`).
+   */
   setState(next: ConnectionState): void {
-    if (next === this.#state) return;
+    if (next === this.#state && sameError(this.#currentError, this.#emittedError)) return;
     this.#state = next;
     this.#emit();
   }
 
-  /** Sets or clears the error; it is published with the next emission. */
+  /** Sets or clears the error; it is published with the next `setState` (or stats tick). */
   setError(error: FeedError | null): void {
     this.#currentError = error;
   }
@@ -69,7 +74,7 @@ export class StatusReporter {
   /** Starts the stats tick. */
   startTicker(): void {
     this.#ticker ??= setInterval(() => {
-      if (this.#statsKey() !== this.#lastStatsKey) this.#emit();
+      if (this.#statsKey() !== this.#lastStatsKey || !sameError(this.#currentError, this.#emittedError)) this.#emit();
     }, 1000);
   }
 
@@ -86,6 +91,12 @@ export class StatusReporter {
   #emit(): void {
     const status = this.status;
     this.#lastStatsKey = this.#statsKey();
+    this.#emittedError = this.#currentError;
     for (const listener of [...this.#listeners]) listener(status);
   }
+}
+
+/** Whether two errors say the same (a retry recreates its error object each time). */
+function sameError(a: FeedError | null, b: FeedError | null): boolean {
+  return a === b || (a !== null && b !== null && a.code === b.code && a.message === b.message);
 }
