@@ -30,7 +30,9 @@ describe('JWT auth', () => {
     const error = await client.waitFor<ErrorMessage>((m) => m.type === 'error');
     assert.equal(error.code, 'auth_required');
     assert.equal(error.id, 3);
-    assert.equal((await waitForClose(client)).code, 4500);
+    const closed = await waitForClose(client);
+    assert.equal(closed.code, 4500);
+    assert.match(closed.reason, /requires one/, 'the reason (shown by <connection-status>) says a token is needed');
     assert.equal(client.received.filter((m) => m.type === 'snapshot' || m.type === 'update').length, 0);
   });
 

@@ -266,7 +266,7 @@ export class Session implements RateState, OutboxSink, SocketEvents, DeadlineOwn
    */
   deadlinePassed(): void {
     if (this.closeCode !== null) this.ws.terminate();
-    else if (this.grant === null) this.close(CloseCode.AuthTimeout, 'auth deadline passed');
+    else if (this.grant === null) this.close(CloseCode.AuthTimeout, 'no token within the auth deadline: this relay requires one');
     else this.expireToken();
   }
 
