@@ -287,6 +287,31 @@ describe('an expired fixed token in Chromium', () => {
   }
 });
 
+describe('feeds with different tokens in Chromium', () => {
+  it('feeds of one relay URL share one socket, and so one token; a query string on the URL gives a feed a socket and a token of its own', async function () {
+    this.timeout(20_000);
+    const { wsUrl } = (await (await fetch('/__relay/auth')).json()) as { wsUrl: string };
+    const token = (channels: string) => async () => (await fetch(`/__relay/auth/token?channels=${channels}`)).text();
+    const publicFeed = connectFeed(wsUrl, { mode: 'shared-worker', token: token('price:*') });
+    // A signed-in user's widget: its token also allows the user's alerts. Documented workaround
+    // (docs/connection.md): its own URL, so its own worker, socket and token.
+    const userFeed = connectFeed(`${wsUrl}?as=user`, { mode: 'shared-worker', token: token('price:*,alerts:42') });
+    try {
+      const alerts: FeedUpdate[] = [];
+      const refusals: FeedError[] = [];
+      publicFeed.subscribe('price:SHARE-1', () => {});
+      userFeed.subscribe('alerts:42', (u) => alerts.push(u), (error) => refusals.push(error));
+      await until(() => publicFeed.status.state === 'open' && userFeed.status.state === 'open', 'both open');
+      await fetch('/__relay/auth/publish', { method: 'POST', body: JSON.stringify({ channel: 'alerts:42', data: tick('ALERT', 1) }) });
+      await until(() => alerts.length > 0, `the user's alert (refusals: ${JSON.stringify(refusals)})`);
+      expect(refusals).to.deep.equal([]);
+    } finally {
+      publicFeed.close();
+      userFeed.close();
+    }
+  });
+});
+
 describe('refused channels in Chromium', () => {
   for (const mode of ['shared-worker', 'leader', 'direct'] as const) {
     it(`${mode} mode: a channel the token does not allow is reported to its subscribers, the allowed one fed`, async function () {

@@ -5,7 +5,7 @@
 //   POST /__relay/flood   → body {channel,count}: publishes `count` ticks (price 1…count) as fast as it can
 //   GET /__relay/health   → the relay's /healthz JSON (the relay's own route has no CORS)
 //   GET /__relay/auth     → {"wsUrl"} of a second relay that requires a JWT (started on first use)
-//   GET /__relay/auth/token?ttl=S → a JWT for it, valid S seconds (default 60), channels `price:*`
+//   GET /__relay/auth/token?ttl=S&channels=a,b → a JWT for it, valid S seconds (default 60), for channels `price:*` (or a, b)
 //   POST /__relay/auth/publish    → like /__relay/publish, on the JWT relay
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -30,9 +30,9 @@ export function relayPlugin() {
     return authRelay;
   }
 
-  async function mintToken(ttlSeconds) {
+  async function mintToken(ttlSeconds, channels = ['price:*']) {
     const { SignJWT } = await import('jose');
-    return new SignJWT({ channels: ['price:*'] })
+    return new SignJWT({ channels })
       .setProtectedHeader({ alg: 'HS256' })
       .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
       .sign(new TextEncoder().encode(jwtSecret));
@@ -89,8 +89,10 @@ export function relayPlugin() {
           return { body: JSON.stringify({ wsUrl: auth.wsUrl, httpUrl: auth.httpUrl }), type: 'json' };
         }
         if (context.path === '/__relay/auth/token') {
-          const ttl = Number(new URL(context.url, 'http://x').searchParams.get('ttl') ?? 60);
-          return { body: await mintToken(Number.isFinite(ttl) ? ttl : 60), type: 'text' };
+          const params = new URL(context.url, 'http://x').searchParams;
+          const ttl = Number(params.get('ttl') ?? 60);
+          const channels = params.get('channels')?.split(',');
+          return { body: await mintToken(Number.isFinite(ttl) ? ttl : 60, channels), type: 'text' };
         }
         if (context.path === '/__relay/auth/publish') {
           const auth = await startAuthRelay();
