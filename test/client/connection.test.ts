@@ -11,6 +11,12 @@ import { health, instrumentedWebSocket, metric, NodeWebSocket, sleep, startRelay
 const FAST = { backoff: { minMs: 50, maxMs: 200 }, fetch: null } satisfies Partial<ConnectionOptions>;
 const tick = (price: number) => ({ symbol: 'A', price, ts: price });
 
+/** The JWT secret of the tests' token-checking relays. */
+const SECRET = 'test-secret-test-secret-test-secret';
+/** A token for `price:*` signed with SECRET, expiring at `exp` (seconds since the epoch, or a span like '10m'). */
+const signToken = (exp: number | string) => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' })
+  .setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+
 function collect(connection: Connection): CoreUpdate[] {
   const seen: CoreUpdate[] = [];
   connection.onUpdate((update) => seen.push(update));
@@ -126,7 +132,7 @@ test('a lost frame is noticed from the seq gap and recovered: no update missing,
 });
 
 test('a rejected token is terminal: state closed with the close code, and no retry', async () => {
-  const relay = await startRelay({ jwtSecret: 'test-secret-test-secret-test-secret' });
+  const relay = await startRelay({ jwtSecret: SECRET });
   const control = instrumentedWebSocket();
   const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token: 'not.a.jwt', ...FAST });
   try {
@@ -164,14 +170,11 @@ test('a page of an origin the relay does not allow is told so: closed with 4503 
 });
 
 test('a token provider is asked again before expiry, and after an expired token', async () => {
-  const secret = 'test-secret-test-secret-test-secret';
-  const relay = await startRelay({ jwtSecret: secret });
+  const relay = await startRelay({ jwtSecret: SECRET });
   const control = instrumentedWebSocket();
   let calls = 0;
-  const sign = (expSeconds: number) => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime(expSeconds).sign(new TextEncoder().encode(secret));
   // First an expired token (the relay closes 4004), then tokens that live 3 s.
-  const token = () => (++calls === 1 ? sign(Math.floor(Date.now() / 1000) - 10) : sign(Math.floor(Date.now() / 1000) + 3));
+  const token = () => (++calls === 1 ? signToken(Math.floor(Date.now() / 1000) - 10) : signToken(Math.floor(Date.now() / 1000) + 3));
   const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token, ...FAST });
   const seen = collect(connection);
   try {
@@ -192,12 +195,11 @@ test('a token provider is asked again before expiry, and after an expired token'
 });
 
 test('a token that lives longer than a timer can wait (30 days) is not refreshed in a loop', async () => {
-  const secret = 'test-secret-test-secret-test-secret';
-  const relay = await startRelay({ jwtSecret: secret });
+  const relay = await startRelay({ jwtSecret: SECRET });
   let calls = 0;
   const token = () => {
     calls++;
-    return new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('30d').sign(new TextEncoder().encode(secret));
+    return signToken('30d');
   };
   const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, token, ...FAST });
   const seen = collect(connection);
@@ -219,14 +221,13 @@ test('a token that lives longer than a timer can wait (30 days) is not refreshed
 });
 
 test('a token provider that fails for a while (its endpoint answers 500) is retried with backoff; the feed is not closed for good', async () => {
-  const secret = 'test-secret-test-secret-test-secret';
   // A short auth deadline: before, a failed provider meant connecting without a token, and the
   // relay's 4500 at the deadline is terminal, so the feed stayed closed until a reload.
-  const relay = await startRelay({ jwtSecret: secret, limits: { authDeadlineMs: 300 } });
+  const relay = await startRelay({ jwtSecret: SECRET, limits: { authDeadlineMs: 300 } });
   let calls = 0;
   const token = async () => {
     if (++calls <= 2) throw new Error('token endpoint answered 500');
-    return new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('10m').sign(new TextEncoder().encode(secret));
+    return signToken('10m');
   };
   const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, token, ...FAST });
   const errors: string[] = [];
@@ -249,10 +250,8 @@ test('a token provider that fails for a while (its endpoint answers 500) is retr
 });
 
 test('a fixed token that has expired is not sent again and again: the core says so and stops opening sockets with it', async () => {
-  const secret = 'test-secret-test-secret-test-secret';
-  const relay = await startRelay({ jwtSecret: secret });
-  const expired = await new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' })
-    .setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode(secret));
+  const relay = await startRelay({ jwtSecret: SECRET });
+  const expired = await signToken(Math.floor(Date.now() / 1000) - 60);
   const control = instrumentedWebSocket();
   const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token: expired, ...FAST });
   try {
