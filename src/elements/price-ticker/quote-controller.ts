@@ -124,11 +124,11 @@ export class QuoteController implements ReactiveController {
 
   /** Runs the no-data clock while the feed is open and the symbol has no value; stops it otherwise. */
   #watchForNoData(channel: string): void {
-    const limit = this.#options.staleAfter() * 1000;
     const state = this.status?.state;
-    // Open or polling: either way the relay answers with the channel's last value at once.
-    const waiting = channel !== '' && !this.quote && !this.refusal && (state === 'open' || state === 'polling') && limit > 0;
-    if (waiting && this.#noDataChannel === channel) return; // running, or ran out already
+    // Open or polling: either way the relay answers with the channel's last value at once. (Runs
+    // before every render: with a quote on screen this is two reads and a return.)
+    const waiting = channel !== '' && !this.quote && !this.refusal && (state === 'open' || state === 'polling') && this.#options.staleAfter() > 0;
+    if (waiting ? this.#noDataChannel === channel : this.#noDataChannel === '' && !this.noData) return; // nothing to change
     clearTimeout(this.#noDataTimer);
     this.#noDataTimer = undefined;
     this.#noDataChannel = waiting ? channel : '';
@@ -138,7 +138,7 @@ export class QuoteController implements ReactiveController {
       this.#noDataTimer = undefined;
       this.noData = true;
       this.#host.requestUpdate();
-    }, Math.min(limit, MAX_TIMER_MS));
+    }, Math.min(this.#options.staleAfter() * 1000, MAX_TIMER_MS));
   }
 
   #applyPending(): void {
