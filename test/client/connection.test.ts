@@ -249,6 +249,27 @@ test('a token provider that fails for a while (its endpoint answers 500) is retr
   }
 });
 
+test('a token provider that throws something odd (null, an object that cannot be printed) is retried all the same', async () => {
+  const relay = await startRelay({ jwtSecret: SECRET, limits: { authDeadlineMs: 300 } });
+  const oddities: unknown[] = [null, Object.create(null), { message: { not: 'a string' } }];
+  let calls = 0;
+  const token = async () => {
+    if (calls < oddities.length) throw oddities[calls++];
+    calls++;
+    return signToken('10m');
+  };
+  const connection = new Connection({ url: relay.wsUrl, WebSocket: NodeWebSocket, token, ...FAST });
+  try {
+    connection.start();
+    connection.retain('price:A');
+    await waitFor('open once the provider works', async () => connection.status.state === 'open' && (await health(relay)).subscriptions === 1, 5000);
+    assert.equal(calls, oddities.length + 1);
+  } finally {
+    connection.close();
+    await relay.close();
+  }
+});
+
 test('a fixed token that has expired is not sent again and again: the core says so and stops opening sockets with it', async () => {
   const relay = await startRelay({ jwtSecret: SECRET });
   const expired = await signToken(Math.floor(Date.now() / 1000) - 60);

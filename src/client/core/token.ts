@@ -25,8 +25,11 @@ export async function resolveToken(source: TokenSource | undefined): Promise<str
   }
 }
 
-/** A short description of why a token provider failed, for `status.error` (at most 200 characters). */
+/** A short description of why a token provider failed, for `status.error` (at most 200 characters); never throws, whatever was thrown. */
 export function providerFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
-  return text.slice(0, 200);
+  try {
+    return String(error instanceof Error ? error.message || error.name : error).slice(0, 200);
+  } catch {
+    return 'a value that cannot be printed'; // e.g. an object without a prototype
+  }
 }
