@@ -250,7 +250,7 @@ export class TabFeed implements Feed {
 
   onStatus(listener: StatusListener): () => void {
     this.#statusListeners.add(listener);
-    listener(this.#currentStatus);
+    this.#tell(listener, this.#currentStatus);
     return () => this.#statusListeners.delete(listener);
   }
 
@@ -372,6 +372,15 @@ export class TabFeed implements Feed {
     const previous = this.#currentStatus;
     this.#currentStatus = status;
     if (JSON.stringify(previous) === JSON.stringify(status)) return;
-    for (const listener of [...this.#statusListeners]) listener(status);
+    for (const listener of [...this.#statusListeners]) this.#tell(listener, status);
+  }
+
+  #tell(listener: StatusListener, status: FeedStatus): void {
+    try {
+      listener(status);
+    } catch (error) {
+      // A broken status widget must not stop the others, nor this tab's link to its hub.
+      console.error('[market-pulse] status listener failed', error);
+    }
   }
 }

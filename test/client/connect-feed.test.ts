@@ -84,3 +84,29 @@ test('a relay restarted without its history: seq starts over and tabs follow the
     await relay.close();
   }
 });
+
+test('a status listener that throws (a page bug) does not cut the feed off: updates and statuses keep coming', async () => {
+  const relay = await startRelay();
+  const logged: unknown[][] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args);
+  try {
+    const feed = connectFeed(relay.wsUrl, { mode: 'direct', WebSocket: NodeWebSocket });
+    const states: string[] = [];
+    feed.onStatus(() => {
+      throw new Error('a broken status widget');
+    });
+    feed.onStatus((status) => states.push(status.state));
+    const seen: FeedUpdate[] = [];
+    feed.subscribe('price:SOL-USD', (update) => seen.push(update));
+    await waitFor('open', () => feed.status.state === 'open');
+    await relay.publish('price:SOL-USD', { symbol: 'SOL-USD', price: 7, ts: 1 });
+    await waitFor('the update', () => seen.at(-1)?.data.price === 7);
+    assert.equal(states.at(-1), 'open', 'the other status listener still hears');
+    assert.ok(logged.some((args) => String(args[0]).includes('status listener failed')), 'the page bug is logged');
+    feed.close();
+  } finally {
+    console.error = consoleError;
+    await relay.close();
+  }
+});
