@@ -27,7 +27,11 @@ export interface HubOptions {
   frameLeadMs?: number;
   /** Batch interval for hidden tabs, in ms. Default 1000. */
   hiddenFrameMs?: number;
-  /** How long a token request may take, in ms. Default 5000. */
+  /**
+   * How long a tab's token provider may take, in ms, before the attempt counts as failed (and is
+   * retried). Default 30,000: a token endpoint may be a cold-starting function; a tab that closes
+   * meanwhile is noticed at once anyway (another tab is asked).
+   */
   tokenTimeoutMs?: number;
 }
 
@@ -331,7 +335,7 @@ export class Hub {
    */
   #requestToken(): Promise<string> {
     const id = this.#nextTokenRequest++;
-    const timeoutMs = this.#options.tokenTimeoutMs ?? 5000;
+    const timeoutMs = this.#options.tokenTimeoutMs ?? 30_000;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => answer('', `no answer from the page within ${timeoutMs / 1000} s`), timeoutMs);
       const answer = (token: string, error?: string) => {

@@ -5,7 +5,7 @@ import { createHub } from '../../src/client/transports/direct.js';
 import { Hub } from '../../src/client/hub.js';
 import { Connection } from '../../src/client/core/connection.js';
 import { PORT_PROTOCOL_VERSION, type HubMessage, type TabMessage } from '../../src/client/port-protocol.js';
-import { health, NodeWebSocket, startRelay, waitFor } from './support.js';
+import { health, NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
 
 const ports: Array<{ disconnect(): void }> = [];
 afterEach(() => {
@@ -140,6 +140,22 @@ test('a tab that leaves while asked for a token is not waited for: another tab w
     assert.ok(Date.now() - leftAt < 1000, 'asked at once, not after the 5 s timeout');
     b.port.receive({ type: 'token', id: (request as { id: number }).id, token: 'from-b' });
     await waitFor('open', () => hub.core?.status.state === 'open', 1000);
+  } finally {
+    await relay.close();
+  }
+});
+
+test('a slow token endpoint (a cold start: 6 s) is waited for; the hub does not give up and ask again', async () => {
+  const relay = await startRelay();
+  const hub = createHub('direct', { WebSocket: NodeWebSocket });
+  try {
+    const a = tab(hub, relay.wsUrl, ['price:S'], { hasToken: true });
+    const request = await waitFor('a token request', () => a.inbox.find((m) => m.type === 'token-request'));
+    await sleep(6000);
+    a.port.receive({ type: 'token', id: (request as { id: number }).id, token: 'slow-token' });
+    await waitFor('open with that token', () => hub.core?.status.state === 'open', 2000);
+    assert.equal(a.inbox.filter((m) => m.type === 'token-request').length, 1, 'asked once');
+    assert.equal(hub.core?.status.error, null);
   } finally {
     await relay.close();
   }
