@@ -28,9 +28,13 @@ export interface FeedStats {
   lastMessageAt: number | null;
 }
 
-/** Why a feed stopped or fell back, e.g. a terminal close code. */
+/** Why a feed stopped, is retrying or fell back, e.g. a terminal close code. */
 export interface FeedError {
-  /** An `ErrorCode`, or `close:<code>` for a close code. */
+  /**
+   * An `ErrorCode` of the relay (`token_expired`, `forbidden`, …), `close:<code>` for a close code,
+   * or one of the client's own: `token_unavailable` (the token provider failed; retried),
+   * `websocket_unavailable` (polling over HTTP), `bad_url` (the feed URL cannot be used).
+   */
   code: string;
   message: string;
 }

@@ -31,7 +31,6 @@ export class SocketFailures {
    * socket closed with a code), or `explained` (the attempt failed before any socket: no token).
    */
   ended(code: number | undefined, explained = false): boolean {
-    clearTimeout(this.#stableTimer);
     const saidWhy = explained || (this.#opened && code !== undefined && code !== ABNORMAL && code !== NO_STATUS && code !== HEARTBEAT_TIMEOUT);
     this.#opened = false;
     this.inRow++;
@@ -44,7 +43,7 @@ export class SocketFailures {
     this.inRow = this.transportInRow = 0;
   }
 
-  /** Stops the stability timer (the socket ended). */
+  /** Stops the stability timer: call when the socket ends, before `ended`. */
   stop(): void {
     clearTimeout(this.#stableTimer);
   }
