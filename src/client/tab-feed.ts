@@ -379,7 +379,7 @@ export class TabFeed implements Feed {
     try {
       listener(status);
     } catch (error) {
-      // A broken status widget must not stop the others, nor this tab's link to its hub.
+      // A broken status widget must not stop the others, nor this feed from attaching (attach() reports a status first).
       console.error('[market-pulse] status listener failed', error);
     }
   }
