@@ -20,6 +20,7 @@ interface RealtimeChartArgs {
   label?: string;
   theme?: 'light' | 'dark';
   height: string;
+  'no-data-after'?: number;
 }
 
 const chart = (args: RealtimeChartArgs) => html`<realtime-chart
@@ -33,6 +34,7 @@ const chart = (args: RealtimeChartArgs) => html`<realtime-chart
   precision=${ifDefined(args.precision ?? undefined)}
   label=${ifDefined(args.label || undefined)}
   theme=${ifDefined(args.theme || undefined)}
+  no-data-after=${ifDefined(args['no-data-after'])}
   @mp-pause-change=${(event: CustomEvent<{ paused: boolean }>) => action('mp-pause-change')(event.detail)}
 ></realtime-chart>`;
 
@@ -81,4 +83,14 @@ export const Dark: Story = {
 export const Narrow: Story = {
   args: { locale: 'ja-JP', window: '1m', type: 'candles', interval: '5s' },
   render: (args) => withMarket({ ticksPerSecond: 16, symbols: [args.symbol] }, html`<div style="width: 330px">${chart(args)}</div>`),
+};
+
+/**
+ * A misspelt symbol (`BTCUSD` for `BTC-USD`): once the feed has been open `no-data-after` seconds
+ * without a price of it, the chart says "No data" instead of waiting for ever.
+ */
+export const NoData: Story = {
+  args: { symbol: 'BTCUSD', 'no-data-after': 2 },
+  argTypes: { symbol: { control: 'text' } },
+  render: (args) => withMarket({ ticksPerSecond: 16, symbols: ['BTC-USD'] }, chart(args)),
 };

@@ -18,6 +18,7 @@ interface TickerTapeArgs {
   locale?: string;
   label: string;
   theme?: 'light' | 'dark';
+  'no-data-after'?: number;
 }
 
 const tape = (args: TickerTapeArgs) => html`<ticker-tape
@@ -28,6 +29,7 @@ const tape = (args: TickerTapeArgs) => html`<ticker-tape
   locale=${ifDefined(args.locale || undefined)}
   label=${args.label}
   theme=${ifDefined(args.theme || undefined)}
+  no-data-after=${ifDefined(args['no-data-after'])}
   @mp-symbol-click=${(event: CustomEvent<{ symbol: string }>) => action('mp-symbol-click')(event.detail)}
 ></ticker-tape>`;
 
@@ -64,4 +66,13 @@ export const ManySymbols: Story = {
 export const Dark: Story = {
   args: { theme: 'dark' },
   render: (args) => withMarket({ ticksPerSecond: 10, background: '#0b0e12' }, tape(args)),
+};
+
+/**
+ * A misspelt symbol in the list (`BTCUSD` for `BTC-USD`): once the feed has been open
+ * `no-data-after` seconds without a price of it, its item says "no data" (hover for why) instead
+ * of a dash for ever.
+ */
+export const NoData: Story = {
+  args: { symbols: 'BTC-USD,BTCUSD,ETH-USD,SOL-USD', 'no-data-after': 2, paused: true },
 };

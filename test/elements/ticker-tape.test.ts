@@ -46,6 +46,34 @@ describe('<ticker-tape>', () => {
     expect(items(el).map(itemText)).to.deep.equal(['ETH-USD 95.00 ▼ -5.00%']);
   });
 
+  it('says "no data" for a symbol without a price once the feed has been open no-data-after seconds (a misspelt symbol)', async () => {
+    feed.setStatus({ state: 'reconnecting' });
+    feed.push('price:BTC-USD', tick('BTC-USD', 101, 100));
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,BTCUSD" no-data-after="0.2" locale="en-US"></ticker-tape>`);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(itemText(items(el)[1]), 'no clock while the feed is not open: the price may still come').to.equal('BTCUSD —');
+    feed.setStatus({ state: 'open' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(itemText(items(el)[1]), 'open for less than no-data-after').to.equal('BTCUSD —');
+    await until(() => itemText(items(el)[1]) === 'BTCUSD — no data', 'no data');
+    expect(items(el)[1]!.getAttribute('title')).to.equal('BTCUSD: no price has arrived: is the symbol right?');
+    expect(itemText(items(el)[0])).to.equal('BTC-USD 101.00 ▲ +1.00%');
+    expect(items(el)[0]!.hasAttribute('title')).to.be.false;
+    await expect(el).to.be.accessible();
+
+    el.symbols = 'BTC-USD,ETH-USD'; // corrected: the new symbol gets its own wait
+    await el.updateComplete;
+    expect(itemText(items(el)[1])).to.equal('ETH-USD —');
+    feed.push('price:ETH-USD', tick('ETH-USD', 95, 100));
+    await until(() => itemText(items(el)[1]) === 'ETH-USD 95.00 ▼ -5.00%', 'its price');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(items(el).map(itemText), 'every symbol has a price: nothing to mark').to.deep.equal(['BTC-USD 101.00 ▲ +1.00%', 'ETH-USD 95.00 ▼ -5.00%']);
+
+    const never = await fixture<TickerTape>(html`<ticker-tape symbols="NOPE" no-data-after="0"></ticker-tape>`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(itemText(items(never)[0]), 'no-data-after="0": never').to.equal('NOPE —');
+  });
+
   it('marks a symbol whose channel the relay refused, with its reason, until a tick of it comes', async () => {
     feed.push('price:BTC-USD', tick('BTC-USD', 101, 100));
     const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,SECRET" locale="en-US"></ticker-tape>`);

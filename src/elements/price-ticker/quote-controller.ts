@@ -9,13 +9,8 @@ import type { FeedError, FeedStatus } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
+import { MAX_TIMER_MS, NoDataClock, answersAtOnce } from '../shared/no-data-clock.js';
 import { toQuote, type Quote } from '../shared/tick.js';
-
-/**
- * Longest delay a timer keeps (2^31 - 1 ms, about 24.8 days): browsers run a longer one, or an
- * infinite one, at once, so a stale check for a huge `staleAfter` would book itself again every few ms.
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What the controller reads from its host. */
 export interface QuoteControllerOptions {
@@ -37,7 +32,9 @@ export class QuoteController implements ReactiveController {
    * Whether the feed has been open (or polling) for `staleAfter` seconds without a value of the
    * symbol (a misspelt symbol, a channel nobody publishes): the relay would have sent its last value at once.
    */
-  noData = false;
+  get noData(): boolean {
+    return this.#noData.ranOut;
+  }
   /** The feed's status, if there is a feed. */
   status: FeedStatus | undefined;
   /** Why the relay refused the symbol's channel (e.g. `forbidden`), until an update of it comes. */
@@ -50,9 +47,8 @@ export class QuoteController implements ReactiveController {
   #quoteChannel = '';
   #pendingChannel = '';
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The channel the no-data clock runs (or ran out) for; '' when it is not running. */
-  #noDataChannel = '';
-  #noDataTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Runs for the channel while the feed is open and the symbol has no value. */
+  readonly #noData: NoDataClock;
   readonly #frame = new FrameTask(() => this.#applyPending());
   readonly #feedController: FeedController;
 
@@ -63,6 +59,7 @@ export class QuoteController implements ReactiveController {
     this.#host = host;
     this.#options = options;
     host.addController(this);
+    this.#noData = new NoDataClock(() => host.requestUpdate());
     this.#feedController = new FeedController(host as ReactiveControllerHost & HTMLElement, {
       channels: () => (this.validSymbol ? [priceChannel(this.#options.symbol())] : []),
       onUpdate: (update) => {
@@ -112,33 +109,17 @@ export class QuoteController implements ReactiveController {
       this.stale = false;
     }
     if (this.#refusedChannel !== channel) this.refusal = undefined;
-    this.#watchForNoData(channel);
+    // Open or polling: either way the relay answers with the channel's last value at once. (Runs
+    // before every render: with a quote on screen this is a few reads and a return.)
+    const waiting = channel !== '' && !this.quote && !this.refusal && answersAtOnce(this.status);
+    this.#noData.watch(waiting ? channel : undefined, this.#options.staleAfter());
   }
 
   hostDisconnected(): void {
     this.#frame.cancel();
     clearTimeout(this.#staleTimer);
     this.#staleTimer = undefined;
-    this.#watchForNoData('');
-  }
-
-  /** Runs the no-data clock while the feed is open and the symbol has no value; stops it otherwise. */
-  #watchForNoData(channel: string): void {
-    const state = this.status?.state;
-    // Open or polling: either way the relay answers with the channel's last value at once. (Runs
-    // before every render: with a quote on screen this is two reads and a return.)
-    const waiting = channel !== '' && !this.quote && !this.refusal && (state === 'open' || state === 'polling') && this.#options.staleAfter() > 0;
-    if (waiting ? this.#noDataChannel === channel : this.#noDataChannel === '' && !this.noData) return; // nothing to change
-    clearTimeout(this.#noDataTimer);
-    this.#noDataTimer = undefined;
-    this.#noDataChannel = waiting ? channel : '';
-    this.noData = false;
-    if (!waiting) return;
-    this.#noDataTimer = setTimeout(() => {
-      this.#noDataTimer = undefined;
-      this.noData = true;
-      this.#host.requestUpdate();
-    }, Math.min(this.#options.staleAfter() * 1000, MAX_TIMER_MS));
+    this.#noData.watch(undefined, 0);
   }
 
   #applyPending(): void {

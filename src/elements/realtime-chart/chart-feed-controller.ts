@@ -1,11 +1,13 @@
 /**
  * Feeds a chart model from the host's feed: history backfill on every (re)subscription, live ticks
- * after it (each once, in order), and ticks held back while the chart is frozen.
+ * after it (each once, in order), and ticks held back while the chart is frozen. Tells a symbol
+ * nothing publishes (`noData`) from one whose first value is on its way.
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { Feed, FeedError, FeedUpdate } from '../../client/types.js';
+import type { Feed, FeedError, FeedStatus, FeedUpdate } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
+import { NoDataClock, answersAtOnce } from '../shared/no-data-clock.js';
 import type { ChartModel } from './chart-model.js';
 
 /** Ticks held while frozen or backfilling, at most (older ones are dropped). */
@@ -18,6 +20,8 @@ export interface ChartFeedOptions {
   frozen: () => boolean;
   /** The model changed (or was cleared). */
   onChange: () => void;
+  /** Seconds the feed may be open without a value of the symbol before `noData` (0: never). */
+  noDataAfter: () => number;
 }
 
 /** Keeps a chart model filled from the feed. */
@@ -27,6 +31,10 @@ export class ChartFeedController {
   #held: FeedUpdate[] = [];
   #generation = 0;
   #backfilling = false;
+  /** Whether the symbol had a value (a tick or history) since the last reset. */
+  #hadValue = false;
+  #status: FeedStatus | undefined;
+  readonly #noData: NoDataClock;
   readonly #feeds: FeedController;
 
   readonly #model: ChartModel;
@@ -35,19 +43,42 @@ export class ChartFeedController {
   constructor(host: ReactiveControllerHost & HTMLElement, model: ChartModel, options: ChartFeedOptions) {
     this.#model = model;
     this.#options = options;
+    this.#noData = new NoDataClock(() => host.requestUpdate());
     this.#feeds = new FeedController(host, {
       channels: () => (isValidSymbol(options.symbol()) ? [priceChannel(options.symbol())] : []),
       onSubscribe: (channel, feed) => this.#backfill(channel, feed),
       onUpdate: (update) => {
         this.refusal = undefined;
+        this.#hadValue = true;
+        this.#watchForNoData();
         this.#onTick(update);
+      },
+      onStatus: (status) => {
+        this.#status = status;
+        this.#watchForNoData();
       },
       onRefused: (_channel, error) => {
         this.refusal = error;
         host.requestUpdate();
       },
-      onFeed: () => this.#reset(),
+      onFeed: () => {
+        this.#status = undefined; // the new feed's follows at once
+        this.#reset();
+      },
     });
+  }
+
+  /**
+   * Whether the feed has been open (or polling) for `noDataAfter` seconds without a value of the
+   * symbol: the relay sends a channel's last value at once, so nothing publishes it (misspelt?).
+   */
+  get noData(): boolean {
+    return this.#noData.ranOut;
+  }
+
+  /** The clock runs per subscription (generation) while the feed is open and nothing came. */
+  #watchForNoData(): void {
+    this.#noData.watch(answersAtOnce(this.#status) && !this.#hadValue ? this.#generation : undefined, this.#options.noDataAfter());
   }
 
   /** The feed in use, if any. */
@@ -66,6 +97,8 @@ export class ChartFeedController {
   #reset(): void {
     this.refusal = undefined;
     this.#generation++;
+    this.#hadValue = false;
+    this.#watchForNoData();
     this.#backfilling = false;
     this.#model.clear();
     this.#held = [];
@@ -80,6 +113,10 @@ export class ChartFeedController {
     const done = (history: FeedUpdate[]) => {
       if (generation !== this.#generation) return; // another symbol or feed since
       this.#backfilling = false;
+      if (history.length) {
+        this.#hadValue = true;
+        this.#watchForNoData();
+      }
       const seen = new Set<number>();
       const all = [...history, ...this.#held].filter((u) => u.channel === channel && !seen.has(u.seq) && seen.add(u.seq));
       all.sort((a, b) => a.seq - b.seq);

@@ -53,6 +53,7 @@ export class RealtimeChart extends LitElement {
     precision: { type: Number },
     label: {},
     theme: { reflect: true },
+    noDataAfter: { type: Number, attribute: 'no-data-after' },
     summary: { state: true, attribute: false },
   };
 
@@ -76,6 +77,11 @@ export class RealtimeChart extends LitElement {
   label?: string;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
+  /**
+   * Seconds the feed may be open without a price of the symbol before the chart says "No data" (a
+   * misspelt symbol: the relay sends a symbol's last price at once); 0: never.
+   */
+  noDataAfter = 30;
 
   /** Text summary for assistive technology, refreshed at most once a second. */
   private summary = '';
@@ -107,6 +113,7 @@ export class RealtimeChart extends LitElement {
     symbol: () => this.symbol,
     frozen: () => this.frozen,
     onChange: () => this.#changed(),
+    noDataAfter: () => this.noDataAfter,
   });
 
   /** A part of the shadow DOM, looked up once: the template keeps its nodes for the element's life. */
@@ -275,7 +282,7 @@ export class RealtimeChart extends LitElement {
 
   protected override render() {
     const name = this.label || `${this.symbol || 'Price'} price chart`;
-    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.#feeds.feed ? 'Waiting for feed' : this.#feeds.refusal?.message || (!this.summary ? 'Waiting for data' : '');
+    const empty = !isValidSymbol(this.symbol) ? 'Unknown symbol' : !this.#feeds.feed ? 'Waiting for feed' : this.#feeds.refusal?.message || (this.summary ? '' : this.#feeds.noData ? `No data for ${this.symbol}: is the symbol right?` : 'Waiting for data');
     return html`<div part="base" class="base" role="img" aria-label=${name} aria-describedby="summary"
         @pointerenter=${this.#onPointerEnter} @pointermove=${this.#onPointerMove} @pointerleave=${this.#onPointerLeave}>
         <canvas class="main" aria-hidden="true" dir="ltr" @contextrestored=${this.#onContextRestored}></canvas>

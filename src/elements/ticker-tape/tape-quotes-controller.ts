@@ -5,12 +5,15 @@
  * re-layerization of ~60,000 px), so only the items on screen or about to scroll in take new
  * prices every frame. Off screen, the list (what assistive technology reads) catches up in
  * quarters, each quote within about a second, and its visual duplicate when its items come near.
+ * Symbols still without a value once the feed has been open for `noDataAfter` seconds are marked
+ * (`noData`): a misspelt symbol says so instead of showing a dash for ever.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FeedError } from '../../client/types.js';
+import type { FeedError, FeedStatus } from '../../client/types.js';
 import { isValidSymbol, priceChannel, symbolOf } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
+import { NoDataClock, answersAtOnce } from '../shared/no-data-clock.js';
 import { toQuote, type Quote } from '../shared/tick.js';
 
 /** The element that shows the items: `<li>`s around a `[data-symbol]`, in its `[part=base]`. */
@@ -36,14 +39,24 @@ export class TapeQuotesController implements ReactiveController {
   #observed?: readonly string[];
   /** When quotes off screen were last applied. */
   #appliedAt = -OFFSCREEN_REFRESH_MS;
+  #status: FeedStatus | undefined;
+  /** Runs for the list while the feed is open. */
+  readonly #noData = new NoDataClock(() => {
+    if (this.#symbols().some((symbol) => !this.quotes.has(symbol) && !this.#pending.has(symbol))) this.#host.requestUpdate();
+  });
 
   readonly #host: Host;
   readonly #symbols: () => readonly string[];
+  readonly #noDataAfter: () => number;
 
-  /** @param symbols the symbols to follow, read before every host update. */
-  constructor(host: Host, symbols: () => readonly string[]) {
+  /**
+   * @param symbols the symbols to follow, read before every host update.
+   * @param noDataAfter seconds the feed may be open without a value of a symbol before it is marked `noData` (0: never).
+   */
+  constructor(host: Host, symbols: () => readonly string[], noDataAfter: () => number) {
     this.#host = host;
     this.#symbols = symbols;
+    this.#noDataAfter = noDataAfter;
     host.addController(this);
     new FeedController(host, {
       channels: () => this.#symbols().filter(isValidSymbol).map(priceChannel),
@@ -61,13 +74,37 @@ export class TapeQuotesController implements ReactiveController {
         this.refusals.set(symbol, error);
         host.requestUpdate();
       },
+      onStatus: (status) => {
+        this.#status = status;
+        this.#watchForNoData();
+      },
       onFeed: () => {
+        // Another feed (its status follows at once) or none: its values, and its clock, start afresh.
+        this.#status = undefined;
+        this.#noData.watch(undefined, 0);
         this.quotes.clear();
         this.echoes.clear();
         this.refusals.clear();
         this.#pending.clear();
       },
     });
+  }
+
+  /**
+   * Whether `symbol` has had no value although the feed has been open for `noDataAfter` seconds
+   * (with this list): nothing publishes it.
+   */
+  noData(symbol: string): boolean {
+    return this.#noData.ranOut && !this.quotes.has(symbol);
+  }
+
+  hostUpdate(): void {
+    this.#watchForNoData();
+  }
+
+  /** The clock runs per list, while the feed is open or polling: a new list starts it afresh. */
+  #watchForNoData(): void {
+    this.#noData.watch(answersAtOnce(this.#status) && this.#symbols().length > 0 ? this.#symbols() : undefined, this.#noDataAfter());
   }
 
   hostUpdated(): void {
@@ -90,6 +127,7 @@ export class TapeQuotesController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#frame.cancel();
+    this.#noData.watch(undefined, 0);
   }
 
   #apply(time: number): void {

@@ -91,6 +91,7 @@ export class TickerTape extends LitElement {
     locale: {},
     label: {},
     theme: { reflect: true },
+    noDataAfter: { type: Number, attribute: 'no-data-after' },
   };
 
   static override styles = tickerTapeStyles;
@@ -109,11 +110,16 @@ export class TickerTape extends LitElement {
   label = DEFAULT_LABEL;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
+  /**
+   * Seconds the feed may be open without a price of a symbol before its item says "no data" (a
+   * misspelt symbol: the relay sends a symbol's last price at once); 0: never.
+   */
+  noDataAfter = 30;
 
   #list: string[] = [];
   /** `href` if its links are http(s) ones. */
   #linkTemplate?: string;
-  readonly #tape = new TapeQuotesController(this, () => this.#list);
+  readonly #tape = new TapeQuotesController(this, () => this.#list, () => this.noDataAfter);
   #resizeObserver?: ResizeObserver;
   /** The scroll duration in use, in seconds. */
   #duration = 0;
@@ -185,7 +191,8 @@ export class TickerTape extends LitElement {
     // The tape shows the percentage with 2 digits: its arrow follows what is shown.
     const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
-    const change = refusal ? 'n/a' : quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
+    const noData = !quote && !refusal && this.#tape.noData(symbol);
+    const change = refusal ? 'n/a' : noData ? 'no data' : quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
     const content = html`<span part="symbol" class="symbol">${symbol}</span>
       <span part="price" class="price">${price}</span>
@@ -193,8 +200,8 @@ export class TickerTape extends LitElement {
     const link = this.#linkFor(symbol);
     // The second copy only completes the loop visually: hidden from assistive tech and the tab order.
     const tabindex = copy ? '-1' : '0';
-    // A symbol the relay refused says why on hover and to assistive tech.
-    const title = refusal ? `${symbol}: ${refusal.message}` : nothing;
+    // A symbol the relay refused, or that never had a price, says why on hover and to assistive tech.
+    const title = refusal ? `${symbol}: ${refusal.message}` : noData ? `${symbol}: no price has arrived: is the symbol right?` : nothing;
     return html`<li data-direction=${direction}>
       ${link
         ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} title=${title} @click=${this.#onItemClick}>${content}</a>`
