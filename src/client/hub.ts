@@ -48,6 +48,8 @@ interface Client {
   channels: Set<string>;
   hidden: boolean;
   hasToken: boolean;
+  /** When the hub last asked this tab for a token (a count of requests; 0: never). */
+  askedAt: number;
   greeted: boolean;
   pending: Map<string, PortUpdate>;
   /** The scheduled flush: a timer, `SOON` (a microtask, this turn), or none. */
@@ -98,6 +100,8 @@ export class Hub {
   /** Token requests waiting for an answer, with the tab asked. */
   readonly #tokenRequests = new Map<number, TokenRequest>();
   #nextTokenRequest = 1;
+  /** Token requests sent to tabs so far. */
+  #tokenAsks = 0;
   /** The relay epoch of the updates fanned out (the core's, as of the last update). */
   #epoch: string | undefined;
 
@@ -120,7 +124,7 @@ export class Hub {
   /** Adds a tab that receives hub messages through `send`. */
   connect(send: (message: HubMessage) => void): HubPort {
     const client: Client = {
-      send, channels: new Set(), hidden: false, hasToken: false, greeted: false, pending: new Map(), timer: undefined, lastFlush: -Infinity, flushDue: -Infinity, frames: undefined, stopWatch: () => {},
+      send, channels: new Set(), hidden: false, hasToken: false, askedAt: 0, greeted: false, pending: new Map(), timer: undefined, lastFlush: -Infinity, flushDue: -Infinity, frames: undefined, stopWatch: () => {},
     };
     this.#clients.add(client);
     let gone = false;
@@ -348,10 +352,16 @@ export class Hub {
     });
   }
 
-  /** Sends token request `id` to a tab with a token source other than the one asked before; '' at once when there is none. */
+  /**
+   * Sends token request `id` to a tab with a token source other than the one asked before: the
+   * one asked longest ago, so that a tab holding an expired fixed token does not answer every retry
+   * while another tab has a fresh one. '' at once when there is none.
+   */
   #askForToken(id: number, request: TokenRequest): void {
-    const client = [...this.#clients].find((c) => c !== request.asked && c.greeted && c.hasToken);
+    let client: Client | undefined;
+    for (const c of this.#clients) if (c !== request.asked && c.greeted && c.hasToken && !(client && client.askedAt <= c.askedAt)) client = c;
     if (!client) return request.answer('');
+    client.askedAt = ++this.#tokenAsks;
     this.#tokenRequests.set(id, { asked: client, answer: request.answer });
     this.#post(client, { type: 'token-request', id });
   }

@@ -1,6 +1,7 @@
 // The hub between tabs and the core, driven over the port protocol as a tab would, with the real relay.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SignJWT } from 'jose';
 import { createHub } from '../../src/client/transports/direct.js';
 import { Hub } from '../../src/client/hub.js';
 import { Connection } from '../../src/client/core/connection.js';
@@ -141,6 +142,32 @@ test('a tab that leaves while asked for a token is not waited for: another tab w
     b.port.receive({ type: 'token', id: (request as { id: number }).id, token: 'from-b' });
     await waitFor('open', () => hub.core?.status.state === 'open', 1000);
   } finally {
+    await relay.close();
+  }
+});
+
+test('a tab whose fixed token has expired is not asked again and again: the next request goes to a tab with a fresh one', async () => {
+  const secret = 'test-secret-test-secret-test-secret';
+  const sign = (exp: number) => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
+  const relay = await startRelay({ jwtSecret: secret });
+  const hub = new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket, backoff: { minMs: 50, maxMs: 200 }, fetch: null }) });
+  // Two tabs of one site with fixed tokens: one opened an hour ago (its token has expired), one just now.
+  const stale = await sign(Math.floor(Date.now() / 1000) - 60);
+  const fresh = await sign(Math.floor(Date.now() / 1000) + 600);
+  const a = tab(hub, relay.wsUrl, ['price:E'], { hasToken: true });
+  const b = tab(hub, relay.wsUrl, ['price:E'], { hasToken: true });
+  const answered = new Set<number>();
+  const answer = (asked: typeof a, token: string) => {
+    for (const m of asked.inbox) if (m.type === 'token-request' && !answered.has(m.id)) answered.add(m.id), asked.port.receive({ type: 'token', id: m.id, token });
+  };
+  const answering = setInterval(() => (answer(a, stale), answer(b, fresh)), 10);
+  try {
+    await waitFor('open with the fresh token', async () => hub.core?.status.state === 'open' && (await health(relay)).subscriptions === 1, 3000);
+    assert.equal(a.inbox.filter((m) => m.type === 'token-request').length, 1, 'the tab with the expired token was asked once');
+    await relay.publish('price:E', { symbol: 'E', price: 1, ts: 1 });
+    await waitFor('both tabs fed', () => a.lastPrice('price:E') === 1 && b.lastPrice('price:E') === 1);
+  } finally {
+    clearInterval(answering);
     await relay.close();
   }
 });
