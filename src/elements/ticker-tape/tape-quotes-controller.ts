@@ -42,7 +42,7 @@ export class TapeQuotesController implements ReactiveController {
   #status: FeedStatus | undefined;
   /** Runs for the list while the feed is open. */
   readonly #noData = new NoDataClock(() => {
-    if (this.#symbols().some((symbol) => !this.quotes.has(symbol) && !this.#pending.has(symbol))) this.#host.requestUpdate();
+    if (this.#symbols().some((symbol) => this.noData(symbol))) this.#host.requestUpdate();
   });
 
   readonly #host: Host;
@@ -95,7 +95,7 @@ export class TapeQuotesController implements ReactiveController {
    * (with this list): nothing publishes it.
    */
   noData(symbol: string): boolean {
-    return this.#noData.ranOut && !this.quotes.has(symbol);
+    return this.#noData.ranOut && !this.quotes.has(symbol) && !this.#pending.has(symbol);
   }
 
   hostUpdate(): void {
