@@ -93,7 +93,7 @@ describe('<realtime-chart>', () => {
 
   it('says "No data" once the feed has been open no-data-after seconds without a price of its symbol (a misspelt symbol)', async () => {
     feed.setStatus({ state: 'reconnecting' });
-    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTCUSD" no-data-after="0.2"></realtime-chart>`);
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTCUSD" no-data-after="0.5"></realtime-chart>`);
     const empty = () => shadow(el).querySelector('.empty')?.textContent;
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(empty(), 'no clock while the feed is not open: the price may still come').to.equal('Waiting for data');

@@ -49,7 +49,7 @@ describe('<ticker-tape>', () => {
   it('says "no data" for a symbol without a price once the feed has been open no-data-after seconds (a misspelt symbol)', async () => {
     feed.setStatus({ state: 'reconnecting' });
     feed.push('price:BTC-USD', tick('BTC-USD', 101, 100));
-    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,BTCUSD" no-data-after="0.2" locale="en-US"></ticker-tape>`);
+    const el = await fixture<TickerTape>(html`<ticker-tape symbols="BTC-USD,BTCUSD" no-data-after="0.5" locale="en-US"></ticker-tape>`);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(itemText(items(el)[1]), 'no clock while the feed is not open: the price may still come').to.equal('BTCUSD —');
     feed.setStatus({ state: 'open' });
