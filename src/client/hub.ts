@@ -9,6 +9,7 @@
 import type { Connection } from './core/connection.js';
 import type { TokenSource } from './core/token.js';
 import { PORT_PROTOCOL_VERSION, type HubConfig, type HubMessage, type PortUpdate, type TabMessage } from './port-protocol.js';
+import { TokenRequests, type TokenTab } from './hub-tokens.js';
 import { isTabMessage } from './tab-message.js';
 import type { FeedError, FeedStatus } from './types.js';
 
@@ -43,14 +44,10 @@ export interface HubPort {
   disconnect(): void;
 }
 
-interface Client {
+interface Client extends TokenTab {
   send(message: HubMessage): void;
   channels: Set<string>;
   hidden: boolean;
-  hasToken: boolean;
-  /** When the hub last asked this tab for a token (a count of requests; 0: never). */
-  askedAt: number;
-  greeted: boolean;
   pending: Map<string, PortUpdate>;
   /** The scheduled flush: a timer, `SOON` (a microtask, this turn), or none. */
   timer: ReturnType<typeof setTimeout> | typeof SOON | undefined;
@@ -83,13 +80,6 @@ const FRAME_GRID_TTL_MS = 5000;
  */
 const epochNow = () => performance.timeOrigin + performance.now();
 
-/** A token request of the hub's connection: the tab asked (none yet), and how to answer it. */
-interface TokenRequest {
-  asked?: Client;
-  /** The tab's answer: a token ('' for none), or why its provider failed. */
-  answer(token: string, error?: string): void;
-}
-
 /** One connection shared by many tabs. */
 export class Hub {
   #connection: Connection | null = null;
@@ -97,11 +87,8 @@ export class Hub {
   readonly #byChannel = new Map<string, Set<Client>>();
   /** Channels the relay refused (e.g. `forbidden`), told to every tab that uses them until an update comes. */
   readonly #refusals = new Map<string, FeedError>();
-  /** Token requests waiting for an answer, with the tab asked. */
-  readonly #tokenRequests = new Map<number, TokenRequest>();
-  #nextTokenRequest = 1;
-  /** Token requests sent to tabs so far. */
-  #tokenAsks = 0;
+  /** The core's token requests, forwarded to tabs. */
+  readonly #tokens: TokenRequests<Client>;
   /** The relay epoch of the updates fanned out (the core's, as of the last update). */
   #epoch: string | undefined;
 
@@ -109,6 +96,12 @@ export class Hub {
 
   constructor(options: HubOptions) {
     this.#options = options;
+    this.#tokens = new TokenRequests({
+      tabs: () => this.#clients,
+      post: (client, message) => this.#post(client, message),
+      lastFailed: () => this.#connection?.status.error?.code.startsWith('token_') === true,
+      timeoutMs: options.tokenTimeoutMs ?? 30_000,
+    });
   }
 
   /** Number of connected tabs. */
@@ -161,7 +154,7 @@ export class Hub {
       case 'history':
         return this.#answerHistory(client, core, message);
       case 'token':
-        this.#tokenRequests.get(message.id)?.answer(message.token ?? '', message.error);
+        this.#tokens.answer(message.id, message.token ?? '', message.error);
         return;
       case 'reconnect':
         return core.reconnect();
@@ -189,7 +182,7 @@ export class Hub {
     client.hidden = message.hidden;
     client.hasToken = message.hasToken;
     if (!this.#connection) {
-      this.#connection = this.#options.createConnection(message.config, () => this.#requestToken());
+      this.#connection = this.#options.createConnection(message.config, () => this.#tokens.request());
       this.#connection.onUpdate((update) => this.#fanOut(update));
       this.#connection.onStatus((status) => this.#broadcastStatus(status));
       this.#connection.onRefused((channel, error) => {
@@ -244,7 +237,7 @@ export class Hub {
     this.#cancelFlush(client);
     for (const channel of [...client.channels]) this.#drop(client, channel);
     // A tab that leaves while asked for a token (closed, or it was the leader's): ask another now.
-    for (const [id, request] of this.#tokenRequests) if (request.asked === client) this.#askForToken(id, request);
+    this.#tokens.leave(client);
     if (this.#clients.size === 0 && this.#connection) {
       // Nobody is left to feed: hang up rather than keep a socket for a worker about to end.
       this.#connection.close();
@@ -331,38 +324,5 @@ export class Hub {
       // A port whose tab vanished can throw on post: treat the tab as gone.
       this.#remove(client);
     }
-  }
-
-  /**
-   * Asks a tab that has a token source for a fresh token; '' when no tab has one. Rejects when the
-   * tab's provider failed or no tab answered in time: the core then waits and asks again.
-   */
-  #requestToken(): Promise<string> {
-    const id = this.#nextTokenRequest++;
-    const timeoutMs = this.#options.tokenTimeoutMs ?? 30_000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => answer('', `no answer from the page within ${timeoutMs / 1000} s`), timeoutMs);
-      const answer = (token: string, error?: string) => {
-        clearTimeout(timer);
-        this.#tokenRequests.delete(id);
-        if (error === undefined) resolve(token);
-        else reject(new Error(error));
-      };
-      this.#askForToken(id, { answer });
-    });
-  }
-
-  /**
-   * Sends token request `id` to a tab with a token source other than the one asked before: the
-   * one asked longest ago, so that a tab holding an expired fixed token does not answer every retry
-   * while another tab has a fresh one. '' at once when there is none.
-   */
-  #askForToken(id: number, request: TokenRequest): void {
-    let client: Client | undefined;
-    for (const c of this.#clients) if (c !== request.asked && c.greeted && c.hasToken && !(client && client.askedAt <= c.askedAt)) client = c;
-    if (!client) return request.answer('');
-    client.askedAt = ++this.#tokenAsks;
-    this.#tokenRequests.set(id, { asked: client, answer: request.answer });
-    this.#post(client, { type: 'token-request', id });
   }
 }

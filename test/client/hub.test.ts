@@ -163,9 +163,36 @@ test('a tab whose fixed token has expired is not asked again and again: the next
   const answering = setInterval(() => (answer(a, stale), answer(b, fresh)), 10);
   try {
     await waitFor('open with the fresh token', async () => hub.core?.status.state === 'open' && (await health(relay)).subscriptions === 1, 3000);
-    assert.equal(a.inbox.filter((m) => m.type === 'token-request').length, 1, 'the tab with the expired token was asked once');
+    // Asked again once after the relay refused its token (a refresh of a good tab would come from
+    // it too); its answer, the same expired token, fails at once, and the next request goes to the other tab.
+    assert.equal(a.inbox.filter((m) => m.type === 'token-request').length, 2, 'the tab with the expired token was not asked again and again');
     await relay.publish('price:E', { symbol: 'E', price: 1, ts: 1 });
     await waitFor('both tabs fed', () => a.lastPrice('price:E') === 1 && b.lastPrice('price:E') === 1);
+  } finally {
+    clearInterval(answering);
+    await relay.close();
+  }
+});
+
+test('while its tokens work, the tab asked last is asked again: refreshes do not hop between tabs', async () => {
+  const secret = 'test-secret-test-secret-test-secret';
+  const relay = await startRelay({ jwtSecret: secret });
+  const hub = new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket, backoff: { minMs: 50, maxMs: 200 }, fetch: null }) });
+  // Tokens that live 2 s: the core asks for a fresh one ahead of each expiry.
+  const sign = () => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(new TextEncoder().encode(secret));
+  const a = tab(hub, relay.wsUrl, ['price:R'], { hasToken: true });
+  const b = tab(hub, relay.wsUrl, ['price:R'], { hasToken: true });
+  const answered = new Set<number>();
+  const answer = (asked: typeof a) => {
+    for (const m of asked.inbox) if (m.type === 'token-request' && !answered.has(m.id)) answered.add(m.id), void sign().then((token) => asked.port.receive({ type: 'token', id: m.id, token }));
+  };
+  const answering = setInterval(() => (answer(a), answer(b)), 10);
+  const requests = (t: typeof a) => t.inbox.filter((m) => m.type === 'token-request').length;
+  try {
+    await waitFor('open', () => hub.core?.status.state === 'open', 3000);
+    await waitFor('a refresh ahead of expiry', () => requests(a) + requests(b) >= 3, 8000);
+    assert.deepEqual([requests(a), requests(b)], [requests(a), 0], 'every request to the same tab');
+    assert.equal(hub.core?.status.state, 'open');
   } finally {
     clearInterval(answering);
     await relay.close();
