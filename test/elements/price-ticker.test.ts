@@ -195,6 +195,17 @@ describe('<price-ticker>', () => {
     expect(partText(el, 'price')).to.equal('100.00');
   });
 
+  it('takes its own no-data-after like the tape and the chart, else stale-after', async () => {
+    // Never stale (a quiet market), but a misspelt symbol still says so.
+    const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTCUSD" stale-after="0" no-data-after="0.3"></price-ticker>`);
+    await until(() => el.state === 'stale', 'no data');
+    await el.updateComplete;
+    expect(partText(el, 'badge')).to.equal('No data');
+    const never = await fixture<PriceTicker>(html`<price-ticker symbol="ETHUSD" stale-after="0.2" no-data-after="0"></price-ticker>`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(never.state, 'no-data-after="0": never, whatever stale-after says').to.equal('loading');
+  });
+
   it('books no timer loop for a stale-after longer than a timer can wait', async () => {
     for (const staleAfter of ['1e309', '3000000']) {
       const el = await fixture<PriceTicker>(html`<price-ticker symbol="BTC-USD" stale-after=${staleAfter}></price-ticker>`);

@@ -51,6 +51,7 @@ export class PriceTicker extends LitElement {
     precision: { type: Number },
     compact: { type: Boolean, reflect: true },
     staleAfter: { type: Number, attribute: 'stale-after' },
+    noDataAfter: { type: Number, attribute: 'no-data-after' },
     announce: { type: Number },
     theme: { reflect: true },
     announcement: { state: true, attribute: false },
@@ -61,6 +62,7 @@ export class PriceTicker extends LitElement {
   readonly #quotes = new QuoteController(this, {
     symbol: () => this.symbol,
     staleAfter: () => this.staleAfter,
+    noDataAfter: () => this.noDataAfter ?? this.staleAfter,
     onQuote: (quote, previous) => this.#onQuote(quote, previous),
   });
 
@@ -74,8 +76,13 @@ export class PriceTicker extends LitElement {
   precision?: number;
   /** One-line variant: symbol, price and percent change. */
   compact = false;
-  /** Seconds without an update after which the price is marked stale (and, with no price at all while the feed is open, "No data"); 0 never. */
+  /** Seconds without an update after which the price is marked stale; 0 never. */
   staleAfter = 30;
+  /**
+   * Seconds the feed may be open without a price of the symbol before the ticker says "No data" (a
+   * misspelt symbol: the relay sends a symbol's last price at once); 0 never; unset: `stale-after`.
+   */
+  noDataAfter?: number;
   /** Seconds between screen-reader announcements of the price; 0 turns them off. */
   announce = 30;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */

@@ -2,7 +2,7 @@
  * Follows the quote of one symbol for a host element. Ticks land in a plain field; the host is
  * asked to render at most once per animation frame with the latest one. Tracks freshness: the
  * quote turns stale when no update arrived for `staleAfter` seconds, and a symbol without any value
- * is marked `noData` once the feed has been open that long.
+ * is marked `noData` once the feed has been open for `noDataAfter` seconds.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FeedError, FeedStatus } from '../../client/types.js';
@@ -18,6 +18,8 @@ export interface QuoteControllerOptions {
   symbol: () => string;
   /** Seconds without an update after which the quote is stale (0 or less: never). */
   staleAfter: () => number;
+  /** Seconds the feed may be open without a value of the symbol before `noData` (0 or less: never). */
+  noDataAfter: () => number;
   /** Called in the frame in which a new quote is applied, before the host renders. */
   onQuote?: (quote: Quote, previous: Quote | undefined) => void;
 }
@@ -29,7 +31,7 @@ export class QuoteController implements ReactiveController {
   /** Whether the quote is older than `staleAfter`. */
   stale = false;
   /**
-   * Whether the feed has been open (or polling) for `staleAfter` seconds without a value of the
+   * Whether the feed has been open (or polling) for `noDataAfter` seconds without a value of the
    * symbol (a misspelt symbol, a channel nobody publishes): the relay would have sent its last value at once.
    */
   get noData(): boolean {
@@ -112,7 +114,7 @@ export class QuoteController implements ReactiveController {
     // Open or polling: either way the relay answers with the channel's last value at once. (Runs
     // before every render: with a quote on screen this is a few reads and a return.)
     const waiting = channel !== '' && !this.quote && !this.refusal && answersAtOnce(this.status);
-    this.#noData.watch(waiting ? channel : undefined, this.#options.staleAfter());
+    this.#noData.watch(waiting ? channel : undefined, this.#options.noDataAfter());
   }
 
   hostDisconnected(): void {
