@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TabFeed } from '../../src/client/tab-feed.js';
+import { Hub } from '../../src/client/hub.js';
+import { Connection } from '../../src/client/core/connection.js';
 import { createHub, localLink } from '../../src/client/transports/direct.js';
 import { quietHandover } from '../../src/client/transports/quiet-handover.js';
 import { NodeWebSocket, sleep, startRelay, waitFor } from './support.js';
@@ -26,5 +28,27 @@ test('a quiet hand-over to a hub that cannot connect shows its state once the gr
   } finally {
     feed.close();
     await relay.close().catch(() => {});
+  }
+});
+
+test('a token provider slower than the hub waits is called once, and its late answer connects', async () => {
+  const relay = await startRelay();
+  // The hub waits 200 ms for a tab's token (30 s in production); this provider takes 700 ms (a
+  // sign-in form, a cold token endpoint). Each retry used to call it again, and none was ever in time.
+  const hub = new Hub({
+    createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket, backoff: { minMs: 50, maxMs: 200 }, fetch: null }),
+    tokenTimeoutMs: 200,
+  });
+  let calls = 0;
+  const provider = () => (calls++, sleep(700).then(() => 'late-token'));
+  const feed = new TabFeed(relay.wsUrl, { config: { url: relay.wsUrl }, token: provider });
+  try {
+    feed.subscribe('price:SLOW', () => {});
+    assert.ok(await feed.attach(localLink(hub), 'direct'));
+    await waitFor('open with the late token', () => feed.status.state === 'open', 3_000);
+    assert.equal(calls, 1, 'the provider was not called again while its call was pending');
+  } finally {
+    feed.close();
+    await relay.close();
   }
 });

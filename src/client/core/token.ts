@@ -3,17 +3,30 @@
 /** A token, or a function that returns a fresh one. */
 export type TokenSource = string | (() => string | Promise<string>);
 
+/** Provider calls pending, by provider. */
+const calls = new WeakMap<() => unknown, Promise<string | undefined>>();
+
 /**
  * Resolves a token source: the token, or undefined when there is none (no source, or a provider
- * that returns no token: connect without one). Throws when the provider throws or rejects (its
+ * that returns no token: connect without one). Rejects when the provider throws or rejects (its
  * endpoint is down?): the caller waits and asks again rather than connecting without a token,
  * which a relay that checks tokens would close for good (4500).
  */
-export async function requireToken(source: TokenSource | undefined): Promise<string | undefined> {
-  if (source === undefined) return undefined;
-  if (typeof source === 'string') return source;
-  const token = await source();
-  return typeof token === 'string' && token.length > 0 ? token : undefined;
+export function requireToken(source: TokenSource | undefined): Promise<string | undefined> {
+  if (typeof source !== 'function') return Promise.resolve(source);
+  // One call at a time per provider: asked again while a call is pending (the hub gave up waiting
+  // after 30 s and asks anew), the same call is awaited — a provider that waits for a sign-in form
+  // is not called twice, and its answer, however late, serves the request that is waiting now.
+  let call = calls.get(source);
+  if (!call) {
+    call = (async () => {
+      const token = await source();
+      return typeof token === 'string' && token.length > 0 ? token : undefined;
+    })();
+    calls.set(source, call);
+    call.finally(() => calls.delete(source)).catch(() => {});
+  }
+  return call;
 }
 
 /** Resolves a token source where going on without a token is fine (a refresh, a history backfill): a failing provider yields undefined. */
