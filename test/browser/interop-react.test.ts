@@ -2,10 +2,11 @@
 // them: a Feed object as a property, strings as attributes, `on<event>` props for their events,
 // and React state driving attributes while the in-memory feed drives the prices.
 import { expect, waitUntil } from '@open-wc/testing';
-import { createElement as h, type ReactNode } from 'react';
+import { createElement as h, useEffect, useState, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { createMemoryFeed, type MemoryFeed } from '../../src/client/memory-feed.js';
+import type { Feed, FeedStatus } from '../../src/client/types.js';
 import '../../src/elements/connection-status/define.js';
 import '../../src/elements/market-feed/define.js';
 import '../../src/elements/price-ticker/define.js';
@@ -86,6 +87,45 @@ describe('React 19 interop', () => {
     (part(status, 'retry') as HTMLElement).click();
     expect(retries).to.deep.equal(['reconnecting']);
     expect(feed.reconnectCount).to.equal(1);
+  });
+
+  it("the usePrice and useFeedStatus hooks of docs/migrating.md follow the feed, switch symbols and unsubscribe", async () => {
+    // The hooks as the guide writes them, over a Feed given here instead of a module-level one.
+    function usePrice(source: Feed, symbol: string) {
+      const channel = `price:${symbol}`;
+      const [tick, setTick] = useState(() => source.get(channel)?.data);
+      useEffect(() => {
+        setTick(source.get(channel)?.data);
+        return source.subscribe(channel, ({ data }) => setTick(data));
+      }, [channel]);
+      return tick;
+    }
+    function useFeedStatus(source: Feed) {
+      const [status, setStatus] = useState<FeedStatus>(source.status);
+      useEffect(() => source.onStatus(setStatus), []);
+      return status;
+    }
+    function Price({ symbol }: { symbol: string }) {
+      const tick = usePrice(feed, symbol) as { price?: number } | undefined;
+      const status = useFeedStatus(feed);
+      return h('output', null, `${symbol} ${tick?.price ?? '…'} ${status.state}`);
+    }
+    const text = () => container.querySelector('output')!.textContent;
+    feed.push('price:BTC-USD', tick('BTC-USD', 100));
+    render(h(Price, { symbol: 'BTC-USD' }));
+    expect(text(), 'the cached value and status at the first render').to.equal('BTC-USD 100 open');
+    feed.push('price:BTC-USD', tick('BTC-USD', 101));
+    await waitUntil(() => text() === 'BTC-USD 101 open', 'a live tick', { timeout: 5000 });
+    feed.setStatus({ state: 'reconnecting' });
+    await waitUntil(() => text() === 'BTC-USD 101 reconnecting', 'the status', { timeout: 5000 });
+
+    render(h(Price, { symbol: 'ETH-USD' })); // no value yet: not the old symbol's price
+    await waitUntil(() => text() === 'ETH-USD … reconnecting', 'another symbol', { timeout: 5000 });
+    expect(feed.listenerCount('price:BTC-USD'), 'the old symbol released').to.equal(0);
+    feed.push('price:ETH-USD', tick('ETH-USD', 3000));
+    await waitUntil(() => text() === 'ETH-USD 3000 reconnecting', 'its first tick', { timeout: 5000 });
+    render(h('div', null, 'gone'));
+    expect(feed.listenerCount('price:ETH-USD'), 'unsubscribed on unmount').to.equal(0);
   });
 
   it('releases the feed subscriptions when React unmounts the elements', async () => {
