@@ -146,55 +146,64 @@ test('a tab that leaves while asked for a token is not waited for: another tab w
   }
 });
 
+const SECRET = 'test-secret-test-secret-test-secret';
+/** A token for `price:*` signed with SECRET that expires `inSeconds` from now (negative: expired). */
+const signToken = (inSeconds: number) => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' })
+  .setExpirationTime(Math.floor(Date.now() / 1000) + inSeconds).sign(new TextEncoder().encode(SECRET));
+/** A hub whose core retries within 50–200 ms. */
+const fastHub = () => new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket, backoff: { minMs: 50, maxMs: 200 }, fetch: null }) });
+
+/** Answers every token request the tab gets with `token()`, as a tab with a token source does; returns a stop function. */
+function answerTokens(asked: ReturnType<typeof tab>, token: () => Promise<string>): () => void {
+  const answered = new Set<number>();
+  const timer = setInterval(() => {
+    for (const m of asked.inbox) {
+      if (m.type !== 'token-request' || answered.has(m.id)) continue;
+      answered.add(m.id);
+      void token().then((value) => asked.port.receive({ type: 'token', id: m.id, token: value }));
+    }
+  }, 10);
+  return () => clearInterval(timer);
+}
+
+const tokenRequests = (asked: ReturnType<typeof tab>) => asked.inbox.filter((m) => m.type === 'token-request').length;
+
 test('a tab whose fixed token has expired is not asked again and again: the next request goes to a tab with a fresh one', async () => {
-  const secret = 'test-secret-test-secret-test-secret';
-  const sign = (exp: number) => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp).sign(new TextEncoder().encode(secret));
-  const relay = await startRelay({ jwtSecret: secret });
-  const hub = new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket, backoff: { minMs: 50, maxMs: 200 }, fetch: null }) });
+  const relay = await startRelay({ jwtSecret: SECRET });
+  const hub = fastHub();
   // Two tabs of one site with fixed tokens: one opened an hour ago (its token has expired), one just now.
-  const stale = await sign(Math.floor(Date.now() / 1000) - 60);
-  const fresh = await sign(Math.floor(Date.now() / 1000) + 600);
+  const stale = signToken(-60);
+  const fresh = signToken(600);
   const a = tab(hub, relay.wsUrl, ['price:E'], { hasToken: true });
   const b = tab(hub, relay.wsUrl, ['price:E'], { hasToken: true });
-  const answered = new Set<number>();
-  const answer = (asked: typeof a, token: string) => {
-    for (const m of asked.inbox) if (m.type === 'token-request' && !answered.has(m.id)) answered.add(m.id), asked.port.receive({ type: 'token', id: m.id, token });
-  };
-  const answering = setInterval(() => (answer(a, stale), answer(b, fresh)), 10);
+  const stops = [answerTokens(a, () => stale), answerTokens(b, () => fresh)];
   try {
     await waitFor('open with the fresh token', async () => hub.core?.status.state === 'open' && (await health(relay)).subscriptions === 1, 3000);
     // Asked again once after the relay refused its token (a refresh of a good tab would come from
     // it too); its answer, the same expired token, fails at once, and the next request goes to the other tab.
-    assert.equal(a.inbox.filter((m) => m.type === 'token-request').length, 2, 'the tab with the expired token was not asked again and again');
+    assert.equal(tokenRequests(a), 2, 'the tab with the expired token was not asked again and again');
     await relay.publish('price:E', { symbol: 'E', price: 1, ts: 1 });
     await waitFor('both tabs fed', () => a.lastPrice('price:E') === 1 && b.lastPrice('price:E') === 1);
   } finally {
-    clearInterval(answering);
+    for (const stop of stops) stop();
     await relay.close();
   }
 });
 
 test('while its tokens work, the tab asked last is asked again: refreshes do not hop between tabs', async () => {
-  const secret = 'test-secret-test-secret-test-secret';
-  const relay = await startRelay({ jwtSecret: secret });
-  const hub = new Hub({ createConnection: (config, token) => new Connection({ url: config.url, token, mode: 'direct', WebSocket: NodeWebSocket, backoff: { minMs: 50, maxMs: 200 }, fetch: null }) });
-  // Tokens that live 2 s: the core asks for a fresh one ahead of each expiry.
-  const sign = () => new SignJWT({ channels: ['price:*'] }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) + 2).sign(new TextEncoder().encode(secret));
+  const relay = await startRelay({ jwtSecret: SECRET });
+  const hub = fastHub();
   const a = tab(hub, relay.wsUrl, ['price:R'], { hasToken: true });
   const b = tab(hub, relay.wsUrl, ['price:R'], { hasToken: true });
-  const answered = new Set<number>();
-  const answer = (asked: typeof a) => {
-    for (const m of asked.inbox) if (m.type === 'token-request' && !answered.has(m.id)) answered.add(m.id), void sign().then((token) => asked.port.receive({ type: 'token', id: m.id, token }));
-  };
-  const answering = setInterval(() => (answer(a), answer(b)), 10);
-  const requests = (t: typeof a) => t.inbox.filter((m) => m.type === 'token-request').length;
+  // Tokens that live 2 s: the core asks for a fresh one ahead of each expiry.
+  const stops = [answerTokens(a, () => signToken(2)), answerTokens(b, () => signToken(2))];
   try {
     await waitFor('open', () => hub.core?.status.state === 'open', 3000);
-    await waitFor('a refresh ahead of expiry', () => requests(a) + requests(b) >= 3, 8000);
-    assert.deepEqual([requests(a), requests(b)], [requests(a), 0], 'every request to the same tab');
+    await waitFor('a refresh ahead of expiry', () => tokenRequests(a) + tokenRequests(b) >= 3, 8000);
+    assert.deepEqual([tokenRequests(a), tokenRequests(b)], [tokenRequests(a), 0], 'every request to the same tab');
     assert.equal(hub.core?.status.state, 'open');
   } finally {
-    clearInterval(answering);
+    for (const stop of stops) stop();
     await relay.close();
   }
 });
