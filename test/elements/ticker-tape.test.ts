@@ -346,6 +346,11 @@ describe('<ticker-tape>', () => {
     expect(shadow(el).querySelector('img')).to.equal(null);
     expect(items(el).map(itemText).join(' ')).to.contain('<img');
     expect(feed.listenerCount('price:BTC-USD')).to.equal(1);
+    // Said at once, not after the no-data wait: they are never asked for. (The list splits at spaces.)
+    const hostile = items(el).slice(1);
+    expect(hostile.map(itemText)).to.deep.equal(XSS.split(' ').map((part) => `${part} — n/a`));
+    expect(hostile[0]!.getAttribute('title')).to.equal('<img: not a valid symbol (up to 32 letters, digits, . - _ and /, starting with a letter or digit)');
+    expect(items(el)[0]!.hasAttribute('title'), 'the valid one has no such title').to.be.false;
     feed.push('price:BTC-USD', { symbol: XSS, price: 1, ts: 1 });
     await frames(3);
     expect((window as { __xss?: number }).__xss).to.equal(undefined);

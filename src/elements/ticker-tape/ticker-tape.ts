@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
+import { isValidSymbol } from '../../protocol/channels.js';
 import { emit } from '../shared/events.js';
 import { formatPercent, formatPrice } from '../shared/format.js';
 import { directionOf } from '../shared/tick.js';
@@ -191,8 +192,10 @@ export class TickerTape extends LitElement {
     // The tape shows the percentage with 2 digits: its arrow follows what is shown.
     const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
+    // A symbol outside the grammar (`^GSPC`) is never asked for: say so at once, not after the no-data wait.
+    const invalid = !isValidSymbol(symbol);
     const noData = !quote && !refusal && this.#tape.noData(symbol);
-    const change = refusal ? 'n/a' : noData ? 'no data' : quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
+    const change = refusal || invalid ? 'n/a' : noData ? 'no data' : quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
     const content = html`<span part="symbol" class="symbol">${symbol}</span>
       <span part="price" class="price">${price}</span>
@@ -201,7 +204,9 @@ export class TickerTape extends LitElement {
     // The second copy only completes the loop visually: hidden from assistive tech and the tab order.
     const tabindex = copy ? '-1' : '0';
     // A symbol the relay refused, or that never had a price, says why on hover and to assistive tech.
-    const title = refusal ? `${symbol}: ${refusal.message}` : noData ? `${symbol}: no price has arrived: is the symbol right?` : nothing;
+    const title = refusal ? `${symbol}: ${refusal.message}`
+      : invalid ? `${symbol}: not a valid symbol (up to 32 letters, digits, . - _ and /, starting with a letter or digit)`
+      : noData ? `${symbol}: no price has arrived: is the symbol right?` : nothing;
     return html`<li data-direction=${direction}>
       ${link
         ? html`<a part="item" class="item" href=${link} data-symbol=${symbol} tabindex=${tabindex} title=${title} @click=${this.#onItemClick}>${content}</a>`
