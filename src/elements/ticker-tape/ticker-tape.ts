@@ -118,6 +118,8 @@ export class TickerTape extends LitElement {
   noDataAfter = 30;
 
   #list: string[] = [];
+  /** Symbols of the list outside the symbol grammar (never subscribed). */
+  #invalid = new Set<string>();
   /** `href` if its links are http(s) ones. */
   #linkTemplate?: string;
   readonly #tape = new TapeQuotesController(this, () => this.#list, () => this.noDataAfter);
@@ -147,7 +149,10 @@ export class TickerTape extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('symbols')) this.#list = parseSymbols(this.symbols);
+    if (changed.has('symbols')) {
+      this.#list = parseSymbols(this.symbols);
+      this.#invalid = new Set(this.#list.filter((symbol) => !isValidSymbol(symbol)));
+    }
     if (changed.has('href')) this.#linkTemplate = httpTemplate(this.href, this.localName);
   }
 
@@ -193,7 +198,7 @@ export class TickerTape extends LitElement {
     const direction = quote?.changePct !== undefined ? directionOf(quote.changePct, 2) : directionOf(quote?.change);
     const price = quote ? formatPrice(quote.price, { locale: this.locale }) : '—';
     // A symbol outside the grammar (`^GSPC`) is never asked for: say so at once, not after the no-data wait.
-    const invalid = !isValidSymbol(symbol);
+    const invalid = this.#invalid.has(symbol);
     const noData = !quote && !refusal && this.#tape.noData(symbol);
     const change = refusal || invalid ? 'n/a' : noData ? 'no data' : quote?.changePct !== undefined ? formatPercent(quote.changePct, this.locale) : '';
     const arrow = direction === 'up' ? '▲' : direction === 'down' ? '▼' : '';
