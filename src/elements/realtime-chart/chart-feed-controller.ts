@@ -4,7 +4,7 @@
  * nothing publishes (`noData`) from one whose first value is on its way.
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { Feed, FeedError, FeedStatus, FeedUpdate } from '../../client/types.js';
+import type { Feed, FeedError, FeedUpdate } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import { NoDataClock, answersAtOnce } from '../shared/no-data-clock.js';
@@ -33,7 +33,6 @@ export class ChartFeedController {
   #backfilling = false;
   /** Whether the symbol had a value (a tick or history) since the last reset. */
   #hadValue = false;
-  #status: FeedStatus | undefined;
   readonly #noData: NoDataClock;
   readonly #feeds: FeedController;
 
@@ -53,18 +52,12 @@ export class ChartFeedController {
         this.#watchForNoData();
         this.#onTick(update);
       },
-      onStatus: (status) => {
-        this.#status = status;
-        this.#watchForNoData();
-      },
+      onStatus: () => this.#watchForNoData(),
       onRefused: (_channel, error) => {
         this.refusal = error;
         host.requestUpdate();
       },
-      onFeed: () => {
-        this.#status = undefined; // the new feed's follows at once
-        this.#reset();
-      },
+      onFeed: () => this.#reset(),
     });
   }
 
@@ -78,7 +71,7 @@ export class ChartFeedController {
 
   /** The clock runs per subscription (generation) while the feed is open and nothing came. */
   #watchForNoData(): void {
-    this.#noData.watch(answersAtOnce(this.#status) && !this.#hadValue ? this.#generation : undefined, this.#options.noDataAfter());
+    this.#noData.watch(answersAtOnce(this.#feeds?.feed?.status) && !this.#hadValue ? this.#generation : undefined, this.#options.noDataAfter());
   }
 
   /** The feed in use, if any. */

@@ -38,13 +38,11 @@ export class NoDataClock {
   watch(what: unknown, seconds: number): void {
     if (!(seconds > 0)) what = undefined;
     if (what === this.#watched) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    clearTimeout(this.#timer); // (a timer that has fired: a no-op)
     this.#watched = what;
     this.ranOut = false;
     if (what === undefined) return;
     this.#timer = setTimeout(() => {
-      this.#timer = undefined;
       this.ranOut = true;
       this.#onRunOut();
     }, Math.min(seconds * 1000, MAX_TIMER_MS));

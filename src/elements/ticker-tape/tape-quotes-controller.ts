@@ -9,7 +9,7 @@
  * (`noData`): a misspelt symbol says so instead of showing a dash for ever.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { FeedError, FeedStatus } from '../../client/types.js';
+import type { FeedError } from '../../client/types.js';
 import { isValidSymbol, priceChannel, symbolOf } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
 import { FrameTask } from '../shared/frame-task.js';
@@ -39,12 +39,12 @@ export class TapeQuotesController implements ReactiveController {
   #observed?: readonly string[];
   /** When quotes off screen were last applied. */
   #appliedAt = -OFFSCREEN_REFRESH_MS;
-  #status: FeedStatus | undefined;
   /** Runs for the list while the feed is open. */
   readonly #noData = new NoDataClock(() => {
     if (this.#symbols().some((symbol) => this.noData(symbol))) this.#host.requestUpdate();
   });
 
+  readonly #feeds: FeedController;
   readonly #host: Host;
   readonly #symbols: () => readonly string[];
   readonly #noDataAfter: () => number;
@@ -58,7 +58,7 @@ export class TapeQuotesController implements ReactiveController {
     this.#symbols = symbols;
     this.#noDataAfter = noDataAfter;
     host.addController(this);
-    new FeedController(host, {
+    this.#feeds = new FeedController(host, {
       channels: () => this.#symbols().filter(isValidSymbol).map(priceChannel),
       onUpdate: (update) => {
         const symbol = symbolOf(update.channel);
@@ -74,13 +74,9 @@ export class TapeQuotesController implements ReactiveController {
         this.refusals.set(symbol, error);
         host.requestUpdate();
       },
-      onStatus: (status) => {
-        this.#status = status;
-        this.#watchForNoData();
-      },
+      onStatus: () => this.#watchForNoData(),
       onFeed: () => {
-        // Another feed (its status follows at once) or none: its values, and its clock, start afresh.
-        this.#status = undefined;
+        // Another feed or none: its values, and its clock, start afresh.
         this.#noData.watch(undefined, 0);
         this.quotes.clear();
         this.echoes.clear();
@@ -104,7 +100,7 @@ export class TapeQuotesController implements ReactiveController {
 
   /** The clock runs per list, while the feed is open or polling: a new list starts it afresh. */
   #watchForNoData(): void {
-    this.#noData.watch(answersAtOnce(this.#status) && this.#symbols().length > 0 ? this.#symbols() : undefined, this.#noDataAfter());
+    this.#noData.watch(answersAtOnce(this.#feeds?.feed?.status) && this.#symbols().length > 0 ? this.#symbols() : undefined, this.#noDataAfter());
   }
 
   hostUpdated(): void {
