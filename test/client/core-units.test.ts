@@ -8,6 +8,7 @@ import { RefCounter } from '../../src/client/core/ref-counter.js';
 import { RingBuffer } from '../../src/client/core/ring-buffer.js';
 import { parseSnapshotBody, snapshotUrls } from '../../src/client/core/snapshot-poller.js';
 import { refreshDelay, tokenExpiry } from '../../src/client/core/token-refresh.js';
+import { requireToken, SHARED_CALL_MS } from '../../src/client/core/token.js';
 
 const update = (seq: number, price = seq) => ({ type: 'update' as const, channel: 'price:A', seq, data: { symbol: 'A', price, ts: seq } });
 const snapshot = (seq: number, price: number | null, recovered?: boolean) => ({
@@ -149,4 +150,26 @@ test('snapshot bodies of the relay are parsed; bad entries are skipped', () => {
   const urls = snapshotUrls('wss://q.example.com/ws', Array.from({ length: 150 }, (_, i) => `price:S${i}`));
   assert.equal(urls.length, 2);
   assert.ok(urls[0]!.startsWith('https://q.example.com/v1/snapshot?channels=price%3AS0,'));
+});
+
+test('a pending provider call is shared, but not past SHARED_CALL_MS: a call that never settles is not waited on for ever', async () => {
+  let calls = 0;
+  const never = () => (calls++, new Promise<string>(() => {})); // a fetch stuck on a dead connection
+  const realNow = Date.now;
+  let now = realNow();
+  Date.now = () => now;
+  try {
+    void requireToken(never);
+    void requireToken(never);
+    assert.equal(calls, 1, 'asked again while its call is pending: the same call');
+    now += SHARED_CALL_MS + 1;
+    void requireToken(never);
+    assert.equal(calls, 2, 'a call older than SHARED_CALL_MS is given up: the provider is asked anew');
+  } finally {
+    Date.now = realNow;
+  }
+  let answered = 0;
+  const quick = async () => `t${++answered}`;
+  assert.equal(await requireToken(quick), 't1');
+  assert.equal(await requireToken(quick), 't2', 'a settled call is not reused: each request after it gets a fresh token');
 });

@@ -3,8 +3,14 @@
 /** A token, or a function that returns a fresh one. */
 export type TokenSource = string | (() => string | Promise<string>);
 
-/** Provider calls pending, by provider. */
-const calls = new WeakMap<() => unknown, Promise<string | undefined>>();
+/** Provider calls pending, by provider, with when each started. */
+const calls = new WeakMap<() => unknown, { call: Promise<string | undefined>; at: number }>();
+
+/**
+ * How long a pending provider call is shared, in ms. Past that it may never settle (a fetch stuck
+ * on a dead connection has no timeout of its own), and the next request calls the provider anew.
+ */
+export const SHARED_CALL_MS = 60_000;
 
 /**
  * Resolves a token source: the token, or undefined when there is none (no source, or a provider
@@ -15,18 +21,21 @@ const calls = new WeakMap<() => unknown, Promise<string | undefined>>();
 export function requireToken(source: TokenSource | undefined): Promise<string | undefined> {
   if (typeof source !== 'function') return Promise.resolve(source);
   // One call at a time per provider: asked again while a call is pending (the hub gave up waiting
-  // after 30 s and asks anew), the same call is awaited — a provider that waits for a sign-in form
-  // is not called twice, and its answer, however late, serves the request that is waiting now.
-  let call = calls.get(source);
-  if (!call) {
-    call = (async () => {
-      const token = await source();
-      return typeof token === 'string' && token.length > 0 ? token : undefined;
-    })();
-    calls.set(source, call);
-    call.finally(() => calls.delete(source)).catch(() => {});
+  // after 30 s and asks anew), the same call is awaited — a slow provider (a cold endpoint, a
+  // sign-in form) is not called again and again, and its late answer serves the request waiting now.
+  let pending = calls.get(source);
+  if (!pending || Date.now() - pending.at > SHARED_CALL_MS) {
+    const entry = {
+      at: Date.now(),
+      call: (async () => {
+        const token = await source();
+        return typeof token === 'string' && token.length > 0 ? token : undefined;
+      })(),
+    };
+    calls.set(source, (pending = entry));
+    entry.call.finally(() => calls.get(source) === entry && calls.delete(source)).catch(() => {});
   }
-  return call;
+  return pending.call;
 }
 
 /** Resolves a token source where going on without a token is fine (a refresh, a history backfill): a failing provider yields undefined. */
