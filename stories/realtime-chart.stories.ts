@@ -20,7 +20,6 @@ interface RealtimeChartArgs {
   label?: string;
   theme?: 'light' | 'dark';
   height: string;
-  'no-data-after'?: number;
 }
 
 const chart = (args: RealtimeChartArgs) => html`<realtime-chart
@@ -34,7 +33,6 @@ const chart = (args: RealtimeChartArgs) => html`<realtime-chart
   precision=${ifDefined(args.precision ?? undefined)}
   label=${ifDefined(args.label || undefined)}
   theme=${ifDefined(args.theme || undefined)}
-  no-data-after=${ifDefined(args['no-data-after'])}
   @mp-pause-change=${(event: CustomEvent<{ paused: boolean }>) => action('mp-pause-change')(event.detail)}
 ></realtime-chart>`;
 
@@ -86,11 +84,11 @@ export const Narrow: Story = {
 };
 
 /**
- * A misspelt symbol (`BTCUSD` for `BTC-USD`): once the feed has been open `no-data-after` seconds
- * without a price of it, the chart says "No data" instead of waiting for ever.
+ * A misspelt symbol (`BTCUSD` for `BTC-USD`): the feed is open and has neither history nor a tick
+ * of it, so the chart says "No data" instead of waiting for ever.
  */
 export const NoData: Story = {
-  args: { symbol: 'BTCUSD', 'no-data-after': 2 },
+  args: { symbol: 'BTCUSD' },
   argTypes: { symbol: { control: 'text' } },
   render: (args) => withMarket({ ticksPerSecond: 16, symbols: ['BTC-USD'] }, chart(args)),
 };

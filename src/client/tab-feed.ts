@@ -205,7 +205,7 @@ export class TabFeed implements Feed {
       if (refused) refusal(refused);
     }
     const cached = this.#values.get(channel);
-    if (cached) this.#call(entry, cached);
+    if (cached) this.#call(entry, cached, 'feed');
     return () => {
       if (refusal) this.#refusalListeners.get(channel)?.delete(refusal);
       if (!set.delete(entry) || set.size > 0 || this.#listeners.get(channel) !== set) return;
@@ -250,7 +250,7 @@ export class TabFeed implements Feed {
 
   onStatus(listener: StatusListener): () => void {
     this.#statusListeners.add(listener);
-    this.#tell(listener, this.#currentStatus);
+    this.#call(listener, this.#currentStatus, 'status');
     return () => this.#statusListeners.delete(listener);
   }
 
@@ -314,11 +314,7 @@ export class TabFeed implements Feed {
         if (!this.#listeners.has(message.channel)) return;
         this.#refusals.set(message.channel, message.error);
         for (const listener of [...(this.#refusalListeners.get(message.channel) ?? [])]) {
-          try {
-            listener({ code: message.error.code, message: message.error.message });
-          } catch (error) {
-            console.error('[market-pulse] refusal listener failed', error);
-          }
+          this.#call(listener, { code: message.error.code, message: message.error.message }, 'refusal');
         }
         return;
     }
@@ -343,15 +339,19 @@ export class TabFeed implements Feed {
     this.#refusals.delete(update.channel); // accepted after all
     const clean: FeedUpdate = { channel: update.channel, seq: update.seq, data: update.data };
     this.#values.set(update.channel, clean);
-    for (const listener of [...set]) this.#call(listener, clean);
+    for (const listener of [...set]) this.#call(listener, clean, 'feed');
   }
 
-  #call(listener: FeedListener, update: FeedUpdate): void {
+  /**
+   * Calls a listener of the page. One that throws is reported and the others still get their call:
+   * a broken element must not starve the others, nor stop this feed from attaching (attach()
+   * reports a status first).
+   */
+  #call<T>(listener: (value: T) => void, value: T, kind: 'feed' | 'status' | 'refusal'): void {
     try {
-      listener(update);
+      listener(value);
     } catch (error) {
-      // One broken element must not starve the others of updates.
-      console.error('[market-pulse] feed listener failed', error);
+      console.error(`[market-pulse] ${kind} listener failed`, error);
     }
   }
 
@@ -372,15 +372,6 @@ export class TabFeed implements Feed {
     const previous = this.#currentStatus;
     this.#currentStatus = status;
     if (JSON.stringify(previous) === JSON.stringify(status)) return;
-    for (const listener of [...this.#statusListeners]) this.#tell(listener, status);
-  }
-
-  #tell(listener: StatusListener, status: FeedStatus): void {
-    try {
-      listener(status);
-    } catch (error) {
-      // A broken status widget must not stop the others, nor this feed from attaching (attach() reports a status first).
-      console.error('[market-pulse] status listener failed', error);
-    }
+    for (const listener of [...this.#statusListeners]) this.#call(listener, status, 'status');
   }
 }

@@ -91,34 +91,36 @@ describe('<realtime-chart>', () => {
     await until(() => shadow(el).querySelector('.empty') === null, 'the message gone at the first tick');
   });
 
-  it('says "No data" once the feed has been open no-data-after seconds without a price of its symbol (a misspelt symbol)', async () => {
+  it('says "No data" when the open feed has neither history nor a tick of its symbol (a misspelt symbol)', async () => {
     feed.setStatus({ state: 'reconnecting' });
-    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTCUSD" no-data-after="0.5"></realtime-chart>`);
+    const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="BTCUSD"></realtime-chart>`);
     const empty = () => shadow(el).querySelector('.empty')?.textContent;
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(empty(), 'no clock while the feed is not open: the price may still come').to.equal('Waiting for data');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(empty(), 'not while the feed is not open: the history may be missing for that reason').to.equal('Waiting for data');
     feed.setStatus({ state: 'open' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(empty(), 'open for less than no-data-after').to.equal('Waiting for data');
     await until(() => empty() === 'No data for BTCUSD: is the symbol right?', 'no data');
     expect(summary(el)).to.equal('No data for BTCUSD: is the symbol right?');
     await expect(el).to.be.accessible();
+    feed.push('price:BTCUSD', { symbol: 'BTCUSD', price: 7, ts: Date.now() }); // it does publish after all
+    await until(() => summary(el).startsWith('Last'), 'its first tick');
+    expect(empty()).to.equal(undefined);
 
-    el.symbol = 'BTC-USD'; // corrected: waiting again, then its price
-    await el.updateComplete;
-    expect(empty()).to.equal('Waiting for data');
+    el.symbol = 'ETHUSD'; // another symbol without data: waits for its backfill, then says so
+    await until(() => empty() === 'No data for ETHUSD: is the symbol right?', 'no data again');
+    el.symbol = 'BTC-USD'; // corrected
     feed.push(CHANNEL, { symbol: 'BTC-USD', price: 100, ts: Date.now() });
     await until(() => summary(el).startsWith('Last'), 'summary');
     expect(empty()).to.equal(undefined);
 
-    // A price in history counts too: a symbol that published before the chart came is no misspelling.
+    // A price in history: no "No data", even before a live tick.
     feed.push('price:ETH-USD', { symbol: 'ETH-USD', price: 3000, ts: Date.now() - 60_000 });
-    const quiet = await fixture<RealtimeChart>(html`<realtime-chart symbol="ETH-USD" window="5m" no-data-after="0.2"></realtime-chart>`);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const quiet = await fixture<RealtimeChart>(html`<realtime-chart symbol="ETH-USD" window="5m"></realtime-chart>`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(shadow(quiet).querySelector('.empty')?.textContent ?? '').to.not.contain('No data');
   });
 
   it('has an accessible name and a text summary, in every state', async () => {
+    feed.setStatus({ state: 'connecting' }); // waiting: the first value may still come
     const el = await fixture<RealtimeChart>(html`<realtime-chart symbol="ETH-USD"></realtime-chart>`);
     const base = shadow(el).querySelector('[part=base]')!;
     expect(base.getAttribute('role')).to.equal('img');

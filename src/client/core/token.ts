@@ -25,17 +25,18 @@ export function requireToken(source: TokenSource | undefined): Promise<string | 
   // sign-in form) is not called again and again, and its late answer serves the request waiting now.
   let pending = calls.get(source);
   if (!pending || Date.now() - pending.at > SHARED_CALL_MS) {
-    const entry = {
-      at: Date.now(),
-      call: (async () => {
-        const token = await source();
-        return typeof token === 'string' && token.length > 0 ? token : undefined;
-      })(),
-    };
+    const entry = { at: Date.now(), call: callProvider(source) };
+    const forget = () => calls.get(source) === entry && calls.delete(source);
+    entry.call.then(forget, forget);
     calls.set(source, (pending = entry));
-    entry.call.finally(() => calls.get(source) === entry && calls.delete(source)).catch(() => {});
   }
   return pending.call;
+}
+
+/** Calls a provider: its token, or undefined for none. */
+async function callProvider(source: () => string | Promise<string>): Promise<string | undefined> {
+  const token = await source();
+  return typeof token === 'string' && token.length > 0 ? token : undefined;
 }
 
 /** Resolves a token source where going on without a token is fine (a refresh, a history backfill): a failing provider yields undefined. */

@@ -1,13 +1,14 @@
 /**
  * Feeds a chart model from the host's feed: history backfill on every (re)subscription, live ticks
  * after it (each once, in order), and ticks held back while the chart is frozen. Tells a symbol
- * nothing publishes (`noData`) from one whose first value is on its way.
+ * nothing publishes (`noData`) from one whose first value is on its way: the relay keeps a history
+ * of every channel that has a value, so an empty backfill with no tick means there is none.
  */
 import type { ReactiveControllerHost } from 'lit';
 import type { Feed, FeedError, FeedUpdate } from '../../client/types.js';
 import { isValidSymbol, priceChannel } from '../../protocol/channels.js';
 import { FeedController } from '../shared/feed-controller.js';
-import { NoDataClock, answersAtOnce } from '../shared/no-data-clock.js';
+import { answersAtOnce } from '../shared/no-data-clock.js';
 import type { ChartModel } from './chart-model.js';
 
 /** Ticks held while frozen or backfilling, at most (older ones are dropped). */
@@ -20,8 +21,6 @@ export interface ChartFeedOptions {
   frozen: () => boolean;
   /** The model changed (or was cleared). */
   onChange: () => void;
-  /** Seconds the feed may be open without a value of the symbol before `noData` (0: never). */
-  noDataAfter: () => number;
 }
 
 /** Keeps a chart model filled from the feed. */
@@ -31,9 +30,10 @@ export class ChartFeedController {
   #held: FeedUpdate[] = [];
   #generation = 0;
   #backfilling = false;
-  /** Whether the symbol had a value (a tick or history) since the last reset. */
-  #hadValue = false;
-  readonly #noData: NoDataClock;
+  /** Whether the last backfill found no history of the symbol. */
+  #noHistory = false;
+  /** Whether the feed was open (or polling) at its last status. */
+  #answering = false;
   readonly #feeds: FeedController;
 
   readonly #model: ChartModel;
@@ -42,17 +42,18 @@ export class ChartFeedController {
   constructor(host: ReactiveControllerHost & HTMLElement, model: ChartModel, options: ChartFeedOptions) {
     this.#model = model;
     this.#options = options;
-    this.#noData = new NoDataClock(() => host.requestUpdate());
     this.#feeds = new FeedController(host, {
       channels: () => (isValidSymbol(options.symbol()) ? [priceChannel(options.symbol())] : []),
       onSubscribe: (channel, feed) => this.#backfill(channel, feed),
       onUpdate: (update) => {
         this.refusal = undefined;
-        this.#hadValue = true;
-        this.#watchForNoData();
         this.#onTick(update);
       },
-      onStatus: () => this.#watchForNoData(),
+      onStatus: (status) => {
+        if (answersAtOnce(status) === this.#answering) return;
+        this.#answering = !this.#answering;
+        host.requestUpdate(); // `noData` may change
+      },
       onRefused: (_channel, error) => {
         this.refusal = error;
         host.requestUpdate();
@@ -62,16 +63,11 @@ export class ChartFeedController {
   }
 
   /**
-   * Whether the feed has been open (or polling) for `noDataAfter` seconds without a value of the
-   * symbol: the relay sends a channel's last value at once, so nothing publishes it (misspelt?).
+   * Whether the symbol has no value at all (a misspelt symbol?): the feed is open, its history came
+   * back empty and no tick came.
    */
   get noData(): boolean {
-    return this.#noData.ranOut;
-  }
-
-  /** The clock runs per subscription (generation) while the feed is open and nothing came. */
-  #watchForNoData(): void {
-    this.#noData.watch(answersAtOnce(this.#feeds?.feed?.status) && !this.#hadValue ? this.#generation : undefined, this.#options.noDataAfter());
+    return this.#answering && this.#noHistory && this.#model.count('line') + this.#held.length === 0;
   }
 
   /** The feed in use, if any. */
@@ -90,8 +86,7 @@ export class ChartFeedController {
   #reset(): void {
     this.refusal = undefined;
     this.#generation++;
-    this.#hadValue = false;
-    this.#watchForNoData();
+    this.#noHistory = false;
     this.#backfilling = false;
     this.#model.clear();
     this.#held = [];
@@ -106,10 +101,7 @@ export class ChartFeedController {
     const done = (history: FeedUpdate[]) => {
       if (generation !== this.#generation) return; // another symbol or feed since
       this.#backfilling = false;
-      if (history.length) {
-        this.#hadValue = true;
-        this.#watchForNoData();
-      }
+      this.#noHistory = history.length === 0;
       const seen = new Set<number>();
       const all = [...history, ...this.#held].filter((u) => u.channel === channel && !seen.has(u.seq) && seen.add(u.seq));
       all.sort((a, b) => a.seq - b.seq);

@@ -53,7 +53,6 @@ export class RealtimeChart extends LitElement {
     precision: { type: Number },
     label: {},
     theme: { reflect: true },
-    noDataAfter: { type: Number, attribute: 'no-data-after' },
     summary: { state: true, attribute: false },
   };
 
@@ -77,11 +76,6 @@ export class RealtimeChart extends LitElement {
   label?: string;
   /** Colour scheme: `light`, `dark`, or unset to follow `prefers-color-scheme`. */
   theme?: 'light' | 'dark';
-  /**
-   * Seconds the feed may be open without a price of the symbol before the chart says "No data" (a
-   * misspelt symbol: the relay sends a symbol's last price at once); 0: never.
-   */
-  noDataAfter = 30;
 
   /** Text summary for assistive technology, refreshed at most once a second. */
   private summary = '';
@@ -113,7 +107,6 @@ export class RealtimeChart extends LitElement {
     symbol: () => this.symbol,
     frozen: () => this.frozen,
     onChange: () => this.#changed(),
-    noDataAfter: () => this.noDataAfter,
   });
 
   /** A part of the shadow DOM, looked up once: the template keeps its nodes for the element's life. */
@@ -180,6 +173,7 @@ export class RealtimeChart extends LitElement {
     this.#surface.invalidate(this.#crosshairShown || this.#pointer ? DIRTY_MAIN | DIRTY_OVERLAY : DIRTY_MAIN);
     if (this.#model.count('line') === 0) {
       this.summary = '';
+      this.requestUpdate(); // what the empty chart says may change (an empty backfill: "No data")
       return;
     }
     if (this.#summaryTimer !== undefined) return;
