@@ -195,11 +195,13 @@ test('while its tokens work, the tab asked last is asked again: refreshes do not
   const hub = fastHub();
   const a = tab(hub, relay.wsUrl, ['price:R'], { hasToken: true });
   const b = tab(hub, relay.wsUrl, ['price:R'], { hasToken: true });
-  // Tokens that live 2 s: the core asks for a fresh one ahead of each expiry.
-  const stops = [answerTokens(a, () => signToken(2)), answerTokens(b, () => signToken(2))];
+  // Tokens that live 4–5 s (`exp` is in whole seconds): the core asks for a fresh one at 80 % of
+  // the time left, so each answer has 0.8 s or more to reach the relay before the old token expires,
+  // even on a loaded machine. (2 s tokens left as little as 0 ms: the relay closed the socket.)
+  const stops = [answerTokens(a, () => signToken(5)), answerTokens(b, () => signToken(5))];
   try {
     await waitFor('open', () => hub.core?.status.state === 'open', 3000);
-    await waitFor('a refresh ahead of expiry', () => tokenRequests(a) + tokenRequests(b) >= 3, 8000);
+    await waitFor('two refreshes ahead of expiry', () => tokenRequests(a) + tokenRequests(b) >= 3, 15_000);
     assert.deepEqual([tokenRequests(a), tokenRequests(b)], [tokenRequests(a), 0], 'every request to the same tab');
     assert.equal(hub.core?.status.state, 'open');
   } finally {
