@@ -173,8 +173,9 @@ test('a token provider is asked again before expiry, and after an expired token'
   const relay = await startRelay({ jwtSecret: SECRET });
   const control = instrumentedWebSocket();
   let calls = 0;
-  // First an expired token (the relay closes 4004), then tokens that live 3 s.
-  const token = () => (++calls === 1 ? signToken(Math.floor(Date.now() / 1000) - 10) : signToken(Math.floor(Date.now() / 1000) + 3));
+  // First an expired token (the relay closes 4004), then tokens that live 3–4 s (`exp` is in whole
+  // seconds): refreshed at 80 % of the time left, each has 0.6 s or more to reach the relay.
+  const token = () => (++calls === 1 ? signToken(Math.floor(Date.now() / 1000) - 10) : signToken(Math.floor(Date.now() / 1000) + 4));
   const connection = new Connection({ url: relay.wsUrl, WebSocket: control.WebSocket, token, ...FAST });
   const seen = collect(connection);
   try {
@@ -183,7 +184,7 @@ test('a token provider is asked again before expiry, and after an expired token'
     await waitFor('open with a fresh token', async () => connection.status.state === 'open' && (await health(relay)).subscriptions === 1);
     assert.equal(control.attempts, 2, 'one reconnect after the expired token');
     const attempts = control.attempts;
-    await sleep(4500); // past the 3 s lifetime of the first good token
+    await sleep(5500); // past the 4 s lifetime of the first good token
     assert.equal(control.attempts, attempts, 'refreshed in place: the relay never had to close us');
     assert.ok(calls >= 3, `provider asked again before expiry (calls: ${calls})`);
     await relay.publish('price:A', tick(1));
