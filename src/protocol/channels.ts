@@ -12,6 +12,9 @@ export const MAX_SYMBOL_LENGTH = 32;
 /** A symbol: letters, digits and `.`, `-`, `_`, `/`; starts with a letter or digit. */
 export const SYMBOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,31}$/;
 
+/** {@link SYMBOL_PATTERN} in words, for messages to people (keep the two in step). */
+export const SYMBOL_RULE = 'up to 32 letters, digits, . - _ and /, starting with a letter or digit';
+
 /** A channel: a lower-case kind, a colon, an id of the symbol alphabet (up to 64 chars). */
 export const CHANNEL_PATTERN = /^[a-z][a-z0-9_-]{0,15}:[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
 

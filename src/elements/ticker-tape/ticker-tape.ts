@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
-import { isValidSymbol } from '../../protocol/channels.js';
+import { SYMBOL_RULE, isValidSymbol } from '../../protocol/channels.js';
 import { emit } from '../shared/events.js';
 import { formatPercent, formatPrice } from '../shared/format.js';
 import { directionOf } from '../shared/tick.js';
@@ -210,7 +210,7 @@ export class TickerTape extends LitElement {
     const tabindex = copy ? '-1' : '0';
     // A symbol the relay refused, or that never had a price, says why on hover and to assistive tech.
     const title = refusal ? `${symbol}: ${refusal.message}`
-      : invalid ? `${symbol}: not a valid symbol (up to 32 letters, digits, . - _ and /, starting with a letter or digit)`
+      : invalid ? `${symbol}: not a valid symbol (${SYMBOL_RULE})`
       : noData ? `${symbol}: no price has arrived: is the symbol right?` : nothing;
     return html`<li data-direction=${direction}>
       ${link
